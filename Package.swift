@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "orchestrator-client",
+    products: [
+        .library(name: "OrchestratorClientKit", targets: ["OrchestratorClientKit"]),
+        .executable(name: "orchestrator-client", targets: ["orchestrator-client"]),
+    ],
+    targets: [
+        // libcurl, through pkg-config; the header carries the non-variadic shims Swift can call.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "OrchestratorClientKit",
+            dependencies: ["CCurl"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
+            name: "orchestrator-client",
+            dependencies: ["OrchestratorClientKit"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // A loopback HTTP server replaying recorded orchestrator answers; used by the tests and the benchmark.
+        .target(
+            name: "TestServer",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
+            name: "orchestrator-test-server",
+            dependencies: ["TestServer"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .testTarget(
+            name: "OrchestratorClientKitTests",
+            dependencies: ["OrchestratorClientKit", "TestServer"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+    ]
+)

@@ -1,0 +1,201 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An answer the API gave successfully.
+public struct APIAnswer: Sendable, Equatable {
+    /// The endpoint that answered.
+    public let endpoint: Endpoint
+    /// The HTTP status.
+    public let status: Int
+    /// The decoded body.
+    public let json: JSONValue
+}
+
+/// Whether sending a request again could apply a change twice.
+public enum RequestSafety: Sendable {
+    /// The request only reads: retried on any transport failure while time remains.
+    case readOnly
+    /// The request changes something: retried only when it provably never reached a server.
+    case changes
+}
+
+/// One invocation's conversation with orchestrator: finds the raft leader once, then sends requests to it,
+/// all within the configuration's time bound.
+///
+/// A session is used from one thread at a time; create one per task.
+public final class OrchestratorSession {
+    /// The configuration in use.
+    public let configuration: ClientConfiguration
+    private let sender: HTTPSending
+    private let deadline: UInt64
+    private var leader: Endpoint?
+
+    /// Backoff between retries of a failed transport, in milliseconds.
+    static let backoffMilliseconds = [100, 200, 500, 1_000, 2_000]
+
+    /// Creates a session; the time bound (`timeouts.totalMilliseconds`) starts now.
+    /// - Parameter sender: how requests are sent; libcurl when `nil`.
+    public init(configuration: ClientConfiguration, sender: HTTPSending? = nil) {
+        self.configuration = configuration
+        self.sender = sender ?? CurlTransport(configuration: configuration)
+        self.deadline = Clock.nowMilliseconds() + UInt64(max(1, configuration.timeouts.totalMilliseconds))
+    }
+
+    private var remainingMilliseconds: Int {
+        let now = Clock.nowMilliseconds()
+        return now >= deadline ? 0 : Int(deadline - now)
+    }
+
+    // MARK: Leader detection
+
+    /// The endpoint requests go to: the only one configured, or the raft leader among several.
+    ///
+    /// All endpoints are asked `leader-check` at once and the first `200` wins without waiting for the
+    /// others; failing that, `routed-leader-check` the same way (a follower that can route to the leader).
+    public func leaderEndpoint() throws(OrchestratorError) -> Endpoint {
+        if let leader { return leader }
+        let endpoints = configuration.endpoints
+        if endpoints.count == 1 {
+            leader = endpoints[0]
+            return endpoints[0]
+        }
+        var report = endpoints.map { $0.url + ":" }
+        for check in ["leader-check", "routed-leader-check"] {
+            let timeout = min(configuration.timeouts.leaderProbeMilliseconds, remainingMilliseconds)
+            guard timeout > 0 else { break }
+            let requests = endpoints.map { HTTPRequest(endpoint: $0, path: check, timeoutMilliseconds: timeout) }
+            let outcomes = sender.send(requests) { outcome in
+                if case .success(let answer) = outcome { return answer.status == 200 }
+                return false
+            }
+            for (index, outcome) in outcomes.enumerated() {
+                if case .success(let answer)? = outcome, answer.status == 200 {
+                    leader = endpoints[index]
+                    return endpoints[index]
+                }
+                report[index] += " \(check) " + Self.describeProbe(outcome)
+            }
+        }
+        throw .noLeader(endpoints: report)
+    }
+
+    static func describeProbe(_ outcome: HTTPOutcome?) -> String {
+        switch outcome {
+        case .success(let answer)?:
+            return "answered \(answer.status) \(excerpt(answer.body, limit: 60));"
+        case .failure(let failure)?:
+            return "failed: \(failure.reason);"
+        case nil:
+            return "not awaited;"
+        }
+    }
+
+    // MARK: Requests
+
+    /// Sends a GET for `path` to the leader and returns the decoded answer.
+    ///
+    /// Transport failures are retried with backoff within the time bound, for `.changes` only when the
+    /// request never reached a server. When another node turns out to lead (`"Not leader"`, or
+    /// `Unauthorized` from a node that just lost an election), the leader is detected again, once.
+    public func get(_ path: APIPath, safety: RequestSafety) throws(OrchestratorError) -> APIAnswer {
+        var redetected = false
+        var attempt = 0
+        while true {
+            let endpoint = try leaderEndpoint()
+            let remaining = remainingMilliseconds
+            guard remaining > 0 else {
+                throw .timedOut(endpoint: endpoint.url, waitedFor: "the answer to GET /api/\(path.encoded)",
+                                milliseconds: configuration.timeouts.totalMilliseconds)
+            }
+            let request = HTTPRequest(endpoint: endpoint, path: path.encoded, timeoutMilliseconds: remaining)
+            let outcome = sender.send([request], isEnough: { _ in true })[0]
+            switch outcome {
+            case .success(let answer)?:
+                do {
+                    return try interpret(answer, endpoint: endpoint, path: path)
+                } catch let error where !redetected && configuration.endpoints.count > 1 && Self.showsLeaderChange(error) {
+                    // The node did not act on the request; the new leader can.
+                    redetected = true
+                    leader = nil
+                    continue
+                }
+            case .failure(let failure)?:
+                let retryable = safety == .readOnly ? failure.kind != .tooLarge && failure.kind != .tls : failure.requestNeverSent
+                if retryable && attempt < Self.backoffMilliseconds.count {
+                    let pause = Self.backoffMilliseconds[attempt]
+                    if remainingMilliseconds > pause {
+                        attempt += 1
+                        if configuration.endpoints.count > 1 && failure.requestNeverSent { leader = nil }
+                        Self.sleep(milliseconds: pause)
+                        continue
+                    }
+                }
+                throw Self.error(for: failure, endpoint: endpoint, path: path)
+            case nil:
+                throw .unreachable(endpoint: endpoint.url, reason: "no answer")
+            }
+        }
+    }
+
+    static func showsLeaderChange(_ error: OrchestratorError) -> Bool {
+        guard case .apiFailure(let failure) = error else { return false }
+        return failure.message == "Unauthorized" || failure.message == "Not leader"
+    }
+
+    static func error(for failure: TransportFailure, endpoint: Endpoint, path: APIPath) -> OrchestratorError {
+        switch failure.kind {
+        case .timeout:
+            return .timedOut(endpoint: endpoint.url, waitedFor: "the answer to GET /api/\(path.encoded)",
+                             milliseconds: failure.elapsedMilliseconds)
+        case .connectTimeout:
+            return .timedOut(endpoint: endpoint.url, waitedFor: "a connection", milliseconds: failure.elapsedMilliseconds)
+        default:
+            return .unreachable(endpoint: endpoint.url, reason: failure.reason)
+        }
+    }
+
+    /// Turns an HTTP answer into a result: `Code: ERROR` and HTTP errors become ``OrchestratorError``.
+    func interpret(_ answer: HTTPAnswer, endpoint: Endpoint, path: APIPath) throws(OrchestratorError) -> APIAnswer {
+        if answer.status == 401 || answer.status == 403 {
+            throw .notAuthorized(endpoint: endpoint.url, status: answer.status)
+        }
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(answer.body)
+        } catch {
+            throw .unreadableAnswer(endpoint: endpoint.url, path: path.encoded, status: answer.status,
+                                    excerpt: Self.excerpt(answer.body, limit: 120))
+        }
+        if json["Code"]?.stringValue == "ERROR" {
+            let details = json["Details"].flatMap { $0.isNull ? nil : $0 }
+            throw .apiFailure(APIFailure(endpoint: endpoint.url, status: answer.status,
+                                         message: json["Message"]?.stringValue ?? "", details: details, answer: json))
+        }
+        if answer.status >= 400 {
+            let message = json.stringValue ?? json["Message"]?.stringValue ?? "HTTP \(answer.status)"
+            throw .apiFailure(APIFailure(endpoint: endpoint.url, status: answer.status, message: message, details: nil, answer: json))
+        }
+        return APIAnswer(endpoint: endpoint, status: answer.status, json: json)
+    }
+
+    /// The start of a body as one printable line.
+    static func excerpt(_ body: [UInt8], limit: Int) -> String {
+        let text = String(decoding: body.prefix(limit * 4), as: UTF8.self)
+        var line = ""
+        for character in text {
+            if line.count >= limit { line += "…"; break }
+            line.append(character.isNewline || character == "\t" ? " " : character)
+        }
+        while line.hasSuffix(" ") { line.removeLast() }
+        return line
+    }
+
+    static func sleep(milliseconds: Int) {
+        var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 { request = remaining }
+    }
+}

@@ -1,0 +1,126 @@
+/// What a group of commands touches; help and the man page list commands by group.
+public enum CommandGroup: String, Sendable, CaseIterable {
+    case discovery = "Discovery"
+    case topology = "Topology views"
+    case relocation = "Relocation"
+    case replication = "Replication control"
+    case recovery = "Recovery and takeover"
+    case downtime = "Downtime and maintenance"
+    case tags = "Tags and pools"
+    case raft = "Raft"
+    case meta = "Meta"
+}
+
+/// Where a value of the answer is taken from.
+public enum AnswerPart: Sendable {
+    /// The whole answer.
+    case response
+    /// The answer's `Details` member.
+    case details
+}
+
+/// Which instances of a list to keep.
+public enum InstanceFilter: Sendable {
+    /// Replication stopped with an error (`which-broken-replicas`).
+    case broken
+    /// Both replication threads running (`which-cluster-osc-running-replicas`).
+    case running
+}
+
+/// How standard output is produced from an answer; each rule reproduces one of the bash client's outputs.
+public enum OutputRule: Sendable {
+    /// Nothing.
+    case nothing
+    /// `host:port` of the selected instance key object.
+    case key(AnswerPart)
+    /// `host:port` of the selected instance's `Key`.
+    case instanceKey(AnswerPart)
+    /// `host:port` of the selected instance's `MasterKey`.
+    case masterKey(AnswerPart)
+    /// One `host:port` per element of the selected list of keys.
+    case keys(AnswerPart)
+    /// One `host:port` per element (its `Key`) of the selected list of instances, optionally filtered.
+    case instanceKeys(AnswerPart, InstanceFilter?)
+    /// The selected value as `jq -r .` prints it.
+    case raw(AnswerPart)
+    /// Each element of the selected list as `jq -r '.[]'` prints it.
+    case lines(AnswerPart)
+    /// The selected value on one line, as the bash client's `echo $value` prints it.
+    case inline(AnswerPart)
+    /// A member of the selected object as `jq -r .Name` prints it.
+    case field(String, AnswerPart)
+    /// `instance<master` from `Details`.
+    case relocation
+    /// `Details.SuccessorKey` of a takeover or failover.
+    case successor
+    /// `host:port (cluster NAME): Analysis` per entry of `Details`.
+    case replicationAnalysis
+    /// The data center holding most masters.
+    case dominantDataCenter
+    /// `Key:Value` per element of `Details`.
+    case keyValuePairs
+    /// `ClusterName` of each cluster.
+    case clusterNames
+    /// `ClusterName,ClusterAlias` of each cluster.
+    case clusterAliases
+    /// The instance key when both replication threads are running (`true`) / stopped (`false`); else nothing.
+    case replicationState(running: Bool)
+    /// The destination when `Message` says `true`; otherwise exit 1 with no output.
+    case yesNo
+    /// The instance the command was given (`async-discover`, whose answer carries none).
+    case requestedInstance
+}
+
+/// A check made before the command's request.
+public enum Precheck: Sendable {
+    /// `raft-state` must answer `Leader`, as the bash client confirms before raft commands.
+    case raftLeader
+}
+
+/// One row of the command table: everything parsing, validation, dispatch, help, completions and the man page
+/// need to know about a command.
+public struct CommandSpec: Sendable {
+    /// The command's name, e.g. `discover`.
+    public let name: String
+    /// Other names it answers to (besides the automatic `slave` ↔ `replica` synonyms).
+    public let aliases: [String]
+    /// What it touches.
+    public let group: CommandGroup
+    /// One line of help.
+    public let summary: String
+    /// The API route template, e.g. `discover/{instance}`; `nil` for commands answered locally.
+    public let route: String?
+    /// How stdout is produced.
+    public let output: OutputRule
+    /// Whether the command changes anything; decides retries.
+    public let safety: RequestSafety
+    /// A check made first, if any.
+    public let precheck: Precheck?
+    /// Whether a missing `-i` defaults to this host (commands a host runs about itself, and read-only queries).
+    public let defaultsToThisHost: Bool
+
+    init(_ name: String, _ group: CommandGroup, _ route: String?, _ output: OutputRule, _ safety: RequestSafety,
+         aliases: [String] = [], precheck: Precheck? = nil, thisHost: Bool = false, _ summary: String) {
+        self.name = name
+        self.aliases = aliases
+        self.group = group
+        self.summary = summary
+        self.route = route
+        self.output = output
+        self.safety = safety
+        self.precheck = precheck
+        self.defaultsToThisHost = thisHost
+    }
+
+    /// The route's parsed template.
+    public var template: RouteTemplate? { route.map(RouteTemplate.init) }
+
+    /// All names this command answers to, including `slave` spellings.
+    public var allNames: [String] {
+        var names = [name] + aliases
+        for existing in names where existing.contains("replica") {
+            names.append(existing.replacingAll("replica", with: "slave"))
+        }
+        return names
+    }
+}

@@ -1,0 +1,242 @@
+/// The one table of commands. Parsing, validation, dispatch, help, completions and the man page read it;
+/// adding a command means adding a row here.
+public enum CommandTable {
+    // Short names keep the rows on one line each.
+    private typealias C = CommandSpec
+    private static let read = RequestSafety.readOnly
+    private static let write = RequestSafety.changes
+
+    /// Every command, in help order within each group.
+    public static let all: [CommandSpec] = [
+        // Meta
+        C("help", .meta, nil, .nothing, read, "List commands, or show one command's help (help COMMAND)"),
+        C("which-api", .meta, nil, .nothing, read, "Print the API endpoint in use (the raft leader among several)"),
+        C("api", .meta, nil, .nothing, read, "Call any API path (--path) and print its JSON answer"),
+
+        // Discovery
+        C("discover", .discovery, "discover/{instance}", .instanceKey(.details), write, thisHost: true,
+          "Look up an instance and investigate it now"),
+        C("async-discover", .discovery, "async-discover/{instance}", .requestedInstance, write, thisHost: true,
+          "Queue an instance for investigation; for bulk loads"),
+        C("forget", .discovery, "forget/{instance}", .nothing, write, "Forget an instance"),
+        C("forget-cluster", .discovery, "forget-cluster/{cluster}", .nothing, write, "Forget a whole cluster"),
+        C("submit-masters-to-kv-stores", .discovery, "submit-masters-to-kv-stores/{alias?}", .keyValuePairs, write,
+          "Write a cluster's master (or all masters) to the KV stores"),
+
+        // Topology views
+        C("topology", .topology, "topology/{cluster}", .raw(.details), read, "Show the replication tree of a cluster"),
+        C("topology-tabulated", .topology, "topology-tabulated/{cluster}", .raw(.details), read,
+          "Show the replication tree, tabulated"),
+        C("topology-tags", .topology, "topology-tags/{cluster}", .raw(.details), read,
+          "Show the replication tree with instance tags"),
+        C("snapshot-topologies", .topology, "snapshot-topologies", .raw(.details), write,
+          "Record a snapshot of all topologies"),
+        C("clusters", .topology, "clusters-info", .clusterNames, read, "List all clusters"),
+        C("clusters-alias", .topology, "clusters-info", .clusterAliases, read, "List all clusters as name,alias"),
+        C("search", .topology, "search?s={search}", .instanceKeys(.response, nil), read,
+          "List instances whose name contains the -i text"),
+        C("instance", .topology, "instance/{instance}", .instanceKey(.response), read, aliases: ["which-instance"],
+          thisHost: true, "Print an instance's key, or fail when orchestrator does not know it"),
+        C("which-master", .topology, "instance/{instance}", .masterKey(.response), read, thisHost: true,
+          "Print an instance's master"),
+        C("which-replicas", .topology, "instance-replicas/{instance}", .instanceKeys(.response, nil), read, thisHost: true,
+          "List an instance's replicas"),
+        C("which-broken-replicas", .topology, "instance-replicas/{instance}", .instanceKeys(.response, .broken), read,
+          thisHost: true, "List an instance's replicas whose replication stopped with an error"),
+        C("which-cluster-instances", .topology, "cluster/{cluster}", .instanceKeys(.response, nil), read, thisHost: true,
+          "List the instances of a cluster"),
+        C("which-cluster", .topology, "cluster-info/{cluster}", .field("ClusterName", .response), read, thisHost: true,
+          "Print the name of an instance's cluster"),
+        C("which-cluster-alias", .topology, "cluster-info/{cluster}", .field("ClusterAlias", .response), read, thisHost: true,
+          "Print the alias of an instance's cluster"),
+        C("which-cluster-master", .topology, "master/{cluster}", .instanceKey(.response), read, thisHost: true,
+          "Print the writable master of a cluster"),
+        C("all-clusters-masters", .topology, "masters", .instanceKeys(.response, nil), read,
+          "List the writable master of every cluster"),
+        C("all-instances", .topology, "all-instances", .instanceKeys(.response, nil), read, "List every known instance"),
+        C("which-cluster-osc-replicas", .topology, "cluster-osc-replicas/{cluster}", .instanceKeys(.response, nil), read,
+          thisHost: true, "List replicas fit to control a pt-online-schema-change"),
+        C("which-cluster-osc-running-replicas", .topology, "cluster-osc-replicas/{cluster}",
+          .instanceKeys(.response, .running), read, thisHost: true,
+          "List replicating replicas fit to control a pt-online-schema-change"),
+        C("downtimed", .topology, "downtimed/{cluster?}", .instanceKeys(.response, nil), read,
+          "List downtimed instances (of a cluster with -a)"),
+        C("dominant-dc", .topology, "masters", .dominantDataCenter, read, "Print the data center holding most masters"),
+        C("replication-analysis", .topology, "replication-analysis", .replicationAnalysis, read,
+          "Print the analysis of problems in all topologies"),
+
+        // Relocation
+        C("relocate", .relocation, "relocate/{instance}/{destination}", .relocation, write,
+          "Move a replica below another instance, by any means"),
+        C("relocate-replicas", .relocation, "relocate-replicas/{instance}/{destination}", .instanceKeys(.details, nil), write,
+          "Move an instance's replicas below another instance"),
+        C("match", .relocation, "match/{instance}/{destination}", .relocation, write,
+          "Move a replica below another instance using Pseudo-GTID"),
+        C("match-up", .relocation, "match-up/{instance}", .relocation, write,
+          "Move a replica up one level using Pseudo-GTID"),
+        C("match-up-replicas", .relocation, "match-up-replicas/{instance}/{destination?}", .instanceKeys(.details, nil), write,
+          "Move an instance's replicas up one level using Pseudo-GTID"),
+        C("move-up", .relocation, "move-up/{instance}", .relocation, write, "Move a replica up one level"),
+        C("move-below", .relocation, "move-below/{instance}/{destination}", .relocation, write,
+          "Move a replica below its sibling"),
+        C("move-equivalent", .relocation, "move-equivalent/{instance}/{destination}", .relocation, write,
+          "Move a replica below another by recorded equivalence coordinates"),
+        C("move-up-replicas", .relocation, "move-up-replicas/{instance}/{destination?}", .instanceKeys(.details, nil), write,
+          "Move an instance's replicas up one level"),
+        C("make-co-master", .relocation, "make-co-master/{instance}", .relocation, write,
+          "Make a master's direct replica its co-master"),
+        C("take-master", .relocation, "take-master/{instance}", .relocation, write,
+          "Swap a replica with its master"),
+        // The bash client sent this to /api/move-gtid, which does not exist; the route is move-below-gtid.
+        C("move-gtid", .relocation, "move-below-gtid/{instance}/{destination}", .relocation, write,
+          "Move a replica below another instance using GTID"),
+        C("move-replicas-gtid", .relocation, "move-replicas-gtid/{instance}/{destination}", .instanceKeys(.details, nil), write,
+          "Move an instance's replicas below another instance using GTID"),
+        C("repoint", .relocation, "repoint/{instance}/{destination}", .relocation, write,
+          "Point a replica at another master, keeping coordinates; use with care"),
+        C("repoint-replicas", .relocation, "repoint-replicas/{instance}/{destination?}", .instanceKeys(.details, nil), write,
+          "Point an instance's replicas back at it; use with care"),
+        C("take-siblings", .relocation, "take-siblings/{instance}", .relocation, write,
+          "Make a replica's siblings its replicas"),
+
+        // Replication control
+        C("stop-replica", .replication, "stop-replica/{instance}", .instanceKey(.details), write, "STOP SLAVE"),
+        C("stop-replica-nice", .replication, "stop-replica-nice/{instance}", .instanceKey(.details), write,
+          "STOP SLAVE, letting the SQL thread catch up with the IO thread first"),
+        C("start-replica", .replication, "start-replica/{instance}", .instanceKey(.details), write, "START SLAVE"),
+        C("restart-replica", .replication, "restart-replica/{instance}", .instanceKey(.details), write,
+          "STOP SLAVE then START SLAVE"),
+        C("reset-replica", .replication, "reset-replica/{instance}", .instanceKey(.details), write,
+          "RESET SLAVE; use with care"),
+        C("detach-replica", .replication, "detach-replica/{instance}", .instanceKey(.details), write,
+          "Stop replication and make Master_Host impossible but reversible"),
+        C("reattach-replica", .replication, "reattach-replica/{instance}", .instanceKey(.details), write,
+          "Undo detach-replica"),
+        C("detach-replica-master-host", .replication, "detach-replica-master-host/{instance}", .instanceKey(.details), write,
+          "Stop replication and make Master_Host impossible but reversible"),
+        C("reattach-replica-master-host", .replication, "reattach-replica-master-host/{instance}", .instanceKey(.details), write,
+          "Undo detach-replica-master-host"),
+        C("skip-query", .replication, "skip-query/{instance}", .instanceKey(.details), write,
+          "Skip one statement on a replica"),
+        C("which-gtid-errant", .replication, "instance/{instance}", .field("GtidErrant", .response), read, thisHost: true,
+          "Print an instance's errant GTID set (empty when none)"),
+        C("locate-gtid-errant", .replication, "locate-gtid-errant/{instance}", .lines(.details), read,
+          "List the binary logs holding errant GTIDs"),
+        C("gtid-errant-reset-master", .replication, "gtid-errant-reset-master/{instance}", .instanceKey(.details), write,
+          "Remove errant GTIDs by RESET MASTER"),
+        C("gtid-errant-inject-empty", .replication, "gtid-errant-inject-empty/{instance}", .instanceKey(.details), write,
+          "Inject errant GTIDs as empty transactions on the master"),
+        C("enable-semi-sync-master", .replication, "enable-semi-sync-master/{instance}", .instanceKey(.details), write,
+          "Enable semi-sync on the master side"),
+        C("disable-semi-sync-master", .replication, "disable-semi-sync-master/{instance}", .instanceKey(.details), write,
+          "Disable semi-sync on the master side"),
+        C("enable-semi-sync-replica", .replication, "enable-semi-sync-replica/{instance}", .instanceKey(.details), write,
+          "Enable semi-sync on the replica side"),
+        C("disable-semi-sync-replica", .replication, "disable-semi-sync-replica/{instance}", .instanceKey(.details), write,
+          "Disable semi-sync on the replica side"),
+        C("restart-replica-statements", .replication, "restart-replica-statements/{instance}?q={query}", .inline(.details), read,
+          "Print the statements that apply -q with replication stopped and restored"),
+        C("delay-replication", .replication, "delay-replication/{instance}/{seconds}", .inline(.details), write,
+          "Set a replica's delay (CHANGE MASTER TO MASTER_DELAY) to -S seconds"),
+        C("can-replicate-from", .replication, "can-replicate-from/{instance}/{destination}", .yesNo, read,
+          "Print the destination if the instance can replicate from it; else exit 1"),
+        C("can-replicate-from-gtid", .replication, "can-replicate-from-gtid/{instance}/{destination}", .yesNo, read,
+          "Like can-replicate-from, assuming GTID"),
+        C("is-replicating", .replication, "instance/{instance}", .replicationState(running: true), read, thisHost: true,
+          "Print the instance if both replication threads run; else nothing"),
+        C("is-replication-stopped", .replication, "instance/{instance}", .replicationState(running: false), read,
+          thisHost: true, "Print the instance if both replication threads are stopped; else nothing"),
+        C("set-read-only", .replication, "set-read-only/{instance}", .instanceKey(.details), write, "SET GLOBAL read_only=1"),
+        C("set-writeable", .replication, "set-writeable/{instance}", .instanceKey(.details), write, "SET GLOBAL read_only=0"),
+        C("flush-binary-logs", .replication, "flush-binary-logs/{instance}", .instanceKey(.details), write, "FLUSH BINARY LOGS"),
+        C("purge-binary-logs", .replication, "purge-binary-logs/{instance}/{binlog}", .instanceKey(.details), write,
+          "PURGE BINARY LOGS up to -n binlog"),
+        C("last-pseudo-gtid", .replication, "last-pseudo-gtid/{instance}", .raw(.details), read,
+          "Print the last Pseudo-GTID entry of an instance"),
+
+        // Recovery and takeover
+        C("recover", .recovery, "recover/{instance}", .key(.details), write,
+          "Recover a failed instance, if orchestrator agrees it failed"),
+        C("graceful-master-takeover", .recovery, "graceful-master-takeover/{cluster}{/destination?}", .successor, write,
+          "Promote a new master gracefully (the -d replica, or the single direct replica)"),
+        C("graceful-master-takeover-auto", .recovery, "graceful-master-takeover-auto/{cluster}{/destination?}", .successor,
+          write, "Promote a new master gracefully, letting orchestrator pick it"),
+        C("force-master-failover", .recovery, "force-master-failover/{cluster}", .successor, write,
+          "Fail over the master now, letting orchestrator pick the successor"),
+        C("force-master-takeover", .recovery, "force-master-takeover/{cluster}/{destination}", .successor, write,
+          "Replace the master by the -d direct replica now"),
+        C("ack-cluster-recoveries", .recovery, "ack-recovery/cluster/{cluster}?comment={reason}", .raw(.details), write,
+          "Acknowledge a cluster's recoveries, unblocking future ones"),
+        C("ack-all-recoveries", .recovery, "ack-all-recoveries?comment={reason}", .raw(.details), write,
+          "Acknowledge all recoveries"),
+        C("disable-global-recoveries", .recovery, "disable-global-recoveries", .raw(.details), write,
+          "Stop orchestrator from running any recovery"),
+        C("enable-global-recoveries", .recovery, "enable-global-recoveries", .raw(.details), write,
+          "Allow orchestrator to run recoveries"),
+        C("check-global-recoveries", .recovery, "check-global-recoveries", .raw(.details), read,
+          "Print whether recoveries are enabled"),
+
+        // Downtime and maintenance
+        C("begin-downtime", .downtime, "begin-downtime/{instance}/{owner}/{reason}/{duration}", .key(.details), write,
+          thisHost: true, "Mark an instance downtimed (-r reason, -u duration, -o owner)"),
+        C("end-downtime", .downtime, "end-downtime/{instance}", .key(.details), write, thisHost: true,
+          "End an instance's downtime"),
+        C("begin-maintenance", .downtime, "begin-maintenance/{instance}/{owner}/{reason}", .key(.details), write,
+          thisHost: true, "Take a maintenance lock on an instance"),
+        C("end-maintenance", .downtime, "end-maintenance/{instance}", .key(.details), write, thisHost: true,
+          "Release an instance's maintenance lock"),
+        C("register-candidate", .downtime, "register-candidate/{instance}/{rule}", .key(.details), write, thisHost: true,
+          "Set an instance's promotion rule (-R)"),
+        C("register-hostname-unresolve", .downtime, "register-hostname-unresolve/{instance}/{hostname}", .key(.details),
+          write, "Give an instance a virtual (unresolved) host name (-H)"),
+        C("deregister-hostname-unresolve", .downtime, "deregister-hostname-unresolve/{instance}", .key(.details), write,
+          "Remove an instance's virtual host name"),
+
+        // Tags and pools
+        C("tags", .tags, "tags/{instance}", .lines(.response), read, thisHost: true, "List an instance's tags"),
+        C("tag-value", .tags, "tag-value/{instance}?tag={tag}", .raw(.response), read, thisHost: true,
+          "Print the value of an instance's tag"),
+        C("tag", .tags, "tag/{instance}?tag={tag}", .key(.details), write, "Tag an instance (name or name=value)"),
+        C("untag", .tags, "untag/{instance}?tag={tag}", .keys(.details), write, "Remove a tag from an instance"),
+        C("untag-all", .tags, "untag-all?tag={tag}", .keys(.details), write, "Remove a tag from all instances"),
+        C("tagged", .tags, "tagged/?tag={tags}", .keys(.response), read,
+          "List instances having all the given tags (tag,tag=value,...)"),
+        C("submit-pool-instances", .tags, "submit-pool-instances/{pool}?instances={instances}", .raw(.details), write,
+          "Set the instances (-i host:port,host:port) of a pool (-l)"),
+        C("which-heuristic-cluster-pool-instances", .tags, "heuristic-cluster-pool-instances/{cluster}/{pool?}",
+          .instanceKeys(.details, nil), read, "List a cluster's instances in any pool, or in pool -l"),
+
+        // Raft
+        C("raft-leader", .raft, "raft-leader", .raw(.response), read, precheck: .raftLeader,
+          "Print the raft leader"),
+        C("raft-health", .raft, "raft-health", .raw(.response), read, "Print whether the node is in a healthy raft group"),
+        C("raft-leader-hostname", .raft, "status", .field("Hostname", .details), read, precheck: .raftLeader,
+          "Print the host name of the raft leader"),
+        C("raft-elect-leader", .raft, "raft-yield-hint/{hostname}", .raw(.details), write, precheck: .raftLeader,
+          "Ask the raft group to elect the -H node as leader"),
+    ]
+
+    private static let byName: [String: CommandSpec] = {
+        var table: [String: CommandSpec] = [:]
+        for spec in all {
+            for name in spec.allNames where table[name] == nil { table[name] = spec }
+        }
+        return table
+    }()
+
+    /// The command called `name`; `slave` is read as `replica` anywhere in the name.
+    public static func find(_ name: String) -> CommandSpec? {
+        byName[name] ?? byName[name.replacingAll("slave", with: "replica")]
+    }
+
+    /// Up to three command names nearest to `name`, for "did you mean".
+    public static func suggestions(for name: String) -> [String] {
+        let scored = all.map { spec -> (String, Int) in
+            let distance = ArgumentParser.editDistance(name, spec.name)
+            let containsBonus = spec.name.contains(name) || name.contains(spec.name) ? -2 : 0
+            return (spec.name, distance + containsBonus)
+        }
+        let limit = max(2, name.count / 3)
+        return scored.filter { $0.1 <= limit }.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }.prefix(3).map(\.0)
+    }
+}

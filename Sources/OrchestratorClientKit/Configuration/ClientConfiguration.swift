@@ -1,0 +1,136 @@
+/// Bounds on how long the client waits. Every request is bounded; nothing waits forever.
+public struct Timeouts: Sendable, Equatable {
+    /// Longest wait for a TCP (and TLS) connection to be established.
+    public var connectMilliseconds: Int
+    /// Longest wait for one endpoint's answer to `leader-check` / `routed-leader-check`.
+    public var leaderProbeMilliseconds: Int
+    /// Longest the whole operation may take, retries and leader detection included.
+    public var totalMilliseconds: Int
+
+    /// 3 s to connect, 1 s per leader probe (as the bash client), 60 s in all.
+    public static let `default` = Timeouts(connectMilliseconds: 3_000, leaderProbeMilliseconds: 1_000, totalMilliseconds: 60_000)
+
+    public init(connectMilliseconds: Int, leaderProbeMilliseconds: Int, totalMilliseconds: Int) {
+        self.connectMilliseconds = connectMilliseconds
+        self.leaderProbeMilliseconds = leaderProbeMilliseconds
+        self.totalMilliseconds = totalMilliseconds
+    }
+
+    /// Parses `500ms`, `2s`, `1m` or a bare number of seconds (`1.5`).
+    public static func parseMilliseconds(_ text: String, source: String) throws(OrchestratorError) -> Int {
+        var number = Substring(text)
+        var scale = 1000.0
+        if number.hasSuffix("ms") { number = number.dropLast(2); scale = 1 }
+        else if number.hasSuffix("s") { number = number.dropLast() }
+        else if number.hasSuffix("m") { number = number.dropLast(); scale = 60_000 }
+        guard let value = Double(number), value > 0, value <= 86_400, number.allSatisfy({ $0.isNumber || $0 == "." }) else {
+            throw .invalidValue(InvalidValue(source: source, value: text, problem: "it is not a positive duration",
+                                             fix: "give e.g. 500ms, 2s, 1.5 (seconds) or 1m"))
+        }
+        return max(1, Int(value * scale))
+    }
+}
+
+/// TLS settings for https endpoints. Verification against the system trust store is on unless `insecure`.
+public struct TLSOptions: Sendable, Equatable {
+    /// A PEM bundle of certificate authorities to trust instead of the system store.
+    public var caFile: String?
+    /// A client certificate (PEM) for orchestrator's mutual TLS.
+    public var certificateFile: String?
+    /// The client certificate's private key (PEM).
+    public var keyFile: String?
+    /// Skip certificate and host name verification. Only when explicitly asked for.
+    public var insecure: Bool
+
+    public init(caFile: String? = nil, certificateFile: String? = nil, keyFile: String? = nil, insecure: Bool = false) {
+        self.caFile = caFile
+        self.certificateFile = certificateFile
+        self.keyFile = keyFile
+        self.insecure = insecure
+    }
+}
+
+/// Where the API is and how to talk to it.
+public struct ClientConfiguration: Sendable, Equatable {
+    /// The API endpoints; with more than one, the raft leader among them is found and used.
+    public var endpoints: [Endpoint]
+    /// Basic-auth credentials; when `nil`, credentials written in an endpoint's URL are used.
+    public var credentials: Credentials?
+    /// A header (`Name: value`) for orchestrator behind an authenticating proxy (`AuthUserHeader`).
+    public var authHeader: String?
+    /// Timeouts for connections, leader probes and the whole operation.
+    public var timeouts: Timeouts
+    /// TLS verification and client certificates.
+    public var tls: TLSOptions
+
+    /// The bash client's default endpoint.
+    public static let defaultEndpoint = "http://localhost:3000/api"
+
+    public init(endpoints: [Endpoint], credentials: Credentials? = nil, authHeader: String? = nil,
+                timeouts: Timeouts = .default, tls: TLSOptions = TLSOptions()) {
+        self.endpoints = endpoints
+        self.credentials = credentials
+        self.authHeader = authHeader
+        self.timeouts = timeouts
+        self.tls = tls
+    }
+
+    /// Parses a whitespace-separated endpoint list as `ORCHESTRATOR_API` holds it; duplicates are dropped.
+    public static func parseEndpoints(_ text: String) throws(OrchestratorError) -> [Endpoint] {
+        var endpoints: [Endpoint] = []
+        for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
+            let endpoint = try Endpoint(parsing: String(word))
+            if !endpoints.contains(endpoint) { endpoints.append(endpoint) }
+        }
+        if endpoints.isEmpty {
+            throw .invalidValue(InvalidValue(source: "API endpoint list", value: text, problem: "it names no endpoint",
+                                             fix: "set ORCHESTRATOR_API or -U/--api to e.g. http://orchestrator:3000/api"))
+        }
+        return endpoints
+    }
+
+    /// The configuration the environment describes, with the bash client's precedence: `apiOverride`
+    /// (`-U/--api`), then `ORCHESTRATOR_API`, then `http://localhost:3000/api`.
+    public static func fromEnvironment(_ environment: ClientEnvironment, apiOverride: String? = nil) throws(OrchestratorError) -> ClientConfiguration {
+        let api = [apiOverride, environment["ORCHESTRATOR_API"]].compactMap { $0 }
+            .first(where: { !$0.allSatisfy(\.isWhitespace) }) ?? defaultEndpoint
+        var configuration = ClientConfiguration(endpoints: try parseEndpoints(api))
+        if let user = environment["ORCHESTRATOR_AUTH_USER"], !user.isEmpty {
+            var password = environment["ORCHESTRATOR_AUTH_PASSWORD"] ?? ""
+            if let file = environment["ORCHESTRATOR_AUTH_PASSWORD_FILE"], !file.isEmpty {
+                password = try SecretFile.read(path: file, source: "ORCHESTRATOR_AUTH_PASSWORD_FILE")
+            }
+            configuration.credentials = Credentials(user: user, password: password)
+        }
+        if let header = environment["ORCHESTRATOR_AUTH_USER_HEADER"], !header.isEmpty {
+            configuration.authHeader = try validatedHeader(header, source: "ORCHESTRATOR_AUTH_USER_HEADER")
+        }
+        if let value = environment["ORCHESTRATOR_CONNECT_TIMEOUT"], !value.isEmpty {
+            configuration.timeouts.connectMilliseconds = try Timeouts.parseMilliseconds(value, source: "ORCHESTRATOR_CONNECT_TIMEOUT")
+        }
+        if let value = environment["ORCHESTRATOR_LEADER_TIMEOUT"], !value.isEmpty {
+            configuration.timeouts.leaderProbeMilliseconds = try Timeouts.parseMilliseconds(value, source: "ORCHESTRATOR_LEADER_TIMEOUT")
+        }
+        if let value = environment["ORCHESTRATOR_TIMEOUT"], !value.isEmpty {
+            configuration.timeouts.totalMilliseconds = try Timeouts.parseMilliseconds(value, source: "ORCHESTRATOR_TIMEOUT")
+        }
+        configuration.tls.caFile = environment["ORCHESTRATOR_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.tls.certificateFile = environment["ORCHESTRATOR_CLIENT_CERT"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.tls.keyFile = environment["ORCHESTRATOR_CLIENT_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        if let value = environment["ORCHESTRATOR_INSECURE"] {
+            configuration.tls.insecure = ["1", "true", "yes"].contains(value.lowercased())
+        }
+        return configuration
+    }
+
+    /// Checks a `Name: value` header: no line breaks (which would inject headers), a non-empty name.
+    public static func validatedHeader(_ text: String, source: String) throws(OrchestratorError) -> String {
+        try ValueRules.noControlCharacters(text, source: source)
+        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex,
+              !text[..<colon].contains(where: { $0 == " " }) else {
+            throw .invalidValue(InvalidValue(source: source, value: text, problem: "it is not a header",
+                                             fix: "write Header-Name: value, e.g. X-Forwarded-User: alice"))
+        }
+        return text
+    }
+}

@@ -1,0 +1,109 @@
+/// One orchestrator API base URL, normalized as the bash client does: no trailing `/`, ending in `/api`.
+///
+/// Credentials written in the URL (`http://user:pass@host:3000`) are taken out of it, so the URL can be
+/// printed, logged and shown in errors without ever showing a password.
+public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
+    /// The normalized base URL without credentials, e.g. `http://orc1:3000/api`.
+    public let url: String
+    /// User and password found in the URL, if any.
+    public let credentials: Credentials?
+
+    /// Normalizes `text`; throws when it is not an http(s) URL.
+    public init(parsing text: String) throws(OrchestratorError) {
+        func invalid(_ problem: String) -> OrchestratorError {
+            // The URL may hold a password: show it masked.
+            .invalidValue(InvalidValue(source: "API endpoint", value: Endpoint.masked(text), problem: problem,
+                                       fix: "give a URL such as http://orchestrator.example.com:3000/api"))
+        }
+        var rest = Substring(text)
+        let scheme: String
+        if rest.hasPrefix("http://") {
+            scheme = "http://"
+        } else if rest.hasPrefix("https://") {
+            scheme = "https://"
+        } else {
+            throw invalid("it does not start with http:// or https://")
+        }
+        rest = rest.dropFirst(scheme.count)
+        if rest.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) {
+            throw invalid("it contains a space or control character")
+        }
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        var authority = rest[..<authorityEnd]
+        var path = rest[authorityEnd...]
+        var found: Credentials?
+        if let at = authority.lastIndex(of: "@") {
+            let userInfo = authority[..<at]
+            authority = authority[authority.index(after: at)...]
+            let parts = userInfo.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            found = Credentials(user: Self.percentDecoded(parts[0]),
+                                password: parts.count > 1 ? Self.percentDecoded(parts[1]) : "")
+        }
+        guard !authority.isEmpty else { throw invalid("it names no host") }
+        if path.contains("?") || path.contains("#") { throw invalid("it contains a query or fragment") }
+        while path.hasSuffix("/") { path = path.dropLast() }
+        var url = scheme + authority + path
+        if !url.hasSuffix("/api") { url += "/api" }
+        self.url = url
+        self.credentials = found
+    }
+
+    public var description: String { url }
+
+    /// `text` with any password replaced by `****`.
+    public static func masked(_ text: String) -> String {
+        guard let schemeEnd = text.range(of: "://") else { return text }
+        let afterScheme = text[schemeEnd.upperBound...]
+        let authorityEnd = afterScheme.firstIndex(of: "/") ?? afterScheme.endIndex
+        guard let at = afterScheme[..<authorityEnd].lastIndex(of: "@") else { return text }
+        let userInfo = afterScheme[..<at]
+        guard let colon = userInfo.firstIndex(of: ":") else { return text }
+        return String(text[..<colon]) + ":****" + String(text[at...])
+    }
+
+    static func percentDecoded(_ text: Substring) -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8)[...]
+        while let byte = iterator.popFirst() {
+            if byte == UInt8(ascii: "%"), iterator.count >= 2,
+               let value = UInt8(String(decoding: iterator.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(value)
+                iterator = iterator.dropFirst(2)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// HTTP basic-auth credentials.
+public struct Credentials: Sendable, Hashable, CustomStringConvertible {
+    /// The user name.
+    public let user: String
+    /// The password; never printed.
+    public let password: String
+
+    public init(user: String, password: String) {
+        self.user = user
+        self.password = password
+    }
+
+    /// Parses `user:password` as `-b/--auth` takes it.
+    public init(parsing text: String, source: String = "-b/--auth") throws(OrchestratorError) {
+        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else {
+            throw .invalidValue(InvalidValue(source: source, value: Credentials.maskedPair(text),
+                                             problem: "it is not user:password",
+                                             fix: "write user:password, or set ORCHESTRATOR_AUTH_USER and ORCHESTRATOR_AUTH_PASSWORD"))
+        }
+        self.init(user: String(text[..<colon]), password: String(text[text.index(after: colon)...]))
+    }
+
+    /// Shows the user only.
+    public var description: String { "\(user):****" }
+
+    static func maskedPair(_ text: String) -> String {
+        guard let colon = text.firstIndex(of: ":") else { return text }
+        return String(text[..<colon]) + ":****"
+    }
+}

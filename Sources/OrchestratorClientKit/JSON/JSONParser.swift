@@ -1,0 +1,248 @@
+/// Why a body could not be read as JSON.
+public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Byte offset of the problem.
+    public let offset: Int
+    /// What was wrong there.
+    public let reason: String
+
+    public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+}
+
+/// A strict RFC 8259 parser over UTF-8 bytes.
+///
+/// Written here rather than taken from Foundation: Foundation's start-up cost alone would exceed the
+/// client's whole time budget, and `JSONSerialization` loses number text and member order.
+public enum JSONParser {
+    /// Nesting deeper than this is refused rather than risking the stack on hostile input.
+    static let maximumDepth = 512
+
+    /// Parses one JSON document; surrounding whitespace is allowed, anything else is an error.
+    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
+            var reader = Reader(bytes: buffer)
+            reader.skipWhitespace()
+            let value = try reader.parseValue(depth: 0)
+            reader.skipWhitespace()
+            if reader.position != buffer.count {
+                throw JSONParseError(offset: reader.position, reason: "unexpected data after the value")
+            }
+            return value
+        }
+    }
+
+    /// Parses a JSON document given as text.
+    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+        try parse(Array(text.utf8))
+    }
+
+    private struct Reader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var position = 0
+
+        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        func fail(_ reason: String) -> JSONParseError { JSONParseError(offset: position, reason: reason) }
+
+        mutating func skipWhitespace() {
+            while position < bytes.count {
+                switch bytes[position] {
+                case 0x20, 0x09, 0x0A, 0x0D: position += 1
+                default: return
+                }
+            }
+        }
+
+        mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+            guard depth < JSONParser.maximumDepth else { throw fail("nesting too deep") }
+            guard position < bytes.count else { throw fail("unexpected end of input") }
+            switch bytes[position] {
+            case UInt8(ascii: "{"): return try parseObject(depth: depth)
+            case UInt8(ascii: "["): return try parseArray(depth: depth)
+            case UInt8(ascii: "\""): return .string(try parseString())
+            case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+            case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+            case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+            default: throw fail("unexpected character")
+            }
+        }
+
+        mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+            let count = literal.utf8CodeUnitCount
+            guard position + count <= bytes.count else { throw fail("unexpected end of input") }
+            let start = literal.utf8Start
+            for index in 0..<count where bytes[position + index] != start[index] {
+                throw fail("invalid literal")
+            }
+            position += count
+        }
+
+        mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+            position += 1
+            var members: [(key: String, value: JSONValue)] = []
+            skipWhitespace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+                position += 1
+                return .object(members)
+            }
+            while true {
+                skipWhitespace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+                    throw fail("expected a member name")
+                }
+                let key = try parseString()
+                skipWhitespace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+                position += 1
+                skipWhitespace()
+                let value = try parseValue(depth: depth + 1)
+                members.append((key, value))
+                skipWhitespace()
+                guard position < bytes.count else { throw fail("unexpected end of input") }
+                if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+                if bytes[position] == UInt8(ascii: "}") { position += 1; return .object(members) }
+                throw fail("expected ',' or '}'")
+            }
+        }
+
+        mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
+            position += 1
+            var items: [JSONValue] = []
+            skipWhitespace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+                position += 1
+                return .array(items)
+            }
+            while true {
+                skipWhitespace()
+                items.append(try parseValue(depth: depth + 1))
+                skipWhitespace()
+                guard position < bytes.count else { throw fail("unexpected end of input") }
+                if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+                if bytes[position] == UInt8(ascii: "]") { position += 1; return .array(items) }
+                throw fail("expected ',' or ']'")
+            }
+        }
+
+        mutating func parseNumber() throws(JSONParseError) -> String {
+            let start = position
+            if bytes[position] == UInt8(ascii: "-") { position += 1 }
+            guard position < bytes.count else { throw fail("incomplete number") }
+            if bytes[position] == UInt8(ascii: "0") {
+                position += 1
+            } else if isDigit(bytes[position]) {
+                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            } else {
+                throw fail("invalid number")
+            }
+            if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+                position += 1
+                guard position < bytes.count, isDigit(bytes[position]) else { throw fail("invalid fraction") }
+                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            }
+            if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+                position += 1
+                if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                    position += 1
+                }
+                guard position < bytes.count, isDigit(bytes[position]) else { throw fail("invalid exponent") }
+                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        }
+
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+        mutating func parseString() throws(JSONParseError) -> String {
+            position += 1
+            let start = position
+            // Fast path: most strings hold no escapes and can be decoded straight from the buffer.
+            while position < bytes.count {
+                let byte = bytes[position]
+                if byte == UInt8(ascii: "\"") {
+                    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                    position += 1
+                    return text
+                }
+                if byte == UInt8(ascii: "\\") { break }
+                if byte < 0x20 { throw fail("control character in string") }
+                position += 1
+            }
+            var scalars = Array(bytes[start..<position])
+            while position < bytes.count {
+                let byte = bytes[position]
+                if byte == UInt8(ascii: "\"") {
+                    position += 1
+                    return String(decoding: scalars, as: UTF8.self)
+                }
+                if byte < 0x20 { throw fail("control character in string") }
+                if byte != UInt8(ascii: "\\") {
+                    scalars.append(byte)
+                    position += 1
+                    continue
+                }
+                position += 1
+                guard position < bytes.count else { break }
+                let escape = bytes[position]
+                position += 1
+                switch escape {
+                case UInt8(ascii: "\""): scalars.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): scalars.append(UInt8(ascii: "\\"))
+                case UInt8(ascii: "/"): scalars.append(UInt8(ascii: "/"))
+                case UInt8(ascii: "b"): scalars.append(0x08)
+                case UInt8(ascii: "f"): scalars.append(0x0C)
+                case UInt8(ascii: "n"): scalars.append(0x0A)
+                case UInt8(ascii: "r"): scalars.append(0x0D)
+                case UInt8(ascii: "t"): scalars.append(0x09)
+                case UInt8(ascii: "u"):
+                    var code = try parseHex4()
+                    if (0xD800...0xDBFF).contains(code) {
+                        // A high surrogate must pair with a low one; a lone half becomes U+FFFD as jq does.
+                        if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                           bytes[position + 1] == UInt8(ascii: "u") {
+                            position += 2
+                            let low = try parseHex4()
+                            if (0xDC00...0xDFFF).contains(low) {
+                                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                            } else {
+                                appendUTF8(0xFFFD, to: &scalars)
+                                code = low
+                            }
+                        } else {
+                            code = 0xFFFD
+                        }
+                    }
+                    if (0xD800...0xDFFF).contains(code) { code = 0xFFFD }
+                    appendUTF8(code, to: &scalars)
+                default:
+                    position -= 1
+                    throw fail("invalid escape")
+                }
+            }
+            throw fail("unterminated string")
+        }
+
+        mutating func parseHex4() throws(JSONParseError) -> UInt32 {
+            guard position + 4 <= bytes.count else { throw fail("incomplete \\u escape") }
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                let byte = bytes[position]
+                let digit: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+                default: throw fail("invalid \\u escape")
+                }
+                value = value << 4 | UInt32(digit)
+                position += 1
+            }
+            return value
+        }
+
+        func appendUTF8(_ code: UInt32, to output: inout [UInt8]) {
+            let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
+            output.append(contentsOf: Array(String(Character(scalar)).utf8))
+        }
+    }
+}

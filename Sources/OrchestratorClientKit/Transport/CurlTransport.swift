@@ -1,0 +1,191 @@
+import CCurl
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Sends requests through one libcurl multi handle, so probes run in parallel and the command request reuses
+/// the connection its leader probe opened.
+public final class CurlTransport: HTTPSending {
+    /// The largest answer accepted; orchestrator's biggest answers (all instances of a large fleet) are far below.
+    public static let maximumBodyBytes = 512 << 20
+
+    private let multi: UnsafeMutableRawPointer
+    private let configuration: ClientConfiguration
+    private let headers: UnsafeMutablePointer<curl_slist>?
+    private let userAgent: String
+
+    private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+
+    /// A transport for `configuration`'s credentials, TLS settings and connect timeout.
+    public init(configuration: ClientConfiguration, userAgent: String = "orchestrator-client/\(ClientVersion.current)") {
+        _ = Self.globalInit
+        self.configuration = configuration
+        self.userAgent = userAgent
+        self.multi = curl_multi_init()
+        var list: UnsafeMutablePointer<curl_slist>? = curl_slist_append(nil, "Accept: application/json")
+        if let header = configuration.authHeader {
+            list = curl_slist_append(list, header)
+        }
+        self.headers = list
+    }
+
+    deinit {
+        curl_multi_cleanup(multi)
+        curl_slist_free_all(headers)
+    }
+
+    /// Collects one transfer's body; the C write callback reaches it through an unmanaged pointer.
+    private final class Transfer {
+        let handle: UnsafeMutableRawPointer
+        var body: [UInt8] = []
+        var tooLarge = false
+        let started: UInt64
+        init(handle: UnsafeMutableRawPointer, started: UInt64) {
+            self.handle = handle
+            self.started = started
+        }
+    }
+
+    public func send(_ requests: [HTTPRequest], isEnough: (HTTPOutcome) -> Bool) -> [HTTPOutcome?] {
+        var outcomes = [HTTPOutcome?](repeating: nil, count: requests.count)
+        var transfers: [Transfer?] = []
+        var running = 0
+        for (index, request) in requests.enumerated() {
+            guard let handle = curl_easy_init() else {
+                outcomes[index] = .failure(TransportFailure(kind: .other, reason: "libcurl could not start a transfer", elapsedMilliseconds: 0))
+                transfers.append(nil)
+                continue
+            }
+            let transfer = Transfer(handle: handle, started: Clock.nowMilliseconds())
+            configure(handle, for: request, transfer: transfer, index: index)
+            curl_multi_add_handle(multi, handle)
+            transfers.append(transfer)
+            running += 1
+        }
+        var stillRunning: Int32 = 0
+        var done = running == 0
+        while !done {
+            curl_multi_perform(multi, &stillRunning)
+            var queued: Int32 = 0
+            while let message = curl_multi_info_read(multi, &queued) {
+                guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
+                var privatePointer: UnsafeMutableRawPointer?
+                _ = occ_getinfo_pointer(handle, CURLINFO_PRIVATE, &privatePointer)
+                let index = Int(bitPattern: privatePointer)
+                guard index >= 0, index < transfers.count, let transfer = transfers[index] else { continue }
+                let outcome = finish(transfer, code: message.pointee.data.result)
+                outcomes[index] = outcome
+                release(transfer)
+                transfers[index] = nil
+                running -= 1
+                if isEnough(outcome) { done = true; break }
+            }
+            if running == 0 { done = true }
+            if !done {
+                var ready: Int32 = 0
+                curl_multi_poll(multi, nil, 0, 100, &ready)
+            }
+        }
+        // Abandon whatever is still running: a hung or slow endpoint costs nothing more.
+        for case let transfer? in transfers { release(transfer) }
+        return outcomes
+    }
+
+    private func configure(_ handle: UnsafeMutableRawPointer, for request: HTTPRequest, transfer: Transfer, index: Int) {
+        _ = occ_setopt_string(handle, CURLOPT_URL, request.url)
+        _ = occ_setopt_pointer(handle, CURLOPT_PRIVATE, UnsafeMutableRawPointer(bitPattern: index))
+        _ = occ_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        _ = occ_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
+        _ = occ_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        _ = occ_setopt_string(handle, CURLOPT_USERAGENT, userAgent)
+        _ = occ_setopt_long(handle, CURLOPT_TIMEOUT_MS, max(1, request.timeoutMilliseconds))
+        _ = occ_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS,
+                            max(1, min(configuration.timeouts.connectMilliseconds, request.timeoutMilliseconds)))
+        _ = occ_setopt_slist(handle, CURLOPT_HTTPHEADER, headers)
+        if let credentials = configuration.credentials ?? request.endpoint.credentials {
+            _ = occ_setopt_long(handle, CURLOPT_HTTPAUTH, 1 /* CURLAUTH_BASIC, a macro Swift cannot import */)
+            _ = occ_setopt_string(handle, CURLOPT_USERNAME, credentials.user)
+            _ = occ_setopt_string(handle, CURLOPT_PASSWORD, credentials.password)
+        }
+        let tls = configuration.tls
+        if let caFile = tls.caFile { _ = occ_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+        if let certificate = tls.certificateFile { _ = occ_setopt_string(handle, CURLOPT_SSLCERT, certificate) }
+        if let key = tls.keyFile { _ = occ_setopt_string(handle, CURLOPT_SSLKEY, key) }
+        if tls.insecure {
+            _ = occ_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
+            _ = occ_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
+        }
+        _ = occ_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(transfer).toOpaque())
+        _ = occ_setopt_write_function(handle) { data, size, count, context in
+            guard let context, let data else { return 0 }
+            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+            let length = size * count
+            if transfer.body.count + length > CurlTransport.maximumBodyBytes {
+                transfer.tooLarge = true
+                return 0
+            }
+            data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+                transfer.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
+            }
+            return length
+        }
+    }
+
+    private func finish(_ transfer: Transfer, code: CURLcode) -> HTTPOutcome {
+        let elapsed = Int(Clock.nowMilliseconds() - transfer.started)
+        if code == CURLE_OK {
+            var status = 0
+            _ = occ_getinfo_long(transfer.handle, CURLINFO_RESPONSE_CODE, &status)
+            var typePointer: UnsafeMutablePointer<CChar>?
+            _ = occ_getinfo_string(transfer.handle, CURLINFO_CONTENT_TYPE, &typePointer)
+            return .success(HTTPAnswer(status: status, contentType: typePointer.map { String(cString: $0) }, body: transfer.body))
+        }
+        return .failure(failure(for: code, transfer: transfer, elapsed: elapsed))
+    }
+
+    private func failure(for code: CURLcode, transfer: Transfer, elapsed: Int) -> TransportFailure {
+        switch code {
+        case CURLE_COULDNT_CONNECT:
+            return TransportFailure(kind: .refused, reason: "connection refused", elapsedMilliseconds: elapsed)
+        case CURLE_COULDNT_RESOLVE_HOST:
+            return TransportFailure(kind: .unresolved, reason: "host name not resolved", elapsedMilliseconds: elapsed)
+        case CURLE_OPERATION_TIMEDOUT:
+            var connectMicroseconds: Int = 0
+            _ = occ_getinfo_long(transfer.handle, CURLINFO_CONNECT_TIME_T, &connectMicroseconds)
+            if connectMicroseconds == 0 {
+                return TransportFailure(kind: .connectTimeout, reason: "no connection after \(elapsed) ms", elapsedMilliseconds: elapsed)
+            }
+            return TransportFailure(kind: .timeout, reason: "no complete answer after \(elapsed) ms", elapsedMilliseconds: elapsed)
+        case CURLE_WRITE_ERROR where transfer.tooLarge:
+            return TransportFailure(kind: .tooLarge, reason: "answer larger than \(Self.maximumBodyBytes >> 20) MiB", elapsedMilliseconds: elapsed)
+        case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_SEND_ERROR:
+            return TransportFailure(kind: .broken, reason: "connection closed before the answer was complete (\(Self.describe(code)))",
+                                    elapsedMilliseconds: elapsed)
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ENGINE_NOTFOUND:
+            return TransportFailure(kind: .tls, reason: "TLS failed: \(Self.describe(code))", elapsedMilliseconds: elapsed)
+        default:
+            return TransportFailure(kind: .other, reason: Self.describe(code), elapsedMilliseconds: elapsed)
+        }
+    }
+
+    private func release(_ transfer: Transfer) {
+        curl_multi_remove_handle(multi, transfer.handle)
+        curl_easy_cleanup(transfer.handle)
+    }
+
+    private static func describe(_ code: CURLcode) -> String {
+        String(cString: curl_easy_strerror(code)).lowercased()
+    }
+}
+
+/// A monotonic clock in milliseconds.
+enum Clock {
+    static func nowMilliseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1000 + UInt64(now.tv_nsec) / 1_000_000
+    }
+}
