@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+import TestServer
+
+/// Values that cannot be sent faithfully are refused with exit 2 and a message naming the value and the fix;
+/// the server asserts that no request arrived.
+@Suite("Bad input never reaches the server")
+struct BadInputTests {
+    static let cases: [(arguments: [String], mentions: String)] = [
+        (["-c", "end-downtime", "-i", "db1/../../forget/db2"], "db1/../../forget/db2"),
+        (["-c", "begin-downtime", "-i", "db1", "-r", "r & d/ops?x=1"], "r & d/ops?x=1"),
+        (["-c", "begin-downtime", "-i", "db1", "-r", "ok", "-o", "a/b"], "a/b"),
+        (["-c", "begin-downtime", "-i", "db1", "-r", "line\nbreak"], "line\\nbreak"),
+        (["-c", "begin-downtime", "-i", "db1", "-r", "ok", "-u", "5 minutes"], "5 minutes"),
+        (["-c", "begin-downtime", "-i", "db1", "-r", "ok", "-u", "5x"], "5x"),
+        (["-c", "begin-downtime", "-i", "db1", "-r", ".."], ".."),
+        (["-c", "register-candidate", "-i", "db1", "-R", "bogus"], "bogus"),
+        (["-c", "discover", "-i", "db1:99999"], "99999"),
+        (["-c", "discover", "-i", "db1:port"], "port"),
+        (["-c", "discover", "-i", "::1"], "::1"),
+        (["-c", "discover", "-i", "db 1"], "db 1"),
+        (["-c", "discover", "-i", "db1?x=1"], "db1?x=1"),
+        (["-c", "discover", "-i", "db1#frag"], "db1#frag"),
+        (["-c", "topology", "-a", "ci/../x"], "ci/../x"),
+        (["-c", "delay-replication", "-i", "db1", "-S", "-5"], "-5"),
+        (["-c", "tag", "-i", "db1", "-t", "=value"], "=value"),
+        (["-c", "submit-pool-instances", "-l", "pool", "-i", "db1:3306,db2:x"], "db2:x"),
+        (["-c", "api", "--path", "../forget/db1/3306"], "../forget/db1/3306"),
+        (["-c", "discover", "-i", "db1", "--owner=cron", "--bogus-flag"], "--bogus-flag"),
+        (["-c", "discover", "-i", "db1", "-D", "0"], "0"),
+        (["-c", "discover", "-i", "db1", "-b", "nopassword"], "nopassword"),
+        (["-c", "discover", "-i", "db1", "-e", "X-User alice"], "X-User alice"),
+        (["-c", "discover", "-i", "db1", "--timeout", "soon"], "soon"),
+        (["-c", "no-such-command"], "no-such-command"),
+        (["-c", "discover", "-i"], "-i"),
+        (["-c", "begin-downtime", "-i", "db1"], "reason"),
+    ]
+
+    @Test("refused before sending", arguments: cases.indices)
+    func refused(_ index: Int) throws {
+        let (arguments, mention) = Self.cases[index]
+        let server = try TestServer { _ in .json(#"{"Code":"OK","Message":"","Details":null}"#) }
+        defer { server.stop() }
+        let result = try Support.run(arguments, environment: ["ORCHESTRATOR_API": server.apiURL])
+        #expect(result.status == 2, "\(arguments): exit \(result.status), stderr \(result.stderr)")
+        #expect(server.requests.isEmpty, "\(arguments): a request reached the server: \(server.targets)")
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix("orchestrator-client: "))
+        #expect(result.stderr.contains(mention), "\(arguments): message should name \(mention): \(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test("an unknown flag names the nearest known one")
+    func suggestion() throws {
+        let result = try Support.run(["-c", "discover", "--instanse", "db1"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("did you mean --instance?"))
+    }
+
+    @Test("a misspelled command suggests the nearest ones")
+    func commandSuggestion() throws {
+        let result = try Support.run(["-c", "discovr"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("did you mean discover"))
+    }
+
+    @Test("a password in the endpoint URL never appears in messages")
+    func passwordNotLeaked() throws {
+        let port = refusedPort()
+        let result = try Support.run(["-c", "discover", "-i", "db1", "--timeout", "1s"],
+                                     environment: ["ORCHESTRATOR_API": "http://user:s3cret@127.0.0.1:\(port)/api"])
+        #expect(result.status == 3)
+        #expect(!result.stderr.contains("s3cret"))
+        let dryRun = try Support.run(["-c", "discover", "-i", "db1", "--dry-run"],
+                                     environment: ["ORCHESTRATOR_API": "http://user:s3cret@127.0.0.1:\(port)/api"])
+        #expect(dryRun.status == 0)
+        #expect(!dryRun.stdout.contains("s3cret"))
+        #expect(dryRun.stdout.contains("user:****"))
+    }
+}

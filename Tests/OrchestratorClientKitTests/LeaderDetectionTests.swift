@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import TestServer
+
+/// Several endpoints: the client asks them all at once and uses the raft leader, with no proxy.
+@Suite("Leader detection over loopback")
+struct LeaderDetectionTests {
+    static let discoverAnswer = Support.transcript("a041-discover").gets[0].reply
+
+    /// A node that plays `role` and answers `discover` with the recording.
+    static func node(_ role: RaftRole) throws -> TestServer {
+        try TestServer { request in role.leaderCheckReply(request.target) ?? discoverAnswer }
+    }
+
+    @Test("three nodes, leader listed last: discover goes to the leader only, one probe per node")
+    func leaderLast() throws {
+        let followers = [try Self.node(.follower), try Self.node(.follower)]
+        let leader = try Self.node(.leader)
+        defer { (followers + [leader]).forEach { $0.stop() } }
+        let api = (followers + [leader]).map(\.apiURL).joined(separator: " ")
+        let result = try Support.run(["-c", "discover", "-i", "127.0.0.1:10111"], environment: ["ORCHESTRATOR_API": api])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "127.0.0.1:10111\n")
+        #expect(leader.targets == ["/api/leader-check", "/api/discover/127.0.0.1/10111"])
+        for follower in followers { #expect(follower.targets == ["/api/leader-check"]) }
+    }
+
+    @Test("which-api prints the leader's endpoint")
+    func whichAPI() throws {
+        let follower = try Self.node(.follower)
+        let leader = try Self.node(.leader)
+        defer { follower.stop(); leader.stop() }
+        let result = try Support.run(["-c", "which-api"], environment: ["ORCHESTRATOR_API": "\(follower.apiURL) \(leader.apiURL)/"])
+        #expect(result.stdout == leader.apiURL + "\n")
+    }
+
+    @Test("a refusing node and a hung node do not hold up the leader")
+    func refusedAndHungNodes() throws {
+        let hung = try TestServer { _ in .hangForever }
+        let leader = try Self.node(.leader)
+        defer { hung.stop(); leader.stop() }
+        let refused = "http://127.0.0.1:\(refusedPort())/api"
+        let result = try Support.run(["-c", "discover", "-i", "127.0.0.1:10111"],
+                                     environment: ["ORCHESTRATOR_API": "\(hung.apiURL) \(refused) \(leader.apiURL)"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "127.0.0.1:10111\n")
+        // The hung node's 1 s probe bound must not be waited for once the leader answered.
+        #expect(result.milliseconds < 900, "took \(result.milliseconds) ms")
+        #expect(leader.targets == ["/api/leader-check", "/api/discover/127.0.0.1/10111"])
+    }
+
+    @Test("no leader-check 200: a follower that routes to the leader is used")
+    func routedLeaderCheck() throws {
+        let followers = [try Self.node(.follower), try Self.node(.follower)]
+        defer { followers.forEach { $0.stop() } }
+        let result = try Support.run(["-c", "which-api"], environment: ["ORCHESTRATOR_API": followers.map(\.apiURL).joined(separator: " ")])
+        #expect(result.status == 0)
+        #expect(followers.map(\.apiURL).map { $0 + "\n" }.contains(result.stdout))
+        let all = followers.flatMap(\.targets)
+        #expect(all.filter { $0 == "/api/leader-check" }.count == 2)
+        #expect(all.contains("/api/routed-leader-check"))
+    }
+
+    @Test("no usable endpoint: exit 3, one line per endpoint saying what it did")
+    func noLeader() throws {
+        let hung = try TestServer { _ in .hangForever }
+        let broken = try TestServer { _ in .json("\"Not leader\"", status: 404) }
+        defer { hung.stop(); broken.stop() }
+        let refused = "http://127.0.0.1:\(refusedPort())/api"
+        let result = try Support.run(["-c", "discover", "-i", "db1", "--leader-timeout", "300ms"],
+                                     environment: ["ORCHESTRATOR_API": "\(hung.apiURL) \(broken.apiURL) \(refused)"])
+        #expect(result.status == 3)
+        #expect(result.stdout.isEmpty)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 4, "\(result.stderr)")
+        #expect(result.stderr.contains("\(hung.apiURL): leader-check failed: no complete answer after"))
+        #expect(result.stderr.contains("\(broken.apiURL): leader-check answered 404 \"Not leader\""))
+        #expect(result.stderr.contains("\(refused): leader-check failed: connection refused"))
+        #expect(!broken.targets.contains { $0.hasPrefix("/api/discover") })
+        #expect(result.milliseconds < 2_000, "each probe is bounded: took \(result.milliseconds) ms")
+    }
+
+    @Test("a single endpoint is used as is, without probes")
+    func singleEndpoint() throws {
+        let server = try Self.node(.follower)
+        defer { server.stop() }
+        let result = try Support.run(["-c", "discover", "-i", "127.0.0.1:10111"], environment: ["ORCHESTRATOR_API": server.apiURL])
+        #expect(result.status == 0)
+        #expect(server.targets == ["/api/discover/127.0.0.1/10111"])
+    }
+}
