@@ -34,6 +34,13 @@ let package = Package(
             dependencies: ["TestServer"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // A small program built on the library alone, as another package would use it.
+        .executableTarget(
+            name: "cluster-report",
+            dependencies: ["OrchestratorClientKit"],
+            path: "Examples/ClusterReport",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .testTarget(
             name: "OrchestratorClientKitTests",
             dependencies: ["OrchestratorClientKit", "TestServer"],

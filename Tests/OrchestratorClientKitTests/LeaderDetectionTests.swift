@@ -40,12 +40,12 @@ struct LeaderDetectionTests {
         let leader = try Self.node(.leader)
         defer { hung.stop(); leader.stop() }
         let refused = "http://127.0.0.1:\(refusedPort())/api"
-        let result = try Support.run(["-c", "discover", "-i", "127.0.0.1:10111"],
+        // A 5 s probe bound: waiting for the hung node at all would take 5 s.
+        let result = try Support.run(["-c", "discover", "-i", "127.0.0.1:10111", "--leader-timeout", "5s"],
                                      environment: ["ORCHESTRATOR_API": "\(hung.apiURL) \(refused) \(leader.apiURL)"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "127.0.0.1:10111\n")
-        // The hung node's 1 s probe bound must not be waited for once the leader answered.
-        #expect(result.milliseconds < 900, "took \(result.milliseconds) ms")
+        #expect(result.milliseconds < 4_000, "the hung node was waited for: \(result.milliseconds) ms")
         #expect(leader.targets == ["/api/leader-check", "/api/discover/127.0.0.1/10111"])
     }
 
@@ -77,7 +77,7 @@ struct LeaderDetectionTests {
         #expect(result.stderr.contains("\(broken.apiURL): leader-check answered 404 \"Not leader\""))
         #expect(result.stderr.contains("\(refused): leader-check failed: connection refused"))
         #expect(!broken.targets.contains { $0.hasPrefix("/api/discover") })
-        #expect(result.milliseconds < 2_000, "each probe is bounded: took \(result.milliseconds) ms")
+        #expect(result.milliseconds < 5_000, "each probe is bounded: took \(result.milliseconds) ms")
     }
 
     @Test("a single endpoint is used as is, without probes")

@@ -11,7 +11,7 @@ struct TimeoutTests {
         defer { hung.stop() }
         let result = try Support.run(["-c", "discover", "-i", "db1", "--timeout", "700ms"], environment: ["ORCHESTRATOR_API": hung.apiURL])
         #expect(result.status == 4)
-        #expect(result.milliseconds < 2_500, "took \(result.milliseconds) ms")
+        #expect(result.milliseconds < 6_000, "took \(result.milliseconds) ms")
         #expect(result.stderr.contains(hung.apiURL))
         #expect(result.stderr.contains("timed out after"))
         #expect(result.stderr.contains("GET /api/discover/db1/3306"))
@@ -25,7 +25,7 @@ struct TimeoutTests {
         defer { hung.stop() }
         let result = try Support.run(["-c", "clusters"], environment: ["ORCHESTRATOR_API": hung.apiURL, "ORCHESTRATOR_TIMEOUT": "500ms"])
         #expect(result.status == 4)
-        #expect(result.milliseconds < 2_500)
+        #expect(result.milliseconds < 6_000)
     }
 
     @Test("a refused connection: reads are retried with backoff within the bound, then exit 3")
@@ -34,7 +34,7 @@ struct TimeoutTests {
         let result = try Support.run(["-c", "clusters", "--timeout", "1s"], environment: ["ORCHESTRATOR_API": "http://127.0.0.1:\(port)/api"])
         #expect(result.status == 3)
         #expect(result.stderr.contains("connection refused"))
-        #expect(result.milliseconds < 2_500)
+        #expect(result.milliseconds < 6_000)
     }
 
     @Test("a non-JSON answer fails at once with the status and an excerpt")
@@ -48,6 +48,6 @@ struct TimeoutTests {
         #expect(result.stderr.contains("HTTP 502"))
         #expect(result.stderr.contains("<html><body>502 Bad Gateway"))
         #expect(server.targets == ["/api/clusters-info"])
-        #expect(result.milliseconds < 1_000)
+        #expect(result.milliseconds < 5_000, "no retry loop on a non-JSON answer")
     }
 }

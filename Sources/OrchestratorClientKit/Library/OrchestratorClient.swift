@@ -1,0 +1,238 @@
+/// A typed, `Sendable` client of orchestrator's HTTP API.
+///
+/// ```swift
+/// let client = try OrchestratorClient(environment: .current())      // ORCHESTRATOR_API etc.
+/// for cluster in try await client.clusters() {
+///     let master = try await client.master(of: .alias(cluster.clusterAlias))
+///     print(cluster.clusterName, master.key)
+/// }
+/// ```
+///
+/// Every call finds the raft leader among the configured endpoints (one request per endpoint, at once),
+/// validates and encodes its inputs, and is bounded by ``ClientConfiguration/timeouts``. Failures are thrown
+/// as ``OrchestratorError``, which carries the endpoint, the HTTP status and the server's message.
+/// The blocking libcurl work runs on a thread of its own, never on Swift's cooperative pool.
+public struct OrchestratorClient: Sendable {
+    /// Where the API is and how to talk to it.
+    public let configuration: ClientConfiguration
+
+    /// A client for `configuration`.
+    public init(configuration: ClientConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// A client configured as the command line is: `ORCHESTRATOR_API`, `ORCHESTRATOR_AUTH_*`, timeouts, TLS.
+    public init(environment: ClientEnvironment) throws(OrchestratorError) {
+        self.configuration = try ClientConfiguration.fromEnvironment(environment)
+    }
+
+    // MARK: Raw access
+
+    /// The endpoint requests go to: the only one configured, or the current raft leader.
+    public func leader() async throws(OrchestratorError) -> Endpoint {
+        let configuration = configuration
+        return try await BlockingWork.run { () throws(OrchestratorError) in
+            try OrchestratorSession(configuration: configuration).leaderEndpoint()
+        }
+    }
+
+    /// GETs any API path, e.g. `"clusters-info"` or `"instance/db1/3306"`, and returns the decoded answer.
+    ///
+    /// The path is validated as `-c api --path` validates it: characters outside the URL alphabet are
+    /// encoded, `.`/`..` segments and fragments are refused. Treated as read-only for retries; use
+    /// ``send(_:safety:)`` for a path that changes something.
+    public func get(path: String) async throws(OrchestratorError) -> JSONValue {
+        try await send(try APIPath(validating: path, source: "path"), safety: .readOnly)
+    }
+
+    /// Sends a GET for `path` to the leader; `Code: ERROR` answers are thrown as ``OrchestratorError/apiFailure(_:)``.
+    public func send(_ path: APIPath, safety: RequestSafety) async throws(OrchestratorError) -> JSONValue {
+        let configuration = configuration
+        return try await BlockingWork.run { () throws(OrchestratorError) in
+            try OrchestratorSession(configuration: configuration).get(path, safety: safety).json
+        }
+    }
+
+    private func call(_ segments: [String], query: [(name: String, value: String)] = [], safety: RequestSafety) async throws(OrchestratorError) -> JSONValue {
+        try await send(APIPath(segments: segments, query: query), safety: safety)
+    }
+
+    private static func segments(_ key: InstanceKey) -> [String] { [key.hostname, String(key.port)] }
+
+    private static func shapeError(_ what: String) -> OrchestratorError {
+        .unreadableAnswer(endpoint: "", path: what, status: 200, excerpt: "the answer is not the expected \(what)")
+    }
+
+    private static func instance(from json: JSONValue?, _ what: String) throws(OrchestratorError) -> Instance {
+        guard let json, let instance = Instance(json: json) else { throw shapeError(what) }
+        return instance
+    }
+
+    private static func instances(from json: JSONValue?) -> [Instance] {
+        (json?.arrayValue ?? []).compactMap(Instance.init(json:))
+    }
+
+    private static func key(from json: JSONValue?, _ what: String) throws(OrchestratorError) -> InstanceKey {
+        guard let key = InstanceKey(json: json) else { throw shapeError(what) }
+        return key
+    }
+
+    // MARK: Instances and clusters
+
+    /// Looks up `key` and investigates it now (`discover`).
+    public func discover(_ key: InstanceKey) async throws(OrchestratorError) -> Instance {
+        try Self.instance(from: try await call(["discover"] + Self.segments(key), safety: .changes)["Details"], "instance")
+    }
+
+    /// Makes orchestrator forget `key`.
+    public func forget(_ key: InstanceKey) async throws(OrchestratorError) {
+        _ = try await call(["forget"] + Self.segments(key), safety: .changes)
+    }
+
+    /// What orchestrator knows of `key`.
+    public func instance(_ key: InstanceKey) async throws(OrchestratorError) -> Instance {
+        try Self.instance(from: try await call(["instance"] + Self.segments(key), safety: .readOnly), "instance")
+    }
+
+    /// The direct replicas of `key`.
+    public func replicas(of key: InstanceKey) async throws(OrchestratorError) -> [Instance] {
+        Self.instances(from: try await call(["instance-replicas"] + Self.segments(key), safety: .readOnly))
+    }
+
+    /// Every known instance.
+    public func allInstances() async throws(OrchestratorError) -> [Instance] {
+        Self.instances(from: try await call(["all-instances"], safety: .readOnly))
+    }
+
+    /// Instances whose name contains `text`.
+    public func search(_ text: String) async throws(OrchestratorError) -> [Instance] {
+        let text = try ValueRules.queryText(text, source: "search text")
+        return Self.instances(from: try await call(["search"], query: [("s", text)], safety: .readOnly))
+    }
+
+    /// Every known cluster.
+    public func clusters() async throws(OrchestratorError) -> [ClusterInfo] {
+        (try await call(["clusters-info"], safety: .readOnly).arrayValue ?? []).compactMap(ClusterInfo.init(json:))
+    }
+
+    /// One cluster's description.
+    public func clusterInfo(_ cluster: ClusterReference) async throws(OrchestratorError) -> ClusterInfo {
+        guard let info = ClusterInfo(json: try await call(["cluster-info", try cluster.segment()], safety: .readOnly)) else {
+            throw Self.shapeError("cluster")
+        }
+        return info
+    }
+
+    /// The instances of a cluster.
+    public func clusterInstances(_ cluster: ClusterReference) async throws(OrchestratorError) -> [Instance] {
+        Self.instances(from: try await call(["cluster", try cluster.segment()], safety: .readOnly))
+    }
+
+    /// The writable master of a cluster.
+    public func master(of cluster: ClusterReference) async throws(OrchestratorError) -> Instance {
+        try Self.instance(from: try await call(["master", try cluster.segment()], safety: .readOnly), "instance")
+    }
+
+    /// The writable master of every cluster.
+    public func masters() async throws(OrchestratorError) -> [Instance] {
+        Self.instances(from: try await call(["masters"], safety: .readOnly))
+    }
+
+    /// The ASCII replication tree of a cluster, as `topology` prints it.
+    public func topology(_ cluster: ClusterReference) async throws(OrchestratorError) -> String {
+        let answer = try await call(["topology", try cluster.segment()], safety: .readOnly)
+        guard let tree = answer["Details"]?.stringValue else { throw Self.shapeError("topology") }
+        return tree
+    }
+
+    // MARK: Downtime, maintenance, candidates
+
+    /// Instances in downtime.
+    public func downtimed() async throws(OrchestratorError) -> [Instance] {
+        Self.instances(from: try await call(["downtimed", ""], safety: .readOnly))
+    }
+
+    /// Marks `key` downtimed; `owner` and `reason` must each travel as one path segment (no `/`).
+    @discardableResult
+    public func beginDowntime(_ key: InstanceKey, owner: String, reason: String, duration: DowntimeDuration) async throws(OrchestratorError) -> InstanceKey {
+        let owner = try ValueRules.pathSegment(owner, source: "owner")
+        let reason = try ValueRules.pathSegment(reason, source: "reason")
+        let answer = try await call(["begin-downtime"] + Self.segments(key) + [owner, reason, duration.description], safety: .changes)
+        return try Self.key(from: answer["Details"], "instance key")
+    }
+
+    /// Ends the downtime of `key`.
+    @discardableResult
+    public func endDowntime(_ key: InstanceKey) async throws(OrchestratorError) -> InstanceKey {
+        try Self.key(from: try await call(["end-downtime"] + Self.segments(key), safety: .changes)["Details"], "instance key")
+    }
+
+    /// Takes a maintenance lock on `key`.
+    @discardableResult
+    public func beginMaintenance(_ key: InstanceKey, owner: String, reason: String) async throws(OrchestratorError) -> InstanceKey {
+        let owner = try ValueRules.pathSegment(owner, source: "owner")
+        let reason = try ValueRules.pathSegment(reason, source: "reason")
+        let answer = try await call(["begin-maintenance"] + Self.segments(key) + [owner, reason], safety: .changes)
+        return try Self.key(from: answer["Details"], "instance key")
+    }
+
+    /// Releases the maintenance lock on `key`.
+    @discardableResult
+    public func endMaintenance(_ key: InstanceKey) async throws(OrchestratorError) -> InstanceKey {
+        try Self.key(from: try await call(["end-maintenance"] + Self.segments(key), safety: .changes)["Details"], "instance key")
+    }
+
+    /// Sets the promotion rule of `key`.
+    @discardableResult
+    public func registerCandidate(_ key: InstanceKey, rule: PromotionRule) async throws(OrchestratorError) -> InstanceKey {
+        let answer = try await call(["register-candidate"] + Self.segments(key) + [rule.rawValue], safety: .changes)
+        return try Self.key(from: answer["Details"], "instance key")
+    }
+
+    // MARK: Relocation and recovery
+
+    /// Moves `key` below `destination` by whatever means work; returns the moved instance.
+    public func relocate(_ key: InstanceKey, below destination: InstanceKey) async throws(OrchestratorError) -> Instance {
+        let answer = try await call(["relocate"] + Self.segments(key) + Self.segments(destination), safety: .changes)
+        return try Self.instance(from: answer["Details"], "instance")
+    }
+
+    /// The current analysis of problems in all topologies.
+    public func replicationAnalysis() async throws(OrchestratorError) -> [ReplicationAnalysisEntry] {
+        let answer = try await call(["replication-analysis"], safety: .readOnly)
+        return (answer["Details"]?.arrayValue ?? []).compactMap(ReplicationAnalysisEntry.init(json:))
+    }
+
+    /// Promotes a new master gracefully: `designated`, or the cluster's single direct replica.
+    public func gracefulMasterTakeover(_ cluster: ClusterReference, designated: InstanceKey? = nil) async throws(OrchestratorError) -> TopologyRecovery {
+        let target = designated.map(Self.segments) ?? []
+        let answer = try await call(["graceful-master-takeover", try cluster.segment()] + target, safety: .changes)
+        return TopologyRecovery(json: answer["Details"] ?? .null)
+    }
+
+    /// Fails the master over now, letting orchestrator pick the successor.
+    public func forceMasterFailover(_ cluster: ClusterReference) async throws(OrchestratorError) -> TopologyRecovery {
+        let answer = try await call(["force-master-failover", try cluster.segment()], safety: .changes)
+        return TopologyRecovery(json: answer["Details"] ?? .null)
+    }
+
+    /// Acknowledges a cluster's recoveries with `comment`, unblocking future ones.
+    public func acknowledgeRecoveries(_ cluster: ClusterReference, comment: String) async throws(OrchestratorError) {
+        let comment = try ValueRules.queryText(comment, source: "comment")
+        _ = try await call(["ack-recovery", "cluster", try cluster.segment()], query: [("comment", comment)], safety: .changes)
+    }
+
+    // MARK: Raft
+
+    /// The raft leader's address, as the node asked reports it.
+    public func raftLeader() async throws(OrchestratorError) -> String {
+        guard let leader = try await call(["raft-leader"], safety: .readOnly).stringValue else { throw Self.shapeError("raft leader") }
+        return leader
+    }
+
+    /// Whether the node asked is part of a healthy raft group (`"healthy"`).
+    public func raftHealth() async throws(OrchestratorError) -> String {
+        guard let health = try await call(["raft-health"], safety: .readOnly).stringValue else { throw Self.shapeError("raft health") }
+        return health
+    }
+}
