@@ -56,7 +56,8 @@ public struct InstanceKey: Sendable, Hashable, CustomStringConvertible {
         }
         var port = defaultPort
         if let portText {
-            guard let value = Int(portText), value >= 1, value <= 65535, portText.allSatisfy(\.isASCII) else {
+            guard portText.count <= 5, portText.allSatisfy({ $0.isASCII && $0.isNumber }),
+                  let value = Int(portText), value >= 1, value <= 65535 else {
                 throw invalid("the port \"\(portText)\" is not a number from 1 to 65535", "give host:port with a valid port")
             }
             port = value
