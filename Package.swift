@@ -7,6 +7,10 @@ let package = Package(
         .library(name: "OrchestratorClientKit", targets: ["OrchestratorClientKit"]),
         .executable(name: "orchestrator-client", targets: ["orchestrator-client"]),
     ],
+    dependencies: [
+        // Documentation only (`swift package generate-documentation`); no product depends on it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+    ],
     targets: [
         // libcurl, through pkg-config; the header carries the non-variadic shims Swift can call.
         .systemLibrary(

@@ -6,7 +6,7 @@ import Darwin
 
 /// Reads `/etc/profile.d/orchestrator-client.sh` the way a shell would for simple assignments, without
 /// executing anything: `export NAME=value`, `NAME="value"`, `NAME='value'`. Lines it does not understand
-/// are skipped. `` `hostname` `` and `$(hostname)` (optionally `-f`, optionally followed by `:port`) stand for
+/// are skipped. `$(hostname)` and its backquoted form (optionally `-f`, optionally followed by `:port`) stand for
 /// this machine's name, because the bash client's documentation tells operators to write exactly that.
 public enum ProfileFile {
     /// The file the bash client sources.
