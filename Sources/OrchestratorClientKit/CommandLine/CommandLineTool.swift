@@ -79,6 +79,7 @@ public struct CommandLineTool {
     }
 
     private func execute(_ arguments: [String]) throws(OrchestratorError) -> ToolResult {
+        if arguments.first == "--generate-files" { return try GeneratedFiles.write(to: arguments.dropFirst().first ?? ".") }
         let parsed = try ArgumentParser.parse(arguments)
         if parsed.has(.version) {
             return ToolResult(exitStatus: 0, standardOutput: "\(Self.programName) \(ClientVersion.current)\n")

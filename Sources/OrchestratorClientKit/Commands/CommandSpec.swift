@@ -115,11 +115,16 @@ public struct CommandSpec: Sendable {
     /// The route's parsed template.
     public var template: RouteTemplate? { route.map(RouteTemplate.init) }
 
-    /// All names this command answers to, including `slave` spellings.
+    /// All names this command answers to, including `slave` spellings (`which-slaves`, `stop-slave`); only the
+    /// words `replica`/`replicas` have one, so `replication-analysis` has none.
     public var allNames: [String] {
         var names = [name] + aliases
-        for existing in names where existing.contains("replica") {
-            names.append(existing.replacingAll("replica", with: "slave"))
+        for existing in names {
+            let words = existing.split(separator: "-").map { word -> String in
+                word == "replica" ? "slave" : word == "replicas" ? "slaves" : String(word)
+            }
+            let synonym = words.joined(separator: "-")
+            if synonym != existing { names.append(synonym) }
         }
         return names
     }

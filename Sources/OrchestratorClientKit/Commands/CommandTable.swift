@@ -224,9 +224,9 @@ public enum CommandTable {
         return table
     }()
 
-    /// The command called `name`; `slave` is read as `replica` anywhere in the name.
+    /// The command called `name`, or one of its `slave` spellings.
     public static func find(_ name: String) -> CommandSpec? {
-        byName[name] ?? byName[name.replacingAll("slave", with: "replica")]
+        byName[name]
     }
 
     /// Up to three command names nearest to `name`, for "did you mean".
