@@ -1,7 +1,150 @@
 import Foundation
 import TestServer
+#if canImport(Glibc)
+import Glibc
+#endif
 
-// A stand-in orchestrator for manual runs and the benchmark: serves a transcript's answers in order,
-// or a raft role's leader checks. Usage: orchestrator-test-server TRANSCRIPT.json [leader|follower]
-let arguments = CommandLine.arguments.dropFirst()
-print("placeholder \(arguments)")
+// A stand-in orchestrator cluster on loopback for manual runs and the benchmark (bench/run.sh).
+// Prints the ORCHESTRATOR_API value on one line, then serves until killed, until its standard input (a pipe
+// or a terminal) closes, or until --seconds have passed, whichever comes first.
+
+let usage = """
+    usage: orchestrator-test-server [--scenario NAME] [--seconds N] [--log FILE] [--instances N]
+                                    [--write-all-instances FILE] [--recordings DIR]
+      --scenario NAME   three-nodes (default): 3 nodes, the raft leader listed last
+                        hung-first: as three-nodes, but the first node accepts connections and never answers
+                        single: one node
+                        big: one node whose all-instances answer has --instances instances (default 10000)
+      --seconds N       stop after N seconds (default 1800)
+      --log FILE        append one line per request received: NODE METHOD TARGET (node 1 is listed first)
+      --write-all-instances FILE
+                        write the all-instances answer body the nodes serve to FILE, then serve
+      --recordings DIR  the recorded answers (default: $ORCHESTRATOR_API_RECORDINGS, else shared/orchestrator-api
+                        found upwards from the current directory)
+    The nodes answer leader-check, routed-leader-check, discover/*, topology/* and all-instances with the
+    answers recorded from a real orchestrator (transcripts a041-discover, a004-topology, a019-all-instances).
+
+    """
+
+func fail(_ message: String, status: Int32 = 2) -> Never {
+    FileHandle.standardError.write(Data("orchestrator-test-server: \(message)\n".utf8))
+    exit(status)
+}
+
+var scenario = BenchmarkScenario.threeNodes
+var seconds = 1800.0
+var logPath: String?
+var instanceCount = 10_000
+var bodyPath: String?
+var recordingsDirectory: String?
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+while !arguments.isEmpty {
+    var flag = arguments.removeFirst()
+    var inlineValue: String?
+    if flag.hasPrefix("--"), let equals = flag.firstIndex(of: "=") {
+        inlineValue = String(flag[flag.index(after: equals)...])
+        flag = String(flag[..<equals])
+    }
+    func value() -> String {
+        if let inlineValue { return inlineValue }
+        guard !arguments.isEmpty else { fail("\(flag) needs a value\n\(usage)") }
+        return arguments.removeFirst()
+    }
+    switch flag {
+    case "--scenario":
+        let name = value()
+        guard let chosen = BenchmarkScenario(rawValue: name) else {
+            fail("unknown scenario \(name); one of: \(BenchmarkScenario.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        scenario = chosen
+    case "--seconds":
+        let text = value()
+        guard let number = Double(text), number > 0, number <= 86_400 else { fail("--seconds \(text): want 0 < N <= 86400") }
+        seconds = number
+    case "--log": logPath = value()
+    case "--instances":
+        let text = value()
+        guard let number = Int(text), number >= 1, number <= 1_000_000 else { fail("--instances \(text): want 1...1000000") }
+        instanceCount = number
+    case "--write-all-instances": bodyPath = value()
+    case "--recordings": recordingsDirectory = value()
+    case "-h", "--help":
+        print(usage, terminator: "")
+        exit(0)
+    default:
+        fail("unknown argument \(flag)\n\(usage)")
+    }
+}
+
+guard let directory = recordingsDirectory ?? Recordings.directory(searchingUpFrom: FileManager.default.currentDirectoryPath) else {
+    fail("recordings not found: run from the repository (with ../shared/orchestrator-api) or set ORCHESTRATOR_API_RECORDINGS")
+}
+
+/// Request log: one line per request, appended (O_APPEND, so a reader may truncate the file between runs).
+final class RequestLog: @unchecked Sendable {
+    private let file: UnsafeMutablePointer<FILE>
+    private let lock = NSLock()
+    init?(path: String) {
+        guard let file = fopen(path, "a") else { return nil }
+        self.file = file
+    }
+    func write(_ line: String) {
+        lock.lock()
+        fputs(line + "\n", file)
+        fflush(file)
+        lock.unlock()
+    }
+}
+
+var requestLog: RequestLog?
+if let logPath {
+    guard let opened = RequestLog(path: logPath) else { fail("cannot open log file \(logPath)") }
+    requestLog = opened
+}
+let logger = requestLog
+let logLine: (@Sendable (String) -> Void)?
+if let logger {
+    logLine = { line in logger.write(line) }
+} else {
+    logLine = nil
+}
+
+let setup: BenchmarkSetup
+do {
+    setup = try BenchmarkSetup(scenario, recordings: directory, instanceCount: instanceCount, log: logLine)
+} catch {
+    fail("cannot start scenario \(scenario.rawValue): \(error)", status: 1)
+}
+
+if let bodyPath {
+    guard FileManager.default.createFile(atPath: bodyPath, contents: Data(setup.allInstancesBody)) else {
+        fail("cannot write \(bodyPath)", status: 1)
+    }
+}
+
+FileHandle.standardOutput.write(Data((setup.api + "\n").utf8))
+
+// Stop when standard input closes, if it is something that can close (a pipe, a socket or a terminal);
+// /dev/null or a file as standard input (a background job) is not watched.
+var status = stat()
+if fstat(0, &status) == 0 {
+    let type = status.st_mode & S_IFMT
+    if type == S_IFIFO || type == S_IFSOCK || isatty(0) != 0 {
+        let watcher = Thread {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = read(0, &buffer, buffer.count)
+                if count > 0 { continue }
+                if count < 0 && errno == EINTR { continue }
+                exit(0)
+            }
+        }
+        watcher.start()
+    }
+}
+
+// Whatever happens, stop after `seconds`.
+Thread.sleep(forTimeInterval: seconds)
+setup.stop()
+exit(0)

@@ -1,0 +1,156 @@
+import Foundation
+
+/// Answers made up from the recorded ones, for the benchmark: an `all-instances` answer of any size, and the
+/// loopback clusters the benchmark runs against (`orchestrator-test-server --scenario NAME`).
+public enum SyntheticAnswers {
+    /// A JSON array of `count` instance objects, each a byte-for-byte clone of the first object of
+    /// `recordedArray` (an orchestrator `all-instances` answer) except for its `"Key"`, which becomes
+    /// `{"Hostname":"db<i>.bench.example","Port":<10000 + i mod 50000>}`: every key distinct.
+    public static func instances(cloning recordedArray: [UInt8], count: Int) throws -> [UInt8] {
+        guard let object = firstElement(of: recordedArray) else { throw SyntheticAnswerError.noObject }
+        let template = Array(recordedArray[object])
+        // The recorded object starts with its key, as orchestrator (Go's encoding/json) writes it:
+        // {"Key":{"Hostname":"127.0.0.1","Port":10111},…
+        let opening = Array(#"{"Key":{"#.utf8)
+        guard template.starts(with: opening), let keyEnd = balancedEnd(of: template, from: opening.count - 1) else {
+            throw SyntheticAnswerError.noKey
+        }
+        let rest = template[keyEnd...]   // ,"InstanceAlias":…}
+        var out: [UInt8] = []
+        out.reserveCapacity(count * (rest.count + 64) + 2)
+        out.append(UInt8(ascii: "["))
+        for index in 0..<count {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out += Array(#"{"Key":{"Hostname":"db\#(index).bench.example","Port":\#(10000 + index % 50000)}"#.utf8)
+            out += rest
+        }
+        out.append(UInt8(ascii: "]"))
+        return out
+    }
+
+    /// The byte range of the first element of a JSON array of objects.
+    static func firstElement(of json: [UInt8]) -> Range<Int>? {
+        guard let start = json.firstIndex(of: UInt8(ascii: "{")), let end = balancedEnd(of: json, from: start) else { return nil }
+        return start..<end
+    }
+
+    /// The index just after the object or array that opens at `start` (strings and escapes respected).
+    static func balancedEnd(of json: [UInt8], from start: Int) -> Int? {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for index in start..<json.count {
+            let byte = json[index]
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if depth == 0 { return index + 1 }
+            default: break
+            }
+        }
+        return nil
+    }
+}
+
+/// The synthetic answer could not be made from the recording.
+public enum SyntheticAnswerError: Error, CustomStringConvertible {
+    case noObject
+    case noKey
+    case missingTranscript(String)
+
+    public var description: String {
+        switch self {
+        case .noObject: return "the recorded all-instances answer has no instance object"
+        case .noKey: return #"the recorded instance object does not start with {"Key":{…}"#
+        case .missingTranscript(let name): return "transcript \(name) not found in the recordings"
+        }
+    }
+}
+
+/// A loopback cluster for the benchmark.
+public enum BenchmarkScenario: String, CaseIterable, Sendable {
+    /// Three nodes, the raft leader listed last; followers answer `leader-check` with `404 "Not leader"`.
+    case threeNodes = "three-nodes"
+    /// As `three-nodes`, but the first node accepts connections and never answers anything.
+    case hungFirst = "hung-first"
+    /// One node.
+    case single
+    /// One node whose `all-instances` answer is a generated array of `instanceCount` instances.
+    case big
+}
+
+/// The servers of one ``BenchmarkScenario``, started.
+public final class BenchmarkSetup: @unchecked Sendable {
+    public let scenario: BenchmarkScenario
+    /// In `ORCHESTRATOR_API` order.
+    public let servers: [TestServer]
+    /// The `all-instances` answer the nodes give (the generated one for `big`).
+    public let allInstancesBody: [UInt8]
+
+    /// The `ORCHESTRATOR_API` value: the endpoints, space-separated, in order.
+    public var api: String { servers.map(\.apiURL).joined(separator: " ") }
+
+    /// Starts the scenario's servers with answers from the recordings in `directory` (transcripts
+    /// `a041-discover`, `a004-topology`, `a019-all-instances`). `log` is called with every request as
+    /// `node method target`, node counted from 1 in `ORCHESTRATOR_API` order.
+    public init(_ scenario: BenchmarkScenario, recordings directory: String, instanceCount: Int = 10_000,
+                log: (@Sendable (String) -> Void)? = nil) throws {
+        self.scenario = scenario
+        let transcripts = try Recordings.transcripts(in: directory)
+        func answer(_ name: String) throws -> Reply {
+            guard let reply = transcripts.first(where: { $0.name == name })?.gets.first?.reply else {
+                throw SyntheticAnswerError.missingTranscript(name)
+            }
+            return reply
+        }
+        let discover = try answer("a041-discover")
+        let topology = try answer("a004-topology")
+        var recordedAllInstances = try answer("a019-all-instances")
+        if scenario == .big {
+            recordedAllInstances.body = try SyntheticAnswers.instances(cloning: recordedAllInstances.body, count: instanceCount)
+        }
+        let allInstances = recordedAllInstances
+        allInstancesBody = allInstances.body
+        let serving: @Sendable (String) -> Reply = { target in
+            let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
+            if path.hasPrefix("/api/discover/") { return discover }
+            if path.hasPrefix("/api/topology/") { return topology }
+            if path == "/api/all-instances" { return allInstances }
+            return .notFound
+        }
+        enum Node { case leader, follower, hung }
+        let nodes: [Node]
+        switch scenario {
+        case .threeNodes: nodes = [.follower, .follower, .leader]
+        case .hungFirst: nodes = [.hung, .follower, .leader]
+        case .single, .big: nodes = [.leader]
+        }
+        var started: [TestServer] = []
+        do {
+            for (index, node) in nodes.enumerated() {
+                let number = index + 1
+                started.append(try TestServer { request in
+                    log?("\(number) \(request.method) \(request.target)")
+                    switch node {
+                    case .hung: return .hangForever
+                    case .follower: return RaftRole.follower.leaderCheckReply(request.target) ?? .notFound
+                    case .leader: return RaftRole.leader.leaderCheckReply(request.target) ?? serving(request.target)
+                    }
+                })
+            }
+        } catch {
+            started.forEach { $0.stop() }
+            throw error
+        }
+        servers = started
+    }
+
+    /// Stops every server.
+    public func stop() { servers.forEach { $0.stop() } }
+}
