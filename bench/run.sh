@@ -62,9 +62,11 @@ if [ "$PROFILE" = 1 ] && ! command -v valgrind >/dev/null 2>&1; then say "valgri
 
 # --- build -----------------------------------------------------------------------------------------------------------
 say "building release into $SCRATCH"
-swift build -c release --scratch-path "$SCRATCH" --product orchestrator-client >&2
-swift build -c release --scratch-path "$SCRATCH" --product orchestrator-test-server >&2
-bin=$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)
+# The release build as installed (`make install`): Swift runtime linked statically.
+build_flags=(-c release --static-swift-stdlib --scratch-path "$SCRATCH")
+swift build "${build_flags[@]}" --product orchestrator-client >&2
+swift build "${build_flags[@]}" --product orchestrator-test-server >&2
+bin=$(swift build "${build_flags[@]}" --show-bin-path)
 client=$bin/orchestrator-client
 
 # --- servers ---------------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ public struct ParsedArguments: Sendable, Equatable {
     /// Words that are not flags (only `help COMMAND` uses one).
     public var positional: [String] = []
 
+    /// Nothing given yet.
     public init() {}
 
     /// The value of `flag`, if given.

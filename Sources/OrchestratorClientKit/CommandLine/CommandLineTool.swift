@@ -13,6 +13,7 @@ public struct ToolResult: Sendable, Equatable {
     /// Text for standard error.
     public var standardError: String
 
+    /// A result with the given status and texts.
     public init(exitStatus: Int32, standardOutput: String = "", standardError: String = "") {
         self.exitStatus = exitStatus
         self.standardOutput = standardOutput

@@ -5,6 +5,7 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     /// What was wrong there.
     public let reason: String
 
+    /// The problem and where it is.
     public var description: String { "invalid JSON at byte \(offset): \(reason)" }
 }
 

@@ -3,15 +3,20 @@
 /// Numbers keep the exact text the server sent, so that printing an answer back (`-c api`, `--json`) never
 /// rounds or reformats a value. Object members keep the server's order, as `jq` does.
 public enum JSONValue: Sendable, Equatable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
     /// The number's literal text, as received.
     case number(String)
+    /// A string, unescaped.
     case string(String)
+    /// An array.
     case array([JSONValue])
     /// Members in the order the server sent them.
     case object([(key: String, value: JSONValue)])
 
+    /// Structural equality; object members compare in order.
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true

@@ -30,8 +30,12 @@ public struct DowntimeDuration: Sendable, Hashable, CustomStringConvertible {
 
     private init(_ value: Int, _ unit: String) { description = "\(max(0, value))\(unit)" }
 
+    /// `value` seconds.
     public static func seconds(_ value: Int) -> DowntimeDuration { DowntimeDuration(value, "s") }
+    /// `value` minutes.
     public static func minutes(_ value: Int) -> DowntimeDuration { DowntimeDuration(value, "m") }
+    /// `value` hours.
     public static func hours(_ value: Int) -> DowntimeDuration { DowntimeDuration(value, "h") }
+    /// `value` days.
     public static func days(_ value: Int) -> DowntimeDuration { DowntimeDuration(value, "d") }
 }

@@ -8,8 +8,9 @@ public struct ClusterInfo: Sendable, Equatable {
     public let clusterDomain: String
     /// How many instances it has.
     public let countInstances: Int
-    /// Whether automated master / intermediate-master recovery applies to it.
+    /// Whether automated master recovery applies to it.
     public let hasAutomatedMasterRecovery: Bool
+    /// Whether automated intermediate-master recovery applies to it.
     public let hasAutomatedIntermediateMasterRecovery: Bool
     /// The whole object as the server sent it.
     public let json: JSONValue

@@ -10,28 +10,35 @@ public struct Instance: Sendable, Equatable {
     public let clusterName: String
     /// The cluster alias orchestrator suggests.
     public let suggestedClusterAlias: String
-    /// Data center, region and physical environment, as orchestrator detected them.
+    /// Data center, as orchestrator detected it.
     public let dataCenter: String
+    /// Region, as orchestrator detected it.
     public let region: String
+    /// Physical environment, as orchestrator detected it.
     public let physicalEnvironment: String
     /// Server version string.
     public let version: String
     /// Whether `read_only` is on.
     public let readOnly: Bool
-    /// Whether the replication SQL and IO threads run.
+    /// Whether the replication SQL thread runs.
     public let replicationSQLThreadRunning: Bool
+    /// Whether the replication IO thread runs.
     public let replicationIOThreadRunning: Bool
-    /// The last replication errors, empty when none.
+    /// The last SQL thread error, empty when none.
     public let lastSQLError: String
+    /// The last IO thread error, empty when none.
     public let lastIOError: String
     /// Replication lag, when known.
     public let secondsBehindMaster: Int?
     /// Direct replicas.
     public let replicas: [InstanceKey]
-    /// Whether the instance is downtimed, by whom, why and until when.
+    /// Whether the instance is downtimed.
     public let isDowntimed: Bool
+    /// Who downtimed it.
     public let downtimeOwner: String
+    /// Why it is downtimed.
     public let downtimeReason: String
+    /// When the downtime ends.
     public let downtimeEndTimestamp: String
     /// The promotion rule registered for it.
     public let promotionRule: String

@@ -1,10 +1,12 @@
 /// One entry of `/api/replication-analysis`: a problem (or `NoProblem`) orchestrator sees at an instance.
 public struct ReplicationAnalysisEntry: Sendable, Equatable {
-    /// The analyzed instance and its master.
+    /// The analyzed instance.
     public let analyzedInstanceKey: InstanceKey
+    /// The analyzed instance's master; `nil` for a master.
     public let analyzedInstanceMasterKey: InstanceKey?
-    /// The cluster it belongs to.
+    /// The name of the cluster it belongs to.
     public let clusterName: String
+    /// The alias of that cluster, empty when none.
     public let clusterAlias: String
     /// The analysis code, e.g. `DeadMaster`, `NoProblem`.
     public let analysis: String
