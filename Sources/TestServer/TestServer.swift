@@ -27,6 +27,8 @@ public struct Reply: Sendable {
     public var hang = false
     /// Announce the whole body but close after this many bytes of it.
     public var closeAfterBodyBytes: Int?
+    /// After sending this reply, stop the whole server (as a node that dies): later connections are refused.
+    public var stopServerAfterReply = false
 
     public init(status: Int, contentType: String = "application/json; charset=UTF-8", body: [UInt8]) {
         self.status = status
@@ -65,8 +67,8 @@ public final class TestServer: @unchecked Sendable {
     /// `http://127.0.0.1:PORT/api`.
     public var apiURL: String { "http://127.0.0.1:\(port)/api" }
 
-    /// Starts listening on `host` (default 127.0.0.1) at an ephemeral port.
-    public init(host: String = "127.0.0.1", handler: @escaping @Sendable (ReceivedRequest) -> Reply) throws {
+    /// Starts listening on `host` (default 127.0.0.1) at `port` (default: an ephemeral port).
+    public init(host: String = "127.0.0.1", port: Int = 0, handler: @escaping @Sendable (ReceivedRequest) -> Reply) throws {
         self.handler = handler
         let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socketDescriptor >= 0 else { throw TestServerError.socket("socket") }
@@ -74,7 +76,7 @@ public final class TestServer: @unchecked Sendable {
         setsockopt(socketDescriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
+        address.sin_port = UInt16(port).bigEndian
         inet_pton(AF_INET, host, &address.sin_addr)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketDescriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -185,6 +187,7 @@ public final class TestServer: @unchecked Sendable {
                 bytes += reply.closeAfterBodyBytes.map { Array(reply.body.prefix($0)) } ?? reply.body
             }
             guard Self.writeAll(descriptor, bytes) else { return }
+            if reply.stopServerAfterReply { stop(); return }
             if reply.closeAfterBodyBytes != nil { return }
         }
     }

@@ -78,6 +78,14 @@ public final class OrchestratorSession {
                 }
                 report[index] += " \(check) " + Self.describeProbe(outcome)
             }
+            // Every node that answered refused our credentials: say so, rather than "no leader".
+            let answered = outcomes.enumerated().compactMap { index, outcome -> (index: Int, answer: HTTPAnswer)? in
+                if case .success(let answer)? = outcome { return (index, answer) }
+                return nil
+            }
+            if let first = answered.first, answered.allSatisfy({ $0.answer.status == 401 || $0.answer.status == 403 }) {
+                throw .notAuthorized(endpoint: endpoints[first.index].url, status: first.answer.status)
+            }
         }
         throw .noLeader(endpoints: report)
     }
@@ -181,13 +189,23 @@ public final class OrchestratorSession {
         return APIAnswer(endpoint: endpoint, status: answer.status, json: json)
     }
 
-    /// The start of a body as one printable line.
+    /// The start of a body as one printable line: line breaks become spaces; control characters (a proxy's
+    /// page may hold terminal escapes) and bidirectional overrides are shown escaped, never sent to the terminal.
     static func excerpt(_ body: [UInt8], limit: Int) -> String {
         let text = String(decoding: body.prefix(limit * 4), as: UTF8.self)
         var line = ""
-        for character in text {
-            if line.count >= limit { line += "…"; break }
-            line.append(character.isNewline || character == "\t" ? " " : character)
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if count >= limit { line += "…"; break }
+            switch scalar.value {
+            case 0x09, 0x0A, 0x0D, 0x2028, 0x2029:
+                line += " "
+            case 0x00..<0x20, 0x7F...0x9F, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
+                line += scalar.escaped(asASCII: true)
+            default:
+                line.unicodeScalars.append(scalar)
+            }
+            count += 1
         }
         while line.hasSuffix(" ") { line.removeLast() }
         return line

@@ -63,6 +63,10 @@ public enum SecretFile {
             throw .invalidValue(InvalidValue(source: source, value: path, problem: "the file cannot be read",
                                              fix: "give the path of a file holding the password"))
         }
-        return String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        // The first line; a file written on Windows ends it in "\r\n", which `split` keeps together as one
+        // Character, so split on scalars.
+        let scalars = text.unicodeScalars
+        let end = scalars.firstIndex(where: { $0 == "\n" || $0 == "\r" }) ?? scalars.endIndex
+        return String(scalars[..<end])
     }
 }

@@ -40,6 +40,11 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
                                 password: parts.count > 1 ? Self.percentDecoded(parts[1]) : "")
         }
         guard !authority.isEmpty else { throw invalid("it names no host") }
+        // A password holding '/', '?' or '#' (not percent-encoded) ends the authority early and leaves
+        // "user:pa" as host and port; refuse it, or the rest of the password would be shown as part of the URL.
+        guard Self.hasValidPort(authority) else {
+            throw invalid("its port is not a number (a password containing '/', '?', '#' or '@' must be percent-encoded, e.g. %2F)")
+        }
         if path.contains("?") || path.contains("#") { throw invalid("it contains a query or fragment") }
         while path.hasSuffix("/") { path = path.dropLast() }
         var url = scheme + authority + path
@@ -54,11 +59,33 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     public static func masked(_ text: String) -> String {
         guard let schemeEnd = text.range(of: "://") else { return text }
         let afterScheme = text[schemeEnd.upperBound...]
-        let authorityEnd = afterScheme.firstIndex(of: "/") ?? afterScheme.endIndex
-        guard let at = afterScheme[..<authorityEnd].lastIndex(of: "@") else { return text }
+        let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? afterScheme.endIndex
+        let authority = afterScheme[..<authorityEnd]
+        var at = authority.lastIndex(of: "@")
+        if at == nil, !hasValidPort(authority) {
+            // "user:pa/ss@host": the password runs past the first '/'; it ends at the last '@'.
+            at = afterScheme.lastIndex(of: "@")
+        }
+        guard let at else { return text }
         let userInfo = afterScheme[..<at]
         guard let colon = userInfo.firstIndex(of: ":") else { return text }
         return String(text[..<colon]) + ":****" + String(text[at...])
+    }
+
+    /// True when `authority` (`[user[:password]@]host[:port]`) ends in no port, an empty one, or a decimal one.
+    static func hasValidPort(_ authority: Substring) -> Bool {
+        var hostPort = authority
+        if let at = hostPort.lastIndex(of: "@") { hostPort = hostPort[hostPort.index(after: at)...] }
+        if hostPort.hasPrefix("[") {
+            guard let close = hostPort.firstIndex(of: "]") else { return false }
+            hostPort = hostPort[hostPort.index(after: close)...]
+            if hostPort.isEmpty { return true }
+            guard hostPort.hasPrefix(":") else { return false }
+            return hostPort.dropFirst().allSatisfy { $0.isASCII && $0.isNumber } && hostPort.count <= 6
+        }
+        guard let colon = hostPort.firstIndex(of: ":") else { return true }
+        let port = hostPort[hostPort.index(after: colon)...]
+        return port.count <= 5 && port.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     static func percentDecoded(_ text: Substring) -> String {

@@ -30,8 +30,9 @@ public struct APIPath: Sendable, Hashable, CustomStringConvertible {
         guard !trimmed.isEmpty else { throw invalid("it is empty", "give an API path such as clusters or instance/db1/3306") }
         if trimmed.contains("#") { throw invalid("it contains '#'", "remove the fragment") }
         let pathPart = trimmed.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        // A segment is a dot segment when it reads "." or ".." once the server decodes it: ".%2E" and "%2e." too.
         for segment in pathPart.split(separator: "/", omittingEmptySubsequences: false)
-        where segment == "." || segment == ".." || segment == "%2e" || segment == "%2E" || segment == "%2e%2e" || segment == "%2E%2E" {
+        where segment.count <= 6 && [".", ".."].contains(Self.decodingDots(segment)) {
             throw invalid("it contains a '\(segment)' segment, which would change which endpoint is called",
                           "write the path without '.' or '..' segments")
         }
@@ -62,6 +63,22 @@ public struct APIPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { encoded }
+
+    /// `segment` with each `%2E`/`%2e` read as `.`.
+    private static func decodingDots(_ segment: Substring) -> String {
+        var text = ""
+        var rest = segment
+        while let first = rest.first {
+            if first == "%", rest.dropFirst().prefix(2).lowercased() == "2e" {
+                text.append(".")
+                rest = rest.dropFirst(3)
+            } else {
+                text.append(first)
+                rest = rest.dropFirst()
+            }
+        }
+        return text
+    }
 
     private static func isHexDigit(_ byte: UInt8) -> Bool {
         switch byte {

@@ -42,9 +42,23 @@ public final class CurlTransport: HTTPSending {
         var body: [UInt8] = []
         var tooLarge = false
         let started: UInt64
-        init(handle: UnsafeMutableRawPointer, started: UInt64) {
+        let isHTTPS: Bool
+        /// libcurl's own words for a failure (`CURLOPT_ERRORBUFFER`): names the TLS problem, which the code alone does not.
+        let errorBuffer: UnsafeMutablePointer<CChar>
+        init(handle: UnsafeMutableRawPointer, started: UInt64, isHTTPS: Bool) {
             self.handle = handle
             self.started = started
+            self.isHTTPS = isHTTPS
+            self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+            self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        }
+        deinit { errorBuffer.deallocate() }
+
+        /// The error buffer's text, lower-cased, without a trailing newline; empty when libcurl wrote none.
+        var detail: String {
+            var text = String(cString: errorBuffer).lowercased()
+            while text.hasSuffix("\n") || text.hasSuffix(" ") { text.removeLast() }
+            return text
         }
     }
 
@@ -58,7 +72,7 @@ public final class CurlTransport: HTTPSending {
                 transfers.append(nil)
                 continue
             }
-            let transfer = Transfer(handle: handle, started: Clock.nowMilliseconds())
+            let transfer = Transfer(handle: handle, started: Clock.nowMilliseconds(), isHTTPS: request.url.hasPrefix("https://"))
             configure(handle, for: request, transfer: transfer, index: index)
             curl_multi_add_handle(multi, handle)
             transfers.append(transfer)
@@ -96,6 +110,7 @@ public final class CurlTransport: HTTPSending {
     private func configure(_ handle: UnsafeMutableRawPointer, for request: HTTPRequest, transfer: Transfer, index: Int) {
         _ = occ_setopt_string(handle, CURLOPT_URL, request.url)
         _ = occ_setopt_pointer(handle, CURLOPT_PRIVATE, UnsafeMutableRawPointer(bitPattern: index))
+        _ = occ_setopt_pointer(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(transfer.errorBuffer))
         _ = occ_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         _ = occ_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
         _ = occ_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
@@ -146,6 +161,13 @@ public final class CurlTransport: HTTPSending {
     }
 
     private func failure(for code: CURLcode, transfer: Transfer, elapsed: Int) -> TransportFailure {
+        if code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR, Self.isTLSAlert(transfer.detail) {
+            // With TLS 1.3 a server that refuses the handshake (no or unknown client certificate) says so with an
+            // alert the client reads only after sending the request, which the server never read: not a broken
+            // answer, and nothing a retry can fix.
+            return TransportFailure(kind: .tls, reason: "TLS failed: \(transfer.detail)" + Self.tlsHint(transfer.detail),
+                                    elapsedMilliseconds: elapsed)
+        }
         switch code {
         case CURLE_COULDNT_CONNECT:
             return TransportFailure(kind: .refused, reason: "connection refused", elapsedMilliseconds: elapsed)
@@ -161,14 +183,45 @@ public final class CurlTransport: HTTPSending {
         case CURLE_WRITE_ERROR where transfer.tooLarge:
             return TransportFailure(kind: .tooLarge, reason: "answer larger than \(Self.maximumBodyBytes >> 20) MiB", elapsedMilliseconds: elapsed)
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_SEND_ERROR:
-            return TransportFailure(kind: .broken, reason: "connection closed before the answer was complete (\(Self.describe(code)))",
-                                    elapsedMilliseconds: elapsed)
+            var reason = "connection closed before the answer was complete (\(Self.describe(code)))"
+            var headerBytes = 0
+            _ = occ_getinfo_long(transfer.handle, CURLINFO_HEADER_SIZE, &headerBytes)
+            if transfer.isHTTPS, headerBytes == 0, code != CURLE_PARTIAL_FILE {
+                // A TLS 1.3 server refusing the client certificate often resets the connection before its alert is read.
+                reason += configuration.tls.certificateFile == nil
+                    ? "; an https server that requires a client certificate closes like this: give --cert and --key"
+                    : "; an https server that refuses our client certificate closes like this"
+            }
+            return TransportFailure(kind: .broken, reason: reason, elapsedMilliseconds: elapsed)
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
              CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ENGINE_NOTFOUND:
-            return TransportFailure(kind: .tls, reason: "TLS failed: \(Self.describe(code))", elapsedMilliseconds: elapsed)
+            let detail = transfer.detail.isEmpty ? Self.describe(code) : transfer.detail
+            let hint = code == CURLE_PEER_FAILED_VERIFICATION
+                ? "; trust its certificate authority with --ca-file or ORCHESTRATOR_CA_FILE" : Self.tlsHint(detail)
+            return TransportFailure(kind: .tls, reason: "TLS failed: \(detail)\(hint)", elapsedMilliseconds: elapsed)
         default:
-            return TransportFailure(kind: .other, reason: Self.describe(code), elapsedMilliseconds: elapsed)
+            let detail = transfer.detail
+            let reason = detail.isEmpty || detail == Self.describe(code) ? Self.describe(code) : "\(Self.describe(code)): \(detail)"
+            return TransportFailure(kind: .other, reason: reason, elapsedMilliseconds: elapsed)
         }
+    }
+
+    /// True when libcurl's message reports a TLS alert from the peer (e.g. `tlsv13 alert certificate required`).
+    static func isTLSAlert(_ detail: String) -> Bool {
+        detail.contains("alert") && (detail.contains("ssl") || detail.contains("tls"))
+    }
+
+    static func tlsHint(_ detail: String) -> String {
+        if detail.contains("certificate required") {
+            return "; the server requires a client certificate: give --cert and --key"
+        }
+        if detail.contains("alert unknown ca") || detail.contains("alert bad certificate") || detail.contains("alert certificate unknown") {
+            return "; the server refused our client certificate"
+        }
+        if detail.contains("alert handshake failure") {
+            return "; the server may require a client certificate: give --cert and --key"
+        }
+        return ""
     }
 
     private func release(_ transfer: Transfer) {
