@@ -12,12 +12,9 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
-        // libcurl, through pkg-config; the header carries the non-variadic shims Swift can call.
-        .systemLibrary(
-            name: "CCurl",
-            pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]
-        ),
+        // libcurl's headers (Debian: libcurl4-openssl-dev) and the shims Swift calls. libcurl itself is loaded with
+        // dlopen when the first request is made; it is not linked (no pkg-config link flags), see Sources/CCurl/shim.h.
+        .systemLibrary(name: "CCurl"),
         .target(
             name: "OrchestratorClientKit",
             dependencies: ["CCurl"],

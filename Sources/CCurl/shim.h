@@ -1,21 +1,114 @@
 #ifndef ORCHESTRATOR_CLIENT_CCURL_SHIM_H
 #define ORCHESTRATOR_CLIENT_CCURL_SHIM_H
 #include <curl/curl.h>
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stddef.h>
 
-/* curl_easy_setopt and curl_easy_getinfo are variadic, which Swift cannot call; these fix one argument type each. */
-
-static inline CURLcode occ_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
-static inline CURLcode occ_setopt_string(CURL *h, CURLoption o, const char *v) { return curl_easy_setopt(h, o, v); }
-static inline CURLcode occ_setopt_pointer(CURL *h, CURLoption o, void *v) { return curl_easy_setopt(h, o, v); }
-static inline CURLcode occ_setopt_slist(CURL *h, CURLoption o, struct curl_slist *v) { return curl_easy_setopt(h, o, v); }
+/*
+ * libcurl is loaded with dlopen when the first request is about to be made, not at process start:
+ * linking it costs every invocation ~4 ms of dynamic loading (32 libraries), which commands that send
+ * nothing (help, usage errors, --dry-run) need not pay. Swift calls only the occ_ functions below;
+ * they also give the variadic curl_easy_setopt/curl_easy_getinfo one fixed argument type each.
+ */
 
 typedef size_t (*occ_write_callback)(char *data, size_t size, size_t count, void *context);
-static inline CURLcode occ_setopt_write_function(CURL *h, occ_write_callback f) {
-    return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, f);
+
+struct occ_curl_api {
+    int loaded;
+    CURLcode (*global_init)(long);
+    CURL *(*easy_init)(void);
+    void (*easy_cleanup)(CURL *);
+    CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+    CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+    const char *(*easy_strerror)(CURLcode);
+    CURLM *(*multi_init)(void);
+    CURLMcode (*multi_cleanup)(CURLM *);
+    CURLMcode (*multi_add_handle)(CURLM *, CURL *);
+    CURLMcode (*multi_remove_handle)(CURLM *, CURL *);
+    CURLMcode (*multi_perform)(CURLM *, int *);
+    CURLMcode (*multi_poll)(CURLM *, struct curl_waitfd *, unsigned int, int, int *);
+    CURLMsg *(*multi_info_read)(CURLM *, int *);
+    struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+    void (*slist_free_all)(struct curl_slist *);
+};
+
+/*
+ * The table lives in a function-local static because Swift emits no global definitions from a header, only the
+ * inline functions it calls, with their statics. Those are internal to each object file: call the occ_ functions
+ * from one Swift file only (Transport/CurlTransport.swift), so that there is one table.
+ */
+static inline struct occ_curl_api *occ_curl_api_table(void) {
+    static struct occ_curl_api table;
+    return &table;
+}
+#define occ_curl (*occ_curl_api_table())
+
+static inline const char **occ_curl_load_error(void) {
+    static const char *error = "libcurl was not loaded";
+    return &error;
 }
 
-static inline CURLcode occ_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
-static inline CURLcode occ_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
-static inline CURLcode occ_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
+static inline void occ_curl_load_now(void) {
+    void *library = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!library) library = dlopen("libcurl.so", RTLD_NOW | RTLD_LOCAL);
+    if (!library) { *occ_curl_load_error() = dlerror(); return; }
+#define OCC_BIND(field, symbol) \
+    if (!(*(void **)(&occ_curl.field) = dlsym(library, #symbol))) { *occ_curl_load_error() = "libcurl lacks " #symbol; return; }
+    OCC_BIND(global_init, curl_global_init)
+    OCC_BIND(easy_init, curl_easy_init)
+    OCC_BIND(easy_cleanup, curl_easy_cleanup)
+    OCC_BIND(easy_setopt, curl_easy_setopt)
+    OCC_BIND(easy_getinfo, curl_easy_getinfo)
+    OCC_BIND(easy_strerror, curl_easy_strerror)
+    OCC_BIND(multi_init, curl_multi_init)
+    OCC_BIND(multi_cleanup, curl_multi_cleanup)
+    OCC_BIND(multi_add_handle, curl_multi_add_handle)
+    OCC_BIND(multi_remove_handle, curl_multi_remove_handle)
+    OCC_BIND(multi_perform, curl_multi_perform)
+    OCC_BIND(multi_poll, curl_multi_poll)
+    OCC_BIND(multi_info_read, curl_multi_info_read)
+    OCC_BIND(slist_append, curl_slist_append)
+    OCC_BIND(slist_free_all, curl_slist_free_all)
+#undef OCC_BIND
+    if (occ_curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) { *occ_curl_load_error() = "curl_global_init failed"; return; }
+    *occ_curl_load_error() = NULL;
+    occ_curl.loaded = 1;
+}
+
+/* Loads libcurl and curl_global_init()s it, once per process, from any thread.
+ * Returns NULL when libcurl is ready, else why it is not. */
+static inline const char *occ_curl_load(void) {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, occ_curl_load_now);
+    return *occ_curl_load_error();
+}
+
+static inline CURL *occ_easy_init(void) { return occ_curl.easy_init(); }
+static inline void occ_easy_cleanup(CURL *h) { occ_curl.easy_cleanup(h); }
+static inline const char *occ_easy_strerror(CURLcode c) { return occ_curl.easy_strerror(c); }
+static inline CURLM *occ_multi_init(void) { return occ_curl.multi_init(); }
+static inline CURLMcode occ_multi_cleanup(CURLM *m) { return occ_curl.multi_cleanup(m); }
+static inline CURLMcode occ_multi_add_handle(CURLM *m, CURL *h) { return occ_curl.multi_add_handle(m, h); }
+static inline CURLMcode occ_multi_remove_handle(CURLM *m, CURL *h) { return occ_curl.multi_remove_handle(m, h); }
+static inline CURLMcode occ_multi_perform(CURLM *m, int *running) { return occ_curl.multi_perform(m, running); }
+static inline CURLMcode occ_multi_poll(CURLM *m, int timeout_ms, int *ready) {
+    return occ_curl.multi_poll(m, NULL, 0, timeout_ms, ready);
+}
+static inline CURLMsg *occ_multi_info_read(CURLM *m, int *queued) { return occ_curl.multi_info_read(m, queued); }
+static inline struct curl_slist *occ_slist_append(struct curl_slist *l, const char *s) { return occ_curl.slist_append(l, s); }
+static inline void occ_slist_free_all(struct curl_slist *l) { occ_curl.slist_free_all(l); }
+
+static inline CURLcode occ_setopt_long(CURL *h, CURLoption o, long v) { return occ_curl.easy_setopt(h, o, v); }
+static inline CURLcode occ_setopt_string(CURL *h, CURLoption o, const char *v) { return occ_curl.easy_setopt(h, o, v); }
+static inline CURLcode occ_setopt_pointer(CURL *h, CURLoption o, void *v) { return occ_curl.easy_setopt(h, o, v); }
+static inline CURLcode occ_setopt_slist(CURL *h, CURLoption o, struct curl_slist *v) { return occ_curl.easy_setopt(h, o, v); }
+static inline CURLcode occ_setopt_write_function(CURL *h, occ_write_callback f) {
+    return occ_curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, f);
+}
+
+static inline CURLcode occ_getinfo_long(CURL *h, CURLINFO i, long *v) { return occ_curl.easy_getinfo(h, i, v); }
+static inline CURLcode occ_getinfo_string(CURL *h, CURLINFO i, char **v) { return occ_curl.easy_getinfo(h, i, v); }
+static inline CURLcode occ_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return occ_curl.easy_getinfo(h, i, v); }
 
 #endif

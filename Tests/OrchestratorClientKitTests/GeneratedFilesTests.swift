@@ -388,7 +388,7 @@ struct FakeClient {
         for file in [path, failingPath] {
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file)
         }
-        FileManager.default.createFile(atPath: directory.path + "/ca-bundle.pem", contents: Data())
+        _ = FileManager.default.createFile(atPath: directory.path + "/ca-bundle.pem", contents: Data())
     }
 }
 
@@ -437,8 +437,8 @@ enum Tool {
         guard let executable = find(name) else { throw Missing(name: name) }
         let directory = try TemporaryDirectory()
         let outputPath = directory.path + "/stdout", errorPath = directory.path + "/stderr"
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         let process = Process()
         if let timeout = find("timeout") {
             process.executableURL = URL(fileURLWithPath: timeout)

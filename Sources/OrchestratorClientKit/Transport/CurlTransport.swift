@@ -7,33 +7,47 @@ import Darwin
 
 /// Sends requests through one libcurl multi handle, so probes run in parallel and the command request reuses
 /// the connection its leader probe opened.
+///
+/// libcurl is loaded (dlopen) by the first ``send(_:isEnough:)``, not before: commands that send nothing never
+/// pay for it. This is the only file that calls libcurl (see Sources/CCurl/shim.h).
 public final class CurlTransport: HTTPSending {
     /// The largest answer accepted; orchestrator's biggest answers (all instances of a large fleet) are far below.
     public static let maximumBodyBytes = 512 << 20
 
-    private let multi: UnsafeMutableRawPointer
     private let configuration: ClientConfiguration
-    private let headers: UnsafeMutablePointer<curl_slist>?
     private let userAgent: String
-
-    private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+    /// The multi handle and the request headers, made once libcurl is loaded.
+    private var handles: (multi: UnsafeMutableRawPointer, headers: UnsafeMutablePointer<curl_slist>?)?
 
     /// A transport for `configuration`'s credentials, TLS settings and connect timeout.
     public init(configuration: ClientConfiguration, userAgent: String = "orchestrator-client/\(ClientVersion.current)") {
-        _ = Self.globalInit
         self.configuration = configuration
         self.userAgent = userAgent
-        self.multi = curl_multi_init()
-        var list: UnsafeMutablePointer<curl_slist>? = curl_slist_append(nil, "Accept: application/json")
-        if let header = configuration.authHeader {
-            list = curl_slist_append(list, header)
-        }
-        self.headers = list
     }
 
     deinit {
-        curl_multi_cleanup(multi)
-        curl_slist_free_all(headers)
+        if let handles {
+            occ_multi_cleanup(handles.multi)
+            occ_slist_free_all(handles.headers)
+        }
+    }
+
+    /// Loads libcurl if needed and makes the multi handle; the reason when libcurl cannot be used.
+    private func prepare() -> Result<(multi: UnsafeMutableRawPointer, headers: UnsafeMutablePointer<curl_slist>?), TransportFailure> {
+        if let handles { return .success(handles) }
+        if let error = occ_curl_load() {
+            return .failure(TransportFailure(kind: .other, reason: "cannot load libcurl (install libcurl4): \(String(cString: error))",
+                                             elapsedMilliseconds: 0))
+        }
+        guard let multi = occ_multi_init() else {
+            return .failure(TransportFailure(kind: .other, reason: "libcurl could not start", elapsedMilliseconds: 0))
+        }
+        var list: UnsafeMutablePointer<curl_slist>? = occ_slist_append(nil, "Accept: application/json")
+        if let header = configuration.authHeader {
+            list = occ_slist_append(list, header)
+        }
+        handles = (multi, list)
+        return .success((multi, list))
     }
 
     /// Collects one transfer's body; the C write callback reaches it through an unmanaged pointer.
@@ -62,28 +76,35 @@ public final class CurlTransport: HTTPSending {
         }
     }
 
+    /// Sends `requests` at once; see ``HTTPSending/send(_:isEnough:)``.
     public func send(_ requests: [HTTPRequest], isEnough: (HTTPOutcome) -> Bool) -> [HTTPOutcome?] {
+        let multi: UnsafeMutableRawPointer
+        let headers: UnsafeMutablePointer<curl_slist>?
+        switch prepare() {
+        case .success(let handles): (multi, headers) = handles
+        case .failure(let failure): return requests.map { _ in .failure(failure) }
+        }
         var outcomes = [HTTPOutcome?](repeating: nil, count: requests.count)
         var transfers: [Transfer?] = []
         var running = 0
         for (index, request) in requests.enumerated() {
-            guard let handle = curl_easy_init() else {
+            guard let handle = occ_easy_init() else {
                 outcomes[index] = .failure(TransportFailure(kind: .other, reason: "libcurl could not start a transfer", elapsedMilliseconds: 0))
                 transfers.append(nil)
                 continue
             }
             let transfer = Transfer(handle: handle, started: Clock.nowMilliseconds(), isHTTPS: request.url.hasPrefix("https://"))
-            configure(handle, for: request, transfer: transfer, index: index)
-            curl_multi_add_handle(multi, handle)
+            configure(handle, for: request, transfer: transfer, index: index, headers: headers)
+            occ_multi_add_handle(multi, handle)
             transfers.append(transfer)
             running += 1
         }
         var stillRunning: Int32 = 0
         var done = running == 0
         while !done {
-            curl_multi_perform(multi, &stillRunning)
+            occ_multi_perform(multi, &stillRunning)
             var queued: Int32 = 0
-            while let message = curl_multi_info_read(multi, &queued) {
+            while let message = occ_multi_info_read(multi, &queued) {
                 guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
                 var privatePointer: UnsafeMutableRawPointer?
                 _ = occ_getinfo_pointer(handle, CURLINFO_PRIVATE, &privatePointer)
@@ -91,7 +112,7 @@ public final class CurlTransport: HTTPSending {
                 guard index >= 0, index < transfers.count, let transfer = transfers[index] else { continue }
                 let outcome = finish(transfer, code: message.pointee.data.result)
                 outcomes[index] = outcome
-                release(transfer)
+                release(transfer, from: multi)
                 transfers[index] = nil
                 running -= 1
                 if isEnough(outcome) { done = true; break }
@@ -99,15 +120,16 @@ public final class CurlTransport: HTTPSending {
             if running == 0 { done = true }
             if !done {
                 var ready: Int32 = 0
-                curl_multi_poll(multi, nil, 0, 100, &ready)
+                occ_multi_poll(multi, 100, &ready)
             }
         }
         // Abandon whatever is still running: a hung or slow endpoint costs nothing more.
-        for case let transfer? in transfers { release(transfer) }
+        for case let transfer? in transfers { release(transfer, from: multi) }
         return outcomes
     }
 
-    private func configure(_ handle: UnsafeMutableRawPointer, for request: HTTPRequest, transfer: Transfer, index: Int) {
+    private func configure(_ handle: UnsafeMutableRawPointer, for request: HTTPRequest, transfer: Transfer, index: Int,
+                           headers: UnsafeMutablePointer<curl_slist>?) {
         _ = occ_setopt_string(handle, CURLOPT_URL, request.url)
         _ = occ_setopt_pointer(handle, CURLOPT_PRIVATE, UnsafeMutableRawPointer(bitPattern: index))
         _ = occ_setopt_pointer(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(transfer.errorBuffer))
@@ -224,13 +246,13 @@ public final class CurlTransport: HTTPSending {
         return ""
     }
 
-    private func release(_ transfer: Transfer) {
-        curl_multi_remove_handle(multi, transfer.handle)
-        curl_easy_cleanup(transfer.handle)
+    private func release(_ transfer: Transfer, from multi: UnsafeMutableRawPointer) {
+        occ_multi_remove_handle(multi, transfer.handle)
+        occ_easy_cleanup(transfer.handle)
     }
 
     private static func describe(_ code: CURLcode) -> String {
-        String(cString: curl_easy_strerror(code)).lowercased()
+        String(cString: occ_easy_strerror(code)).lowercased()
     }
 }
 
