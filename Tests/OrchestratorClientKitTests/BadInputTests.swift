@@ -78,3 +78,26 @@ struct BadInputTests {
         #expect(dryRun.stdout.contains("user:****"))
     }
 }
+
+@Suite("TLS files are checked before sending")
+struct TLSFileTests {
+    @Test("a missing CA file, certificate or key: exit 2, nothing sent", arguments: [
+        ["--ca-file", "/nonexistent/ca.pem"], ["--cert", "/nonexistent/cert.pem"], ["--key", "/nonexistent/key.pem"],
+    ])
+    func missingFile(_ flag: [String]) throws {
+        let server = try TestServer { _ in .json(#"{"Code":"OK","Message":"","Details":null}"#) }
+        defer { server.stop() }
+        let result = try Support.run(["-c", "clusters"] + flag, environment: ["ORCHESTRATOR_API": server.apiURL])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(flag[1]))
+        #expect(server.requests.isEmpty)
+    }
+
+    @Test("from the environment too")
+    func missingFromEnvironment() throws {
+        let result = try Support.run(["-c", "clusters"], environment: ["ORCHESTRATOR_API": "https://127.0.0.1:1/api",
+                                                                       "ORCHESTRATOR_CA_FILE": "/nonexistent/ca.pem"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("ORCHESTRATOR_CA_FILE"))
+    }
+}

@@ -140,12 +140,12 @@ struct FuzzTests {
         let ipv6 = key.hostname.contains(":")
         let allowed = ipv6 ? "0123456789abcdefABCDEF:." : "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._"
         guard key.hostname.allSatisfy({ allowed.contains($0) }) else { return "host name \"\(key.hostname)\" has a stray character" }
-        // orchestrator prints host:port even for IPv6 (`::1:3306`), which no parser can read back; that form is
-        // printed, but the round trip is checked through the bracketed form a user writes.
-        let written = ipv6 ? "[\(key.hostname)]:\(key.port)" : key.description
+        // description round-trips: host:port, or [address]:port for IPv6.
+        let written = key.description
         guard let again = try? InstanceKey(parsing: written, defaultPort: 1) else { return "\(written) does not parse back" }
         guard again == key else { return "\(written) parses back as \(again)" }
-        if !ipv6 && key.description != "\(key.hostname):\(key.port)" { return "description \(key.description)" }
+        let expected = ipv6 ? "[\(key.hostname)]:\(key.port)" : "\(key.hostname):\(key.port)"
+        if key.description != expected { return "description \(key.description)" }
         return nil
     }
 

@@ -37,7 +37,9 @@ public final class OrchestratorSession {
     static let backoffMilliseconds = [100, 200, 500, 1_000, 2_000]
 
     /// Creates a session; the time bound (`timeouts.totalMilliseconds`) starts now.
-    /// - Parameter sender: how requests are sent; libcurl when `nil`.
+    /// - Parameters:
+    ///   - configuration: endpoints, credentials, timeouts and TLS settings.
+    ///   - sender: how requests are sent; libcurl when `nil`.
     public init(configuration: ClientConfiguration, sender: HTTPSending? = nil) {
         self.configuration = configuration
         self.sender = sender ?? CurlTransport(configuration: configuration)

@@ -145,6 +145,7 @@ public struct CommandLineTool {
         if let file = parsed[.clientCert] { configuration.tls.certificateFile = file }
         if let file = parsed[.clientKey] { configuration.tls.keyFile = file }
         if parsed.has(.insecure) { configuration.tls.insecure = true }
+        try configuration.tls.checkFilesReadable()
         return configuration
     }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Bounds on how long the client waits. Every request is bounded; nothing waits forever.
 public struct Timeouts: Sendable, Equatable {
     /// Longest wait for a TCP (and TLS) connection to be established.
@@ -10,6 +16,7 @@ public struct Timeouts: Sendable, Equatable {
     /// 3 s to connect, 1 s per leader probe (as the bash client), 60 s in all.
     public static let `default` = Timeouts(connectMilliseconds: 3_000, leaderProbeMilliseconds: 1_000, totalMilliseconds: 60_000)
 
+    /// Bounds in milliseconds.
     public init(connectMilliseconds: Int, leaderProbeMilliseconds: Int, totalMilliseconds: Int) {
         self.connectMilliseconds = connectMilliseconds
         self.leaderProbeMilliseconds = leaderProbeMilliseconds
@@ -42,11 +49,22 @@ public struct TLSOptions: Sendable, Equatable {
     /// Skip certificate and host name verification. Only when explicitly asked for.
     public var insecure: Bool
 
+    /// TLS settings; by default, verification against the system trust store and no client certificate.
     public init(caFile: String? = nil, certificateFile: String? = nil, keyFile: String? = nil, insecure: Bool = false) {
         self.caFile = caFile
         self.certificateFile = certificateFile
         self.keyFile = keyFile
         self.insecure = insecure
+    }
+
+    /// Refuses, before anything is sent, a CA file, certificate or key that cannot be read.
+    public func checkFilesReadable() throws(OrchestratorError) {
+        let files = [("--ca-file/ORCHESTRATOR_CA_FILE", caFile), ("--cert/ORCHESTRATOR_CLIENT_CERT", certificateFile),
+                     ("--key/ORCHESTRATOR_CLIENT_KEY", keyFile)]
+        for case let (source, path?) in files where access(path, R_OK) != 0 {
+            throw .invalidValue(InvalidValue(source: source, value: path, problem: "the file does not exist or cannot be read",
+                                             fix: "give the path of a readable PEM file"))
+        }
     }
 }
 
@@ -66,6 +84,7 @@ public struct ClientConfiguration: Sendable, Equatable {
     /// The bash client's default endpoint.
     public static let defaultEndpoint = "http://localhost:3000/api"
 
+    /// A configuration for `endpoints`, with default timeouts and TLS verification unless given.
     public init(endpoints: [Endpoint], credentials: Credentials? = nil, authHeader: String? = nil,
                 timeouts: Timeouts = .default, tls: TLSOptions = TLSOptions()) {
         self.endpoints = endpoints

@@ -14,8 +14,10 @@ public struct InstanceKey: Sendable, Hashable, CustomStringConvertible {
         self.port = port
     }
 
-    /// `host:port`, the form orchestrator prints.
-    public var description: String { "\(hostname):\(port)" }
+    /// `host:port`, the form orchestrator prints; `[address]:port` for an IPv6 address, so it parses back.
+    public var description: String {
+        hostname.contains(":") ? "[\(hostname)]:\(port)" : "\(hostname):\(port)"
+    }
 
     /// Parses `host`, `host:port`, `[ipv6]` or `[ipv6]:port`, validating both parts.
     ///
