@@ -377,12 +377,23 @@ def profile_section(directory, client, mhz, results):
         curl_ms = startup["empty-c-libcurl"] - startup["empty-c"]
         help_ms = startup.get("client-help")
         share = f", {100 * curl_ms / help_ms:.0f}% of `--help`'s {help_ms:.1f} ms" if help_ms else ""
-        short.append(f"**Loading libcurl** and its {curl_libraries - 1} dependencies costs {curl_ms:.1f} ms per "
-                     f"process even for an empty program{share}. Every invocation pays it, including `--help`, "
-                     f"usage errors and `--dry-run`, which never send a request.")
+        if any("libcurl" in name for name in libraries):
+            short.append(f"**Loading libcurl** and its {curl_libraries - 1} dependencies costs {curl_ms:.1f} ms per "
+                         f"process even for an empty program{share}. Every invocation pays it, including `--help`, "
+                         f"usage errors and `--dry-run`, which never send a request.")
+        else:
+            short.append(f"**Loading libcurl** and its {curl_libraries - 1} dependencies costs {curl_ms:.1f} ms per "
+                         f"process even for an empty program. The client loads it with `dlopen` on its first request, "
+                         f"so `--help`, usage errors and `--dry-run` never pay it; commands that send a request do "
+                         f"(most of `discover`'s dynamic-loader instructions below).")
     if {"empty-c", "empty-swift"} <= startup.keys():
-        short.append(f"**The Swift runtime** (dynamically linked: {len(swift_libraries)} libraries, runtime "
-                     f"constructors) adds {startup['empty-swift'] - startup['empty-c']:.1f} ms to an empty program.")
+        if swift_libraries:
+            short.append(f"**The Swift runtime** (dynamically linked: {len(swift_libraries)} libraries, runtime "
+                         f"constructors) adds {startup['empty-swift'] - startup['empty-c']:.1f} ms to an empty program.")
+        else:
+            short.append(f"**The Swift runtime** is linked statically (`--static-swift-stdlib`): no Swift shared library "
+                         f"is loaded. An empty program with the runtime linked dynamically takes "
+                         f"{startup['empty-swift'] - startup['empty-c']:.1f} ms more than an empty C program.")
     if "help" in summaries:
         help_summary = summaries["help"]
         loader = help_summary["groups"].get("dynamic loader (ld.so)", 0)
