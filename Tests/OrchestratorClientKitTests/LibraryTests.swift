@@ -124,6 +124,22 @@ struct LibraryTests {
         #expect(server.requests.isEmpty)
     }
 
+    @Test("the leader is found once and reused by later calls; a leader change is followed")
+    func leaderReused() async throws {
+        let clusters = Support.transcript("a002-clusters").gets[0].reply
+        let follower = try TestServer { RaftRole.follower.leaderCheckReply($0.target) ?? .json("\"Not leader\"", status: 404) }
+        let leader = try TestServer { RaftRole.leader.leaderCheckReply($0.target) ?? clusters }
+        defer { follower.stop(); leader.stop() }
+        let client = OrchestratorClient(configuration: ClientConfiguration(
+            endpoints: [try Endpoint(parsing: follower.apiURL), try Endpoint(parsing: leader.apiURL)]))
+        _ = try await client.clusters()
+        _ = try await client.clusters()
+        let copy = client
+        _ = try await copy.clusters()
+        #expect(leader.targets == ["/api/leader-check", "/api/clusters-info", "/api/clusters-info", "/api/clusters-info"])
+        #expect(follower.targets == ["/api/leader-check"])
+    }
+
     @Test("the raw escape hatch validates the path")
     func rawPath() async throws {
         let server = try Self.server(["/api/clusters-info": "a002-clusters"])

@@ -40,11 +40,17 @@ public final class OrchestratorSession {
     /// - Parameters:
     ///   - configuration: endpoints, credentials, timeouts and TLS settings.
     ///   - sender: how requests are sent; libcurl when `nil`.
-    public init(configuration: ClientConfiguration, sender: HTTPSending? = nil) {
+    ///   - knownLeader: a leader found earlier, used without probing; if it no longer leads, the leader is
+    ///     detected again as after any leader change.
+    public init(configuration: ClientConfiguration, sender: HTTPSending? = nil, knownLeader: Endpoint? = nil) {
         self.configuration = configuration
         self.sender = sender ?? CurlTransport(configuration: configuration)
         self.deadline = Clock.nowMilliseconds() + UInt64(max(1, configuration.timeouts.totalMilliseconds))
+        self.leader = knownLeader.flatMap { configuration.endpoints.contains($0) ? $0 : nil }
     }
+
+    /// The leader this session found or was given, if any yet.
+    public var currentLeader: Endpoint? { leader }
 
     private var remainingMilliseconds: Int {
         let now = Clock.nowMilliseconds()

@@ -15,6 +15,9 @@
 public struct OrchestratorClient: Sendable {
     /// Where the API is and how to talk to it.
     public let configuration: ClientConfiguration
+    /// The leader found by an earlier call, shared by copies of this client, so that later calls send one
+    /// request rather than probing every endpoint again.
+    private let leaderCache = LeaderCache()
 
     /// A client for `configuration`.
     public init(configuration: ClientConfiguration) {
@@ -26,14 +29,29 @@ public struct OrchestratorClient: Sendable {
         self.configuration = try ClientConfiguration.fromEnvironment(environment)
     }
 
+    /// Runs `work` in a session that starts from the cached leader and leaves the leader it used in the cache.
+    private func withSession<T: Sendable>(_ work: @escaping @Sendable (OrchestratorSession) throws(OrchestratorError) -> T) async throws(OrchestratorError) -> T {
+        let configuration = configuration
+        let cache = leaderCache
+        return try await BlockingWork.run { () throws(OrchestratorError) in
+            let session = OrchestratorSession(configuration: configuration, knownLeader: cache.endpoint)
+            do throws(OrchestratorError) {
+                let result = try work(session)
+                cache.endpoint = session.currentLeader
+                return result
+            } catch {
+                // A leader that failed us is probed for afresh next time.
+                if case .apiFailure = error { cache.endpoint = session.currentLeader } else { cache.endpoint = nil }
+                throw error
+            }
+        }
+    }
+
     // MARK: Raw access
 
     /// The endpoint requests go to: the only one configured, or the current raft leader.
     public func leader() async throws(OrchestratorError) -> Endpoint {
-        let configuration = configuration
-        return try await BlockingWork.run { () throws(OrchestratorError) in
-            try OrchestratorSession(configuration: configuration).leaderEndpoint()
-        }
+        try await withSession { session throws(OrchestratorError) in try session.leaderEndpoint() }
     }
 
     /// GETs any API path, e.g. `"clusters-info"` or `"instance/db1/3306"`, and returns the decoded answer.
@@ -47,10 +65,7 @@ public struct OrchestratorClient: Sendable {
 
     /// Sends a GET for `path` to the leader; `Code: ERROR` answers are thrown as ``OrchestratorError/apiFailure(_:)``.
     public func send(_ path: APIPath, safety: RequestSafety) async throws(OrchestratorError) -> JSONValue {
-        let configuration = configuration
-        return try await BlockingWork.run { () throws(OrchestratorError) in
-            try OrchestratorSession(configuration: configuration).get(path, safety: safety).json
-        }
+        try await withSession { session throws(OrchestratorError) in try session.get(path, safety: safety).json }
     }
 
     private func call(_ segments: [String], query: [(name: String, value: String)] = [], safety: RequestSafety) async throws(OrchestratorError) -> JSONValue {

@@ -1,0 +1,12 @@
+import Synchronization
+
+/// The raft leader last used by an ``OrchestratorClient``, shared safely between concurrent calls.
+final class LeaderCache: Sendable {
+    private let storage = Mutex<Endpoint?>(nil)
+
+    /// The cached leader, or `nil` when none is known.
+    var endpoint: Endpoint? {
+        get { storage.withLock { $0 } }
+        set { storage.withLock { $0 = newValue } }
+    }
+}
