@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * libcurl is loaded with dlopen when the first request is about to be made, not at process start:
@@ -110,5 +111,11 @@ static inline CURLcode occ_setopt_write_function(CURL *h, occ_write_callback f) 
 static inline CURLcode occ_getinfo_long(CURL *h, CURLINFO i, long *v) { return occ_curl.easy_getinfo(h, i, v); }
 static inline CURLcode occ_getinfo_string(CURL *h, CURLINFO i, char **v) { return occ_curl.easy_getinfo(h, i, v); }
 static inline CURLcode occ_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return occ_curl.easy_getinfo(h, i, v); }
+static inline CURLcode occ_getinfo_off(CURL *h, CURLINFO i, int64_t *v) {
+    curl_off_t value = -1;
+    CURLcode code = occ_curl.easy_getinfo(h, i, &value);
+    *v = (int64_t)value;
+    return code;
+}
 
 #endif

@@ -1,3 +1,40 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Member names seen so far in one document, by hash of their bytes (open addressing, bounded size).
+private struct KeyTable {
+    private struct Entry {
+        let hash: UInt32
+        let start: Int
+        let count: Int
+        let key: String
+    }
+
+    private static let capacity = 1024
+    private var slots = [Entry?](repeating: nil, count: KeyTable.capacity)
+
+    /// The shared `String` for the name at `base[start..<start + count]`, decoded on first sight.
+    mutating func intern(hash: UInt32, start: Int, count: Int, in base: UnsafePointer<UInt8>) -> String {
+        var slot = Int(hash) & (Self.capacity - 1)
+        for _ in 0..<8 {
+            guard let entry = slots[slot] else {
+                let key = String(decoding: UnsafeBufferPointer(start: base + start, count: count), as: UTF8.self)
+                slots[slot] = Entry(hash: hash, start: start, count: count, key: key)
+                return key
+            }
+            if entry.hash == hash, entry.count == count, memcmp(base + entry.start, base + start, count) == 0 {
+                return entry.key
+            }
+            slot = (slot + 1) & (Self.capacity - 1)
+        }
+        // A crowded neighbourhood (hostile input): decode without remembering.
+        return String(decoding: UnsafeBufferPointer(start: base + start, count: count), as: UTF8.self)
+    }
+}
+
 /// Why a body could not be read as JSON.
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Byte offset of the problem.
@@ -39,6 +76,7 @@ public enum JSONParser {
     private struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
         var position = 0
+        var keys = KeyTable()
 
         init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -91,7 +129,7 @@ public enum JSONParser {
                 guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
                     throw fail("expected a member name")
                 }
-                let key = try parseString()
+                let key = try parseKey()
                 skipWhitespace()
                 guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw fail("expected ':'") }
                 position += 1
@@ -123,6 +161,26 @@ public enum JSONParser {
                 if bytes[position] == UInt8(ascii: "]") { position += 1; return .array(items) }
                 throw fail("expected ',' or ']'")
             }
+        }
+
+        /// A member name. Lists of instances repeat the same ~90 names thousands of times: each distinct name
+        /// without escapes is decoded once and its `String` shared, saving an allocation and a UTF-8 validation
+        /// per member.
+        mutating func parseKey() throws(JSONParseError) -> String {
+            let start = position + 1
+            var end = start
+            var hash: UInt32 = 2_166_136_261
+            while end < bytes.count {
+                let byte = bytes[end]
+                if byte == UInt8(ascii: "\"") { break }
+                if byte == UInt8(ascii: "\\") || byte < 0x20 { return try parseString() }
+                hash = (hash ^ UInt32(byte)) &* 16_777_619
+                end += 1
+            }
+            guard end < bytes.count, let base = bytes.baseAddress else { return try parseString() }
+            let key = keys.intern(hash: hash, start: start, count: end - start, in: base)
+            position = end + 1
+            return key
         }
 
         mutating func parseNumber() throws(JSONParseError) -> String {

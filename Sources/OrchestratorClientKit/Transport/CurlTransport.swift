@@ -163,6 +163,12 @@ public final class CurlTransport: HTTPSending {
                 transfer.tooLarge = true
                 return 0
             }
+            if transfer.body.isEmpty {
+                // Size the buffer once from Content-Length: a large answer is not copied on every doubling.
+                var announced: Int64 = -1
+                _ = occ_getinfo_off(transfer.handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced)
+                if announced > 0 { transfer.body.reserveCapacity(Int(min(announced, Int64(CurlTransport.maximumBodyBytes)))) }
+            }
             data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
                 transfer.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
             }
