@@ -140,6 +140,28 @@ struct LibraryTests {
         #expect(follower.targets == ["/api/leader-check"])
     }
 
+    @Test("any command of the table runs from Swift with the command line's validation and routes")
+    func runAnyCommand() async throws {
+        let server = try Self.server(["/api/relocate/127.0.0.1/10114/127.0.0.1/10111": "a102-relocate",
+                                      "/api/instance-replicas/127.0.0.1/10111": "a129-which-slaves"])
+        defer { server.stop() }
+        let client = Self.client(server)
+        let moved = try await client.run("relocate", [.instance: "127.0.0.1:10114", .destination: "127.0.0.1:10111"])
+        let relocate = try #require(CommandTable.find("relocate"))
+        #expect(try OutputFormatter.render(relocate.output, answer: moved, requested: nil) == "127.0.0.1:10114<127.0.0.1:10111\n")
+        let replicas = try await client.run("which-slaves", [.instance: "127.0.0.1:10111"])
+        #expect(replicas.arrayValue?.count == 2)
+        do {
+            _ = try await client.run("begin-downtime", [.instance: "db1", .reason: "a/b"])
+            Issue.record("a reason with '/' must be refused")
+        } catch {
+            #expect(error.exitStatus == 2)
+        }
+        await #expect(throws: OrchestratorError.self) { _ = try await client.run("help") }
+        await #expect(throws: OrchestratorError.self) { _ = try await client.run("no-such-command") }
+        #expect(server.targets == ["/api/relocate/127.0.0.1/10114/127.0.0.1/10111", "/api/instance-replicas/127.0.0.1/10111"])
+    }
+
     @Test("the raw escape hatch validates the path")
     func rawPath() async throws {
         let server = try Self.server(["/api/clusters-info": "a002-clusters"])

@@ -30,7 +30,7 @@ public struct OrchestratorClient: Sendable {
     }
 
     /// Runs `work` in a session that starts from the cached leader and leaves the leader it used in the cache.
-    private func withSession<T: Sendable>(_ work: @escaping @Sendable (OrchestratorSession) throws(OrchestratorError) -> T) async throws(OrchestratorError) -> T {
+    func withSession<T: Sendable>(_ work: @escaping @Sendable (OrchestratorSession) throws(OrchestratorError) -> T) async throws(OrchestratorError) -> T {
         let configuration = configuration
         let cache = leaderCache
         return try await BlockingWork.run { () throws(OrchestratorError) in
