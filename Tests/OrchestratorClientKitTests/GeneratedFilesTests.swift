@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestServer
 @testable import OrchestratorClientKit
 
 /// The completions and the man page: checked-in copies current, the page clean for mandoc, and the scripts
@@ -153,7 +154,7 @@ struct GeneratedFilesTests {
     static let bashCompletion = "/usr/share/bash-completion/bash_completion"
 
     /// What bash's completion function puts in COMPREPLY for `line` (the cursor at its end).
-    static func bashComplete(_ line: String, client: String? = nil) throws -> [String] {
+    static func bashComplete(_ line: String, client: String? = nil, api: String? = nil) throws -> [String] {
         let directory = try TemporaryDirectory()
         _ = try GeneratedFiles.write(to: directory.path)
         let script = #"""
@@ -174,7 +175,7 @@ struct GeneratedFilesTests {
         """#
         let result = try Tool.run("bash", ["--norc", "--noprofile", "-c", script, "bash", bashCompletion,
                                            directory.path + "/completions/orchestrator-client.bash", "orchestrator-client " + line],
-                                  environment: client.map { ["ORCHESTRATOR_CLIENT_BIN": $0] } ?? [:])
+                                  environment: apiEnvironment(api).merging(client.map { ["ORCHESTRATOR_CLIENT_BIN": $0] } ?? [:]) { $1 })
         #expect(result.status == 0, "bash failed (\(result.status)): \(result.errors)")
         return result.lines
     }
@@ -220,10 +221,11 @@ struct GeneratedFilesTests {
     // MARK: fish
 
     /// What fish offers for `line`, without descriptions.
-    static func fishComplete(_ line: String, client: String? = nil) throws -> [String] {
+    static func fishComplete(_ line: String, client: String? = nil, api: String? = nil) throws -> [String] {
         let directory = try TemporaryDirectory()
         _ = try GeneratedFiles.write(to: directory.path)
         var environment = ["HOME": directory.path, "XDG_CONFIG_HOME": directory.path, "XDG_DATA_HOME": directory.path]
+            .merging(apiEnvironment(api)) { $1 }
         if let client { environment["ORCHESTRATOR_CLIENT_BIN"] = client }
         let result = try Tool.run("fish", ["--no-config", "-c", "source $argv[1]; or exit 90; complete -C $argv[2]",
                                            directory.path + "/completions/orchestrator-client.fish", "orchestrator-client " + line],
@@ -292,12 +294,12 @@ struct GeneratedFilesTests {
     zpty -d z
     """#
 
-    static func zsh(_ mode: String, _ line: String, client: String? = nil) throws -> String {
+    static func zsh(_ mode: String, _ line: String, client: String? = nil, api: String? = nil) throws -> String {
         let directory = try TemporaryDirectory()
         _ = try GeneratedFiles.write(to: directory.path)
         let driver = directory.path + "/driver.zsh"
         try zshDriver.write(toFile: driver, atomically: true, encoding: .utf8)
-        var environment = ["HOME": directory.path, "ZDOTDIR": directory.path, "TERM": "xterm"]
+        var environment = ["HOME": directory.path, "ZDOTDIR": directory.path, "TERM": "xterm"].merging(apiEnvironment(api)) { $1 }
         if let client { environment["ORCHESTRATOR_CLIENT_BIN"] = client }
         let result = try Tool.run("zsh", ["-f", driver, directory.path + "/completions", mode, line], environment: environment)
         #expect(result.status == 0, "zsh failed (\(result.status)): \(result.errors)")
@@ -327,6 +329,44 @@ struct GeneratedFilesTests {
         let instances = try Self.zsh("list", "-i db", client: fake.path)
         #expect(instances.contains("db1.example.com:3306") && instances.contains("db2.example.com:3306"), "\(instances)")
         #expect(!instances.contains("other.example.com"))
+    }
+
+    // MARK: against the test server
+
+    /// The environment that points the real client at `api` (and reads no profile file).
+    static func apiEnvironment(_ api: String?) -> [String: String] {
+        guard let api else { return [:] }
+        return ["ORCHESTRATOR_API": api, "ORCHESTRATOR_CLIENT_PROFILE": ""]
+    }
+
+    /// A test server answering all-instances and clusters-info with the recorded answers.
+    static func recordedServer() throws -> TestServer {
+        let instances = Support.transcript("a019-all-instances").gets[0].reply
+        let clusters = Support.transcript("a003-clusters-alias").gets[0].reply
+        return try TestServer { request in
+            switch request.target {
+            case "/api/all-instances": return instances
+            case "/api/clusters-info": return clusters
+            default: return .notFound
+            }
+        }
+    }
+
+    @Test(.enabled(if: (bashReady && Tool.available("fish") && Tool.available("zsh")) || Tool.required,
+                   "bash-completion, fish or zsh is not installed"))
+    func shellsAskTheRealClientAgainstTheTestServer() throws {
+        let server = try Self.recordedServer()
+        defer { server.stop() }
+        let client = Support.executable
+        let recorded = ["127.0.0.1:10111", "127.0.0.1:10112", "127.0.0.1:10113", "127.0.0.1:10114"]
+        #expect(try Self.bashComplete("-i 127.0", client: client, api: server.apiURL) == recorded)
+        #expect(try Self.bashComplete("-a c", client: client, api: server.apiURL) == ["ci"])
+        #expect(try Self.fishComplete("-i 127.0", client: client, api: server.apiURL) == recorded)
+        #expect(try Self.fishComplete("-a c", client: client, api: server.apiURL) == ["ci"])
+        #expect(try Self.zsh("complete", "-a c", client: client, api: server.apiURL) == "-a ci")
+        let listed = try Self.zsh("list", "-i 127.0", client: client, api: server.apiURL)
+        for instance in recorded { #expect(listed.contains(instance), "\(instance) not listed: \(listed)") }
+        #expect(server.targets.contains("/api/all-instances") && server.targets.contains("/api/clusters-info"))
     }
 
     // MARK: helpers
