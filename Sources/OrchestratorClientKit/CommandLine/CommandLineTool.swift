@@ -96,9 +96,7 @@ public struct CommandLineTool {
             throw .usage("no command given; use \(Self.programName) -c <command> [flags], or --help for the list")
         }
         guard let spec = CommandTable.find(commandName) else {
-            let suggestions = CommandTable.suggestions(for: commandName)
-            let hint = suggestions.isEmpty ? "" : "; did you mean " + suggestions.joined(separator: ", ") + "?"
-            throw .usage("unknown command \"\(commandName)\"\(hint) (see \(Self.programName) --help)")
+            throw .usage(CommandTable.unknownCommandMessage(commandName) + " (see \(Self.programName) --help)")
         }
         return try runCommand(spec, parsed)
     }
@@ -108,11 +106,7 @@ public struct CommandLineTool {
             ?? (parsed[.command].flatMap { $0 == "help" ? nil : $0 })
             ?? (parsed[.command] == "help" ? parsed[.instance] : nil)
         guard let topic else { return HelpText.overview() }
-        guard let spec = CommandTable.find(topic) else {
-            let suggestions = CommandTable.suggestions(for: topic)
-            let hint = suggestions.isEmpty ? "" : "; did you mean " + suggestions.joined(separator: ", ") + "?"
-            throw .usage("unknown command \"\(topic)\"\(hint)")
-        }
+        guard let spec = CommandTable.find(topic) else { throw .usage(CommandTable.unknownCommandMessage(topic)) }
         return HelpText.command(spec)
     }
 
@@ -151,16 +145,8 @@ public struct CommandLineTool {
 
     private func runCommand(_ spec: CommandSpec, _ parsed: ParsedArguments) throws(OrchestratorError) -> ToolResult {
         let configuration = try configuration(parsed)
-        var defaultPort = InstanceKey.defaultPort
-        if let portText = parsed[.defaultPort] {
-            guard let port = Int(portText), (1...65535).contains(port) else {
-                throw .invalidValue(InvalidValue(source: "-D/--default-port", value: portText,
-                                                 problem: "it is not a port number", fix: "give a number from 1 to 65535"))
-            }
-            defaultPort = port
-        }
         let resolver = ValueResolver(spec: spec, arguments: parsed, environment: environment,
-                                     defaultPort: defaultPort, thisHost: thisHost)
+                                     defaultPort: try ValueRules.defaultPort(parsed[.defaultPort]), thisHost: thisHost)
         // Everything is validated before anything is sent, --dry-run included.
         let path: APIPath?
         switch spec.name {

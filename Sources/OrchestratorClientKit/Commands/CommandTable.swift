@@ -229,6 +229,12 @@ public enum CommandTable {
         byName[name]
     }
 
+    /// `unknown command "NAME"`, with the nearest command names when some are near.
+    public static func unknownCommandMessage(_ name: String) -> String {
+        let nearest = suggestions(for: name)
+        return "unknown command \"\(name)\"" + (nearest.isEmpty ? "" : "; did you mean " + nearest.joined(separator: ", ") + "?")
+    }
+
     /// Up to three command names nearest to `name`, for "did you mean".
     public static func suggestions(for name: String) -> [String] {
         let scored = all.map { spec -> (String, Int) in

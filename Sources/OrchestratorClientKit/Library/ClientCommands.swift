@@ -12,24 +12,15 @@ extension OrchestratorClient {
     /// `.instance`, commands about this host use this host's name, as the command line does.
     /// Commands answered locally (`help`, `which-api`, `api`) are refused: use ``leader()`` or ``get(path:)``.
     public func run(_ name: String, _ flags: [Flag: String] = [:]) async throws(OrchestratorError) -> JSONValue {
-        guard let spec = CommandTable.find(name) else {
-            throw .usage("unknown command \"\(name)\"")
-        }
+        guard let spec = CommandTable.find(name) else { throw .usage(CommandTable.unknownCommandMessage(name)) }
         guard let template = spec.template else {
             throw .usage("\(spec.name) is answered locally; use leader() or get(path:)")
         }
         var arguments = ParsedArguments()
         arguments.values = flags
-        var defaultPort = InstanceKey.defaultPort
-        if let text = flags[.defaultPort] {
-            guard let port = Int(text), (1...65535).contains(port) else {
-                throw .invalidValue(InvalidValue(source: "default port", value: text, problem: "it is not a port number",
-                                                 fix: "give a number from 1 to 65535"))
-            }
-            defaultPort = port
-        }
         let resolver = ValueResolver(spec: spec, arguments: arguments, environment: ClientEnvironment(variables: [:]),
-                                     defaultPort: defaultPort, thisHost: HostIdentity.fullyQualifiedName)
+                                     defaultPort: try ValueRules.defaultPort(flags[.defaultPort]),
+                                     thisHost: HostIdentity.fullyQualifiedName)
         let path = template.render(try resolver.resolve(template))
         let safety = spec.safety
         let confirmRaft = spec.precheck == .raftLeader

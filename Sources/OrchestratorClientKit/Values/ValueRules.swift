@@ -56,6 +56,15 @@ public enum ValueRules {
         return rule
     }
 
+    /// The port for instances named without one (`-D/--default-port`); 3306 when not given.
+    public static func defaultPort(_ value: String?, source: String = "-D/--default-port") throws(OrchestratorError) -> Int {
+        guard let value else { return InstanceKey.defaultPort }
+        guard value.count <= 5, value.allSatisfy({ $0.isASCII && $0.isNumber }), let port = Int(value), (1...65535).contains(port) else {
+            throw invalid(source, value, "it is not a port number", "give a number from 1 to 65535")
+        }
+        return port
+    }
+
     /// A non-negative whole number of seconds.
     public static func seconds(_ value: String, source: String = "-S/--seconds") throws(OrchestratorError) -> String {
         guard !value.isEmpty, value.count <= 9, value.allSatisfy({ $0.isASCII && $0.isNumber }) else {
