@@ -24,19 +24,9 @@ struct ExamplesTests {
     /// Runs a shell command line with our binary as `orchestrator-client`.
     static func shell(_ line: String, api: String) throws -> ProcessResult {
         let binDirectory = URL(fileURLWithPath: Support.executable).deletingLastPathComponent().path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", line.replacingOccurrences(of: "/usr/local/bin/orchestrator-client", with: "orchestrator-client")]
-        process.environment = ["PATH": "\(binDirectory):/usr/bin:/bin", "ORCHESTRATOR_API": api, "ORCHESTRATOR_CLIENT_PROFILE": ""]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                             stderr: String(decoding: errData, as: UTF8.self), milliseconds: 0)
+        let command = line.replacingOccurrences(of: "/usr/local/bin/orchestrator-client", with: "orchestrator-client")
+        return try Support.run(["-c", command], environment: ["PATH": "\(binDirectory):/usr/bin:/bin", "ORCHESTRATOR_API": api],
+                               program: "/bin/sh")
     }
 
     @Test("crontab: every line succeeds quietly and sends one request about this host")

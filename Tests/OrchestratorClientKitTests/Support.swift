@@ -41,10 +41,11 @@ enum Support {
         return repositoryRoot + "/.build/debug/orchestrator-client"
     }()
 
-    /// Runs the executable with `arguments` and exactly `environment` (plus PATH), no profile file.
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 30) throws -> ProcessResult {
+    /// Runs `program` (by default the client) with `arguments` and exactly `environment` (plus PATH), no profile file.
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 30,
+                    program: String = executable) throws -> ProcessResult {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         var env = ["PATH": "/usr/bin:/bin", "ORCHESTRATOR_CLIENT_PROFILE": "", "USER": "tester"]
         for (key, value) in environment { env[key] = value }
