@@ -434,8 +434,8 @@ def main():
     text = [
         "# Benchmarks" + (" (quick run: few runs, for CI; not the committed figures)" if arguments.mode == "quick" else ""),
         "",
-        f"Measured {now} by `{rerun}` (issue 8). To rerun, from the repository root with "
-        "`../shared/orchestrator-api` beside it: `bash bench/run.sh` (about 2 to 3 minutes; writes this file; "
+        f"Measured {now} by `{rerun}` (issue 8). To rerun, from the repository root: "
+        "`bash bench/run.sh` (about 2 to 3 minutes; writes this file; "
         "`--quick` for a short run that writes `$SCRATCH/BENCHMARKS-quick.md` instead; `SCRATCH=dir` picks the "
         "build directory, default `.build`).",
         "",

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of orchestrator-client (issue 8). From the repository root, with ../shared/orchestrator-api beside it:
+# The benchmark of orchestrator-client (issue 8). From the repository root (the recordings are in Tests/Recordings):
 #
 #   bash bench/run.sh           full run (100 runs per scenario), profile, writes BENCHMARKS.md
 #   bash bench/run.sh --quick   a few runs per scenario, no profile (CI): writes $SCRATCH/BENCHMARKS-quick.md

@@ -8,6 +8,14 @@ public struct RecordedExchange: Sendable {
     public let contentType: String
     public let body: String
 
+    public init(method: String, path: String, status: Int, contentType: String, body: String) {
+        self.method = method
+        self.path = path
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+    }
+
     /// The reply that reproduces this exchange.
     public var reply: Reply {
         Reply(status: status, contentType: contentType, body: Array(body.utf8))
@@ -28,17 +36,20 @@ public struct Transcript: Sendable {
     public var gets: [RecordedExchange] { exchanges.filter { $0.method != "HEAD" } }
 }
 
-/// The recorded exchanges in `shared/orchestrator-api/`.
+/// The recorded exchanges kept in the repository under `Tests/Recordings/` (see its README).
 public enum Recordings {
-    /// The recordings directory: `$ORCHESTRATOR_API_RECORDINGS`, else `shared/orchestrator-api` beside the
-    /// repository (found by walking up from `start`).
+    /// Where the recordings live, relative to the repository root.
+    public static let repositoryPath = "Tests/Recordings"
+
+    /// The recordings directory: `$ORCHESTRATOR_API_RECORDINGS`, else `Tests/Recordings` of the repository
+    /// that holds `start` (found by walking up from it).
     public static func directory(searchingUpFrom start: String) -> String? {
         if let explicit = ProcessInfo.processInfo.environment["ORCHESTRATOR_API_RECORDINGS"], !explicit.isEmpty {
             return explicit
         }
         var url = URL(fileURLWithPath: start)
         for _ in 0..<8 {
-            let candidate = url.appendingPathComponent("shared/orchestrator-api")
+            let candidate = url.appendingPathComponent(repositoryPath)
             if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("transcripts").path) {
                 return candidate.path
             }

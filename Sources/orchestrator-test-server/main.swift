@@ -19,8 +19,8 @@ let usage = """
       --log FILE        append one line per request received: NODE METHOD TARGET (node 1 is listed first)
       --write-all-instances FILE
                         write the all-instances answer body the nodes serve to FILE, then serve
-      --recordings DIR  the recorded answers (default: $ORCHESTRATOR_API_RECORDINGS, else shared/orchestrator-api
-                        found upwards from the current directory)
+      --recordings DIR  the recorded answers (default: $ORCHESTRATOR_API_RECORDINGS, else Tests/Recordings
+                        of the repository found upwards from the current directory)
     The nodes answer leader-check, routed-leader-check, discover/*, topology/* and all-instances with the
     answers recorded from a real orchestrator (transcripts a041-discover, a004-topology, a019-all-instances).
 
@@ -78,7 +78,7 @@ while !arguments.isEmpty {
 }
 
 guard let directory = recordingsDirectory ?? Recordings.directory(searchingUpFrom: FileManager.default.currentDirectoryPath) else {
-    fail("recordings not found: run from the repository (with ../shared/orchestrator-api) or set ORCHESTRATOR_API_RECORDINGS")
+    fail("recordings not found: run from the repository (it holds Tests/Recordings), pass --recordings DIR or set ORCHESTRATOR_API_RECORDINGS")
 }
 
 /// Request log: one line per request, appended (O_APPEND, so a reader may truncate the file between runs).

@@ -5,7 +5,7 @@ import TestServer
 /// Basic auth from every source, header auth, password files, and a password that is never shown.
 @Suite("Authentication")
 struct AuthTests {
-    static let discoverAnswer = Support.transcript("a041-discover").gets[0].reply
+    static let discoverAnswer = Support.recordedAnswer("a041-discover").reply
     static let discover = ["-c", "discover", "-i", "127.0.0.1:10111"]
 
     static func basic(_ user: String, _ password: String) -> String {

@@ -5,7 +5,7 @@ import TestServer
 /// The pieces of the benchmark (bench/run.sh): the generated all-instances answer and the loopback scenarios.
 @Suite("Benchmark harness")
 struct BenchmarkHarnessTests {
-    static let recordedAllInstances = Support.transcript("a019-all-instances").gets[0].body
+    static let recordedAllInstances = Support.recordedAnswer("a019-all-instances").body
 
     @Test("the generated all-instances answer: valid JSON, the requested count, every key distinct, the rest cloned")
     func syntheticInstances() throws {

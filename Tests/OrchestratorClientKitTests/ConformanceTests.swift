@@ -5,7 +5,7 @@ import OrchestratorClientKit
 
 /// Replays every recorded invocation of the bash client against a server serving the recorded answers, and
 /// holds our executable to the bash client's stdout, requests and exit status — except where the bash client
-/// was measurably wrong (shared/orchestrator-api/README.md), where the case states what we do instead.
+/// was measurably wrong (Tests/Recordings/README.md), where the case states what we do instead.
 @Suite("Conformance with the recorded bash client")
 struct ConformanceTests {
     /// How we deliberately differ from a recording, and why.
@@ -58,15 +58,15 @@ struct ConformanceTests {
 
     @Test("recordings are present")
     func recordingsPresent() {
-        #expect(Support.recordingsDirectory != nil, "../shared/orchestrator-api not found; set ORCHESTRATOR_API_RECORDINGS")
-        #expect(Support.transcripts.count >= 146)
+        #expect(Support.recordingsDirectory != nil, "Tests/Recordings not found; set ORCHESTRATOR_API_RECORDINGS")
+        #expect(Support.transcripts.count >= 146, "\(Support.loadedTranscripts)")
     }
 
     @Test("transcript", arguments: names)
     func replay(_ name: String) throws {
-        let transcript = Support.transcript(name)
+        let transcript = try Support.transcript(name)
         let deviation = Self.deviations[name]
-        let source = deviation?.repliesFrom.map(Support.transcript) ?? transcript
+        let source = try deviation?.repliesFrom.map(Support.transcript) ?? transcript
         let replay = SequentialReplay(source.exchanges)
         let server = try TestServer(handler: replay.handler)
         defer { server.stop() }

@@ -6,7 +6,7 @@ import TestServer
 @Suite("Crontab lines end to end")
 struct CronCommandsTests {
     func run(_ arguments: [String], replying transcript: String, environment: [String: String] = [:]) throws -> (ProcessResult, [String]) {
-        let replay = SequentialReplay(Support.transcript(transcript).exchanges)
+        let replay = SequentialReplay(try Support.transcript(transcript).exchanges)
         let server = try TestServer(handler: replay.handler)
         defer { server.stop() }
         var env = environment
@@ -78,7 +78,7 @@ struct CronCommandsTests {
 
     @Test("the profile file is read, never executed")
     func profileFile() throws {
-        let replay = SequentialReplay(Support.transcript("a041-discover").exchanges)
+        let replay = SequentialReplay(try Support.transcript("a041-discover").exchanges)
         let server = try TestServer(handler: replay.handler)
         defer { server.stop() }
         let marker = FileManager.default.temporaryDirectory.appendingPathComponent("profile-executed-\(UUID())").path

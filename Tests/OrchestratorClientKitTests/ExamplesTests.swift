@@ -9,10 +9,10 @@ struct ExamplesTests {
     /// Answers by command route with the recorded answers.
     static func server() throws -> TestServer {
         let routes: [(String, Reply)] = [
-            ("/api/discover/", Support.transcript("a041-discover").gets[0].reply),
-            ("/api/register-candidate/", Support.transcript("a054-register-candidate").gets[0].reply),
-            ("/api/begin-downtime/", Support.transcript("a045-begin-downtime").gets[0].reply),
-            ("/api/instance/", Support.transcript("a025-is-replicating").gets[0].reply),
+            ("/api/discover/", try Support.transcript("a041-discover").answer(0).reply),
+            ("/api/register-candidate/", try Support.transcript("a054-register-candidate").answer(0).reply),
+            ("/api/begin-downtime/", try Support.transcript("a045-begin-downtime").answer(0).reply),
+            ("/api/instance/", try Support.transcript("a025-is-replicating").answer(0).reply),
         ]
         return try TestServer { request in routes.first { request.target.hasPrefix($0.0) }?.1 ?? .notFound }
     }

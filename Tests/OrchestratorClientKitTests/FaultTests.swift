@@ -6,8 +6,8 @@ import TestServer
 /// a read is retried only on transport failures, an HTTP answer is never retried blindly.
 @Suite("Faults over loopback")
 struct FaultTests {
-    static let discoverAnswer = Support.transcript("a041-discover").gets[0].reply
-    static let clustersAnswer = Support.transcript("a002-clusters").gets[0].reply
+    static let discoverAnswer = Support.recordedAnswer("a041-discover").reply
+    static let clustersAnswer = Support.recordedAnswer("a002-clusters").reply
     static let discover = ["-c", "discover", "-i", "127.0.0.1:10111"]
     static let discoverTarget = "/api/discover/127.0.0.1/10111"
 

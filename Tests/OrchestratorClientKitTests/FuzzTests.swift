@@ -468,7 +468,7 @@ struct FuzzTests {
 
     @Test("mutated recorded answers: parsing never crashes; accepted ones reprint faithfully and every output rule renders")
     func mutatedRecordedAnswers() throws {
-        try #require(Self.recordedBodies.count >= 100, "the recordings are needed: ../shared/orchestrator-api")
+        try #require(Self.recordedBodies.count >= 100, "the recordings are needed: Tests/Recordings")
         #expect(Self.rules.allSatisfy(Self.listed))
         let requested = InstanceKey(hostname: "db1", port: 3306)
         var accepted = 0

@@ -341,8 +341,8 @@ struct GeneratedFilesTests {
 
     /// A test server answering all-instances and clusters-info with the recorded answers.
     static func recordedServer() throws -> TestServer {
-        let instances = Support.transcript("a019-all-instances").gets[0].reply
-        let clusters = Support.transcript("a003-clusters-alias").gets[0].reply
+        let instances = try Support.transcript("a019-all-instances").answer(0).reply
+        let clusters = try Support.transcript("a003-clusters-alias").answer(0).reply
         return try TestServer { request in
             switch request.target {
             case "/api/all-instances": return instances

@@ -24,7 +24,7 @@ struct InterfaceTests {
 
     @Test("--json prints the API's answer; --quiet prints nothing")
     func jsonAndQuiet() throws {
-        let replay = SequentialReplay(Support.transcript("a002-clusters").exchanges + Support.transcript("a002-clusters").exchanges)
+        let replay = try SequentialReplay(Support.transcript("a002-clusters").exchanges + Support.transcript("a002-clusters").exchanges)
         let server = try TestServer(handler: replay.handler)
         defer { server.stop() }
         let json = try Support.run(["-c", "clusters", "--json"], environment: ["ORCHESTRATOR_API": server.apiURL])
@@ -39,7 +39,7 @@ struct InterfaceTests {
 
     @Test("--jitter waits at most N seconds, then runs")
     func jitter() throws {
-        let replay = SequentialReplay(Support.transcript("a002-clusters").exchanges)
+        let replay = SequentialReplay(try Support.transcript("a002-clusters").exchanges)
         let server = try TestServer(handler: replay.handler)
         defer { server.stop() }
         let result = try Support.run(["-c", "clusters", "--jitter", "1"], environment: ["ORCHESTRATOR_API": server.apiURL])

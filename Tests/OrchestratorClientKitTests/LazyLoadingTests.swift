@@ -21,7 +21,7 @@ struct LazyLoadingTests {
 
     @Test("a request loads libcurl")
     func requestLoadsCurl() throws {
-        let replay = SequentialReplay(Support.transcript("a041-discover").exchanges)
+        let replay = SequentialReplay(try Support.transcript("a041-discover").exchanges)
         let server = try TestServer(handler: replay.handler)
         defer { server.stop() }
         let trace = try Self.loadedLibraries(["-c", "discover", "-i", "127.0.0.1:10111"], api: server.apiURL)

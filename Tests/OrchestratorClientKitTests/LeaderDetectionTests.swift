@@ -5,7 +5,7 @@ import TestServer
 /// Several endpoints: the client asks them all at once and uses the raft leader, with no proxy.
 @Suite("Leader detection over loopback")
 struct LeaderDetectionTests {
-    static let discoverAnswer = Support.transcript("a041-discover").gets[0].reply
+    static let discoverAnswer = Support.recordedAnswer("a041-discover").reply
 
     /// A node that plays `role` and answers `discover` with the recording.
     static func node(_ role: RaftRole) throws -> TestServer {

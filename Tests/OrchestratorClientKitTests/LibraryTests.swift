@@ -9,7 +9,7 @@ struct LibraryTests {
     /// A server answering by path with the recorded answers of the named transcripts.
     static func server(_ routes: [String: String]) throws -> TestServer {
         var replies: [String: Reply] = [:]
-        for (path, transcript) in routes { replies[path] = Support.transcript(transcript).gets.last!.reply }
+        for (path, transcript) in routes { replies[path] = try Support.transcript(transcript).gets.last!.reply }
         let table = replies
         return try TestServer { request in
             table[request.target] ?? table.first { request.target.hasPrefix($0.key) && $0.key.hasSuffix("*") == false && $0.key.hasSuffix("/") }?.value ?? .notFound
@@ -69,7 +69,7 @@ struct LibraryTests {
         #expect(instances >= 40, "\(instances)")
         #expect(clusters >= 2, "\(clusters)")
         #expect(keys > 8, "\(keys)")
-        let failover = try JSONParser.parse(Support.transcript("b011-force-master-failover").gets[0].body)
+        let failover = try JSONParser.parse(try Support.transcript("b011-force-master-failover").answer(0).body)
         let recovery = TopologyRecovery(json: failover["Details"]!)
         #expect(recovery.successorKey == InstanceKey(hostname: "127.0.0.1", port: 10112))
         #expect(recovery.isSuccessful)
@@ -111,7 +111,7 @@ struct LibraryTests {
         let client = Self.client(server)
         await #expect(throws: OrchestratorError.apiFailure(APIFailure(
             endpoint: server.apiURL, status: 500, message: "dial tcp 127.0.0.1:3306: connect: connection refused", details: nil,
-            answer: try JSONParser.parse(Support.transcript("a042-discover").gets[0].body)))) {
+            answer: try JSONParser.parse(try Support.transcript("a042-discover").answer(0).body)))) {
             _ = try await client.discover(InstanceKey(hostname: "127.0.0.1", port: 3306))
         }
         server.reset()
@@ -126,7 +126,7 @@ struct LibraryTests {
 
     @Test("the leader is found once and reused by later calls; a leader change is followed")
     func leaderReused() async throws {
-        let clusters = Support.transcript("a002-clusters").gets[0].reply
+        let clusters = try Support.transcript("a002-clusters").answer(0).reply
         let follower = try TestServer { RaftRole.follower.leaderCheckReply($0.target) ?? .json("\"Not leader\"", status: 404) }
         let leader = try TestServer { RaftRole.leader.leaderCheckReply($0.target) ?? clusters }
         defer { follower.stop(); leader.stop() }
@@ -181,7 +181,7 @@ struct LibraryTests {
         let binary = URL(fileURLWithPath: Support.executable).deletingLastPathComponent().appendingPathComponent("cluster-report").path
         let result = try Support.run([], environment: ["ORCHESTRATOR_API": server.apiURL], program: binary)
         #expect(result.status == 0, "\(result.stderr)")
-        let downtimed = try JSONParser.parse(Support.transcript("a046-downtimed").gets[0].body).arrayValue![0]
+        let downtimed = try JSONParser.parse(try Support.transcript("a046-downtimed").answer(0).body).arrayValue![0]
         let expected = """
         127.0.0.1:10111 (ci): master 127.0.0.1:10111, 4 instances
           downtimed: 127.0.0.1:10114 by \(downtimed["DowntimeOwner"]!.stringValue!): \(downtimed["DowntimeReason"]!.stringValue!)

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import TestServer
 
 /// What a run of the built executable produced.
@@ -15,19 +16,37 @@ enum Support {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }()
 
-    /// The recordings of the real orchestrator cluster.
+    /// The recordings of the real orchestrator cluster, kept in the repository (Tests/Recordings).
     static let recordingsDirectory: String? = Recordings.directory(searchingUpFrom: repositoryRoot)
 
-    static let transcripts: [Transcript] = {
-        guard let directory = recordingsDirectory else { return [] }
-        return (try? Recordings.transcripts(in: directory)) ?? []
+    /// Every transcript, or the reason none could be read.
+    static let loadedTranscripts: Result<[Transcript], FixtureError> = {
+        guard let directory = recordingsDirectory else {
+            return .failure(.missing("no recordings directory: expected \(repositoryRoot)/\(Recordings.repositoryPath)/transcripts, or set ORCHESTRATOR_API_RECORDINGS"))
+        }
+        do { return .success(try Recordings.transcripts(in: directory)) } catch {
+            return .failure(.missing("recordings in \(directory) unreadable: \(error)"))
+        }
     }()
 
-    static func transcript(_ name: String) -> Transcript {
-        guard let found = transcripts.first(where: { $0.name == name }) else {
-            fatalError("transcript \(name) not found; is ../shared/orchestrator-api present?")
+    /// Every transcript; empty (and a test that needs them fails on its own check) when they cannot be read.
+    static var transcripts: [Transcript] { (try? loadedTranscripts.get()) ?? [] }
+
+    /// One transcript by name; throws a message naming the missing fixture, so only the test that needs it fails.
+    static func transcript(_ name: String) throws -> Transcript {
+        guard let found = try loadedTranscripts.get().first(where: { $0.name == name }) else {
+            throw FixtureError.missing("transcript \(name) not found in \(recordingsDirectory ?? Recordings.repositoryPath)")
         }
         return found
+    }
+
+    /// A recorded answer for a static fixture: on a missing recording the current test records the problem and
+    /// gets a `599` answer that no assertion accepts, instead of the whole test process crashing.
+    static func recordedAnswer(_ name: String, _ index: Int = 0) -> RecordedExchange {
+        do { return try transcript(name).answer(index) } catch {
+            Issue.record(error)
+            return RecordedExchange(method: "GET", path: "", status: 599, contentType: "text/plain", body: "fixture missing: \(name)")
+        }
     }
 
     /// The `orchestrator-client` executable built beside the test bundle.
@@ -76,4 +95,18 @@ enum Support {
 
 enum SupportError: Error {
     case hung([String])
+}
+
+/// A recorded fixture the tests need is absent or unreadable.
+enum FixtureError: Error, CustomStringConvertible {
+    case missing(String)
+    var description: String { switch self { case .missing(let message): message } }
+}
+
+extension Transcript {
+    /// The `index`-th recorded request other than `HEAD`, or a clear error when the transcript has fewer.
+    func answer(_ index: Int) throws -> RecordedExchange {
+        guard index < gets.count else { throw FixtureError.missing("transcript \(name) has \(gets.count) requests, wanted #\(index)") }
+        return gets[index]
+    }
 }
