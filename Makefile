@@ -30,7 +30,7 @@ build:
 	$(SWIFT) build -c release --product orchestrator-client $(SWIFT_BUILD_FLAGS)
 
 generate:
-	$(SWIFT) run $(SWIFT_BUILD_FLAGS) orchestrator-client --generate-files .
+	$(SWIFT) run generate-files .
 
 install: build
 	$(INSTALL) -D -m 755 "$$($(SWIFT) build -c release $(SWIFT_BUILD_FLAGS) --show-bin-path)/orchestrator-client" \

@@ -20,9 +20,28 @@ let package = Package(
             dependencies: ["CCurl"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // The bash-compatible command line: flag parser, help, dry-run text, terminal output, exit statuses.
+        // Not a product: the executable is its only user (and the tests).
+        .target(
+            name: "OrchestratorCLI",
+            dependencies: ["OrchestratorClientKit"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .executableTarget(
             name: "orchestrator-client",
-            dependencies: ["OrchestratorClientKit"],
+            dependencies: ["OrchestratorCLI"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        // Development tool: writes completions/ and man/ from the command and flag tables (`make generate`).
+        // Never shipped; the tests use the generators to check the checked-in files are current.
+        .target(
+            name: "FileGenerators",
+            dependencies: ["OrchestratorCLI", "OrchestratorClientKit"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
+            name: "generate-files",
+            dependencies: ["FileGenerators"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // A loopback HTTP server replaying recorded orchestrator answers; used by the tests and the benchmark.
@@ -39,12 +58,15 @@ let package = Package(
         .executableTarget(
             name: "cluster-report",
             dependencies: ["OrchestratorClientKit"],
-            path: "Examples/ClusterReport",
+            path: "examples/cluster-report",
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(
             name: "OrchestratorClientKitTests",
-            dependencies: ["OrchestratorClientKit", "TestServer"],
+            dependencies: ["OrchestratorClientKit", "OrchestratorCLI", "FileGenerators", "TestServer"],
+            // Unit/ (library values and parsing), EndToEnd/ (the built executable against loopback servers),
+            // Shells/ (completions in real shells, man page), Fuzz/, Support/ (runner, fixtures, TLS helper).
+            resources: [.copy("Support/tls_server.py")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One recorded HTTP exchange.
 public struct RecordedExchange: Sendable {
@@ -102,10 +103,9 @@ public enum RecordingsError: Error {
 
 /// Serves a transcript's answers in the order they were recorded: the n-th GET gets the n-th recorded answer,
 /// whatever its path (the test compares paths separately); past the recording, `404 page not found`.
-public final class SequentialReplay: @unchecked Sendable {
+public final class SequentialReplay: Sendable {
     private let replies: [Reply]
-    private let lock = NSLock()
-    private var next = 0
+    private let next = Mutex(0)
 
     public init(_ exchanges: [RecordedExchange]) {
         self.replies = exchanges.filter { $0.method != "HEAD" }.map(\.reply)
@@ -114,11 +114,11 @@ public final class SequentialReplay: @unchecked Sendable {
     /// The handler to give a ``TestServer``.
     public var handler: @Sendable (ReceivedRequest) -> Reply {
         { [self] _ in
-            lock.lock()
-            defer { lock.unlock() }
-            guard next < replies.count else { return .notFound }
-            next += 1
-            return replies[next - 1]
+            next.withLock { next in
+                guard next < replies.count else { return .notFound }
+                next += 1
+                return replies[next - 1]
+            }
         }
     }
 }

@@ -90,6 +90,7 @@ public final class BenchmarkSetup: @unchecked Sendable {
     public let scenario: BenchmarkScenario
     /// In `ORCHESTRATOR_API` order.
     public let servers: [TestServer]
+    private let cluster: RaftCluster
     /// The `all-instances` answer the nodes give (the generated one for `big`).
     public let allInstancesBody: [UInt8]
 
@@ -124,33 +125,21 @@ public final class BenchmarkSetup: @unchecked Sendable {
             if path == "/api/all-instances" { return allInstances }
             return .notFound
         }
-        enum Node { case leader, follower, hung }
-        let nodes: [Node]
-        switch scenario {
-        case .threeNodes: nodes = [.follower, .follower, .leader]
-        case .hungFirst: nodes = [.hung, .follower, .leader]
-        case .single, .big: nodes = [.leader]
-        }
-        var started: [TestServer] = []
-        do {
-            for (index, node) in nodes.enumerated() {
-                let number = index + 1
-                started.append(try TestServer { request in
-                    log?("\(number) \(request.method) \(request.target)")
-                    switch node {
-                    case .hung: return .hangForever
-                    case .follower: return RaftRole.follower.leaderCheckReply(request.target) ?? .notFound
-                    case .leader: return RaftRole.leader.leaderCheckReply(request.target) ?? serving(request.target)
-                    }
-                })
-            }
-        } catch {
-            started.forEach { $0.stop() }
-            throw error
-        }
-        servers = started
+        // One simulated raft cluster serves every scenario: the leader listed last, as the worst case for
+        // detection; `hung-first` adds a first node that accepts connections and never answers.
+        let hungFirst = scenario == .hungFirst
+        let count = scenario == .threeNodes || hungFirst ? 3 : 1
+        cluster = try RaftCluster(
+            count: count, leader: count - 1,
+            probe: { node, _, _ in hungFirst && node == 0 ? .hangForever : nil },
+            observe: { node, request in log?("\(node + 1) \(request.method) \(request.target)") },
+            call: { node, request, state in
+                if hungFirst && node == 0 { return .hangForever }
+                return node == state.leader ? serving(request.target) : .notFound
+            })
+        servers = cluster.nodes
     }
 
     /// Stops every server.
-    public func stop() { servers.forEach { $0.stop() } }
+    public func stop() { cluster.stop() }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -59,10 +60,12 @@ public final class TestServer: @unchecked Sendable {
     public let port: Int
     private let listener: Int32
     private let handler: @Sendable (ReceivedRequest) -> Reply
-    private let lock = NSLock()
-    private var received: [ReceivedRequest] = []
-    private var connections: Set<Int32> = []
-    private var stopped = false
+    private struct State {
+        var received: [ReceivedRequest] = []
+        var connections: Set<Int32> = []
+        var stopped = false
+    }
+    private let state = Mutex(State())
 
     /// `http://127.0.0.1:PORT/api`.
     public var apiURL: String { "http://127.0.0.1:\(port)/api" }
@@ -99,9 +102,7 @@ public final class TestServer: @unchecked Sendable {
 
     /// Every request received so far, in arrival order.
     public var requests: [ReceivedRequest] {
-        lock.lock()
-        defer { lock.unlock() }
-        return received
+        state.withLock { $0.received }
     }
 
     /// The targets of the received requests, in order.
@@ -109,18 +110,17 @@ public final class TestServer: @unchecked Sendable {
 
     /// Forgets the received requests.
     public func reset() {
-        lock.lock()
-        received.removeAll()
-        lock.unlock()
+        state.withLock { $0.received.removeAll() }
     }
 
     /// Stops listening and closes every connection, hung ones included.
     public func stop() {
-        lock.lock()
-        if stopped { lock.unlock(); return }
-        stopped = true
-        let open = connections
-        lock.unlock()
+        let open: Set<Int32>? = state.withLock { state in
+            if state.stopped { return nil }
+            state.stopped = true
+            return state.connections
+        }
+        guard let open else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
         for descriptor in open { shutdown(descriptor, Int32(SHUT_RDWR)) }
@@ -133,14 +133,15 @@ public final class TestServer: @unchecked Sendable {
                 if errno == EINTR { continue }
                 return
             }
-            lock.lock()
-            if stopped {
-                lock.unlock()
+            let accepted = state.withLock { state in
+                if state.stopped { return false }
+                state.connections.insert(descriptor)
+                return true
+            }
+            guard accepted else {
                 close(descriptor)
                 return
             }
-            connections.insert(descriptor)
-            lock.unlock()
             let thread = Thread { [self] in serve(descriptor) }
             thread.start()
         }
@@ -148,9 +149,7 @@ public final class TestServer: @unchecked Sendable {
 
     private func serve(_ descriptor: Int32) {
         defer {
-            lock.lock()
-            connections.remove(descriptor)
-            lock.unlock()
+            _ = state.withLock { $0.connections.remove(descriptor) }
             close(descriptor)
         }
         var buffer: [UInt8] = []
@@ -168,9 +167,7 @@ public final class TestServer: @unchecked Sendable {
             let head = String(decoding: buffer[0..<headEnd!], as: UTF8.self)
             buffer.removeFirst(headEnd! + 4)
             guard let request = Self.parse(head) else { return }
-            lock.lock()
-            received.append(request)
-            lock.unlock()
+            state.withLock { $0.received.append(request) }
             let reply = handler(request)
             if reply.hang {
                 // Hold the connection open and silent until the server stops.

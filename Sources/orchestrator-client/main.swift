@@ -1,9 +1,5 @@
+import OrchestratorCLI
 import OrchestratorClientKit
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
-// The executable is only this: everything else lives in OrchestratorClientKit.
+// The executable is only this: the command line lives in OrchestratorCLI, everything else in OrchestratorClientKit.
 exit(CommandLineTool(environment: .current()).run(Array(CommandLine.arguments.dropFirst())).emit())

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestServer
 #if canImport(Glibc)
 import Glibc
@@ -82,18 +83,17 @@ guard let directory = recordingsDirectory ?? Recordings.directory(searchingUpFro
 }
 
 /// Request log: one line per request, appended (O_APPEND, so a reader may truncate the file between runs).
-final class RequestLog: @unchecked Sendable {
-    private let file: UnsafeMutablePointer<FILE>
-    private let lock = NSLock()
+final class RequestLog: Sendable {
+    private let file: Mutex<UnsafeMutablePointer<FILE>>
     init?(path: String) {
         guard let file = fopen(path, "a") else { return nil }
-        self.file = file
+        self.file = Mutex(file)
     }
     func write(_ line: String) {
-        lock.lock()
-        fputs(line + "\n", file)
-        fflush(file)
-        lock.unlock()
+        file.withLock { file in
+            fputs(line + "\n", file)
+            fflush(file)
+        }
     }
 }
 

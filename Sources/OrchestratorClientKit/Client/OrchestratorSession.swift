@@ -1,17 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// An answer the API gave successfully.
-public struct APIAnswer: Sendable, Equatable {
+package struct APIAnswer: Sendable, Equatable {
     /// The endpoint that answered.
-    public let endpoint: Endpoint
+    package let endpoint: Endpoint
     /// The HTTP status.
-    public let status: Int
+    package let status: Int
     /// The decoded body.
-    public let json: JSONValue
+    package let json: JSONValue
 }
 
 /// Whether sending a request again could apply a change twice.
@@ -26,9 +20,9 @@ public enum RequestSafety: Sendable {
 /// all within the configuration's time bound.
 ///
 /// A session is used from one thread at a time; create one per task.
-public final class OrchestratorSession {
+package final class OrchestratorSession {
     /// The configuration in use.
-    public let configuration: ClientConfiguration
+    package let configuration: ClientConfiguration
     private let sender: HTTPSending
     private let deadline: UInt64
     private var leader: Endpoint?
@@ -42,7 +36,7 @@ public final class OrchestratorSession {
     ///   - sender: how requests are sent; libcurl when `nil`.
     ///   - knownLeader: a leader found earlier, used without probing; if it no longer leads, the leader is
     ///     detected again as after any leader change.
-    public init(configuration: ClientConfiguration, sender: HTTPSending? = nil, knownLeader: Endpoint? = nil) {
+    package init(configuration: ClientConfiguration, sender: HTTPSending? = nil, knownLeader: Endpoint? = nil) {
         self.configuration = configuration
         self.sender = sender ?? CurlTransport(configuration: configuration)
         self.deadline = Clock.nowMilliseconds() + UInt64(max(1, configuration.timeouts.totalMilliseconds))
@@ -50,7 +44,7 @@ public final class OrchestratorSession {
     }
 
     /// The leader this session found or was given, if any yet.
-    public var currentLeader: Endpoint? { leader }
+    package var currentLeader: Endpoint? { leader }
 
     private var remainingMilliseconds: Int {
         let now = Clock.nowMilliseconds()
@@ -63,7 +57,7 @@ public final class OrchestratorSession {
     ///
     /// All endpoints are asked `leader-check` at once and the first `200` wins without waiting for the
     /// others; failing that, `routed-leader-check` the same way (a follower that can route to the leader).
-    public func leaderEndpoint() throws(OrchestratorError) -> Endpoint {
+    package func leaderEndpoint() throws(OrchestratorError) -> Endpoint {
         if let leader { return leader }
         let endpoints = configuration.endpoints
         if endpoints.count == 1 {
@@ -111,12 +105,30 @@ public final class OrchestratorSession {
 
     // MARK: Requests
 
+    /// Sends the request of command `spec` for `path`, after the check the table asks for (`raft-state` for raft
+    /// commands), with the retry rule of the command's safety.
+    package func perform(_ spec: CommandSpec, path: APIPath) throws(OrchestratorError) -> APIAnswer {
+        if spec.precheck == .raftLeader { try confirmRaftLeader() }
+        return try get(path, safety: spec.safety)
+    }
+
+    /// The bash client's check before raft commands: the node asked must say it leads.
+    func confirmRaftLeader() throws(OrchestratorError) {
+        let state = try get(APIPath(segments: ["raft-state"]), safety: .readOnly)
+        guard let text = state.json.stringValue, text.contains("Leader") else {
+            throw .apiFailure(APIFailure(endpoint: state.endpoint.url, status: state.status,
+                                         message: "Cannot determine raft state: \(state.endpoint.url) answered raft-state "
+                                             + JSONPrinter.render(state.json, style: .inline),
+                                         details: nil))
+        }
+    }
+
     /// Sends a GET for `path` to the leader and returns the decoded answer.
     ///
     /// Transport failures are retried with backoff within the time bound, for `.changes` only when the
     /// request never reached a server. When another node turns out to lead (`"Not leader"`, or
     /// `Unauthorized` from a node that just lost an election), the leader is detected again, once.
-    public func get(_ path: APIPath, safety: RequestSafety) throws(OrchestratorError) -> APIAnswer {
+    package func get(_ path: APIPath, safety: RequestSafety) throws(OrchestratorError) -> APIAnswer {
         var redetected = false
         var attempt = 0
         while true {
@@ -145,7 +157,7 @@ public final class OrchestratorSession {
                     if remainingMilliseconds > pause {
                         attempt += 1
                         if configuration.endpoints.count > 1 && failure.requestNeverSent { leader = nil }
-                        Self.sleep(milliseconds: pause)
+                        Clock.sleep(milliseconds: pause)
                         continue
                     }
                 }
@@ -157,7 +169,7 @@ public final class OrchestratorSession {
     }
 
     static func showsLeaderChange(_ error: OrchestratorError) -> Bool {
-        guard case .apiFailure(let failure) = error else { return false }
+        guard let failure = error.failure else { return false }
         return failure.message == "Unauthorized" || failure.message == "Not leader"
     }
 
@@ -217,11 +229,5 @@ public final class OrchestratorSession {
         }
         while line.hasSuffix(" ") { line.removeLast() }
         return line
-    }
-
-    static func sleep(milliseconds: Int) {
-        var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) != 0 { request = remaining }
     }
 }

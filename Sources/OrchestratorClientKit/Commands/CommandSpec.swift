@@ -77,19 +77,41 @@ public enum Precheck: Sendable {
     case raftLeader
 }
 
+/// How a command is carried out.
+public enum CommandKind: Sendable, ExpressibleByStringLiteral {
+    /// A GET of the API route the template renders (written in the table as a string, e.g. `discover/{instance}`).
+    case route(RouteTemplate)
+    /// A GET of any API path the user gives (`-c api --path …`); the answer is printed as JSON.
+    case rawAPI
+    /// Prints the endpoint in use; sends only leader probes.
+    case whichAPI
+    /// Help, answered locally.
+    case help
+
+    public init(stringLiteral route: String) {
+        self = .route(RouteTemplate(route))
+    }
+
+    /// The route template, for `.route` commands.
+    public var template: RouteTemplate? {
+        if case .route(let template) = self { return template }
+        return nil
+    }
+}
+
 /// One row of the command table: everything parsing, validation, dispatch, help, completions and the man page
 /// need to know about a command.
 public struct CommandSpec: Sendable {
-    /// The command's name, e.g. `discover`.
-    public let name: String
+    /// The command's identity; its raw value is the name, e.g. `discover`.
+    public let id: CommandID
     /// Other names it answers to (besides the automatic `slave` ↔ `replica` synonyms).
     public let aliases: [String]
     /// What it touches.
     public let group: CommandGroup
     /// One line of help.
     public let summary: String
-    /// The API route template, e.g. `discover/{instance}`; `nil` for commands answered locally.
-    public let route: String?
+    /// How it is carried out: an API route, or answered locally.
+    public let kind: CommandKind
     /// How stdout is produced.
     public let output: OutputRule
     /// Whether the command changes anything; decides retries.
@@ -99,21 +121,27 @@ public struct CommandSpec: Sendable {
     /// Whether a missing `-i` defaults to this host (commands a host runs about itself, and read-only queries).
     public let defaultsToThisHost: Bool
 
-    init(_ name: String, _ group: CommandGroup, _ route: String?, _ output: OutputRule, _ safety: RequestSafety,
+    init(_ id: CommandID, _ group: CommandGroup, _ kind: CommandKind, _ output: OutputRule, _ safety: RequestSafety,
          aliases: [String] = [], precheck: Precheck? = nil, thisHost: Bool = false, _ summary: String) {
-        self.name = name
+        self.id = id
         self.aliases = aliases
         self.group = group
         self.summary = summary
-        self.route = route
+        self.kind = kind
         self.output = output
         self.safety = safety
         self.precheck = precheck
         self.defaultsToThisHost = thisHost
     }
 
-    /// The route's parsed template.
-    public var template: RouteTemplate? { route.map(RouteTemplate.init) }
+    /// The command's name, e.g. `discover`.
+    public var name: String { id.rawValue }
+
+    /// The API route template, e.g. `discover/{instance}`; `nil` for commands answered locally.
+    public var template: RouteTemplate? { kind.template }
+
+    /// The route as written in the table; `nil` for commands answered locally.
+    public var route: String? { template?.text }
 
     /// All names this command answers to, including `slave` spellings (`which-slaves`, `stop-slave`); only the
     /// words `replica`/`replicas` have one, so `replication-analysis` has none.

@@ -3,8 +3,8 @@ public enum RouteValue: String, Sendable, CaseIterable {
     case instance, destination, cluster, alias, owner, reason, duration, rule, hostname, binlog, seconds, pool
     case tag, tags, search, query, instances
 
-    /// The flags a user gives this value with, in order of precedence.
-    public var flags: [Flag] {
+    /// The inputs (flags) a user gives this value with, in order of precedence.
+    public var inputs: [CommandInput] {
         switch self {
         case .instance, .search, .instances: return [.instance]
         case .destination: return [.destination]
@@ -38,6 +38,8 @@ public struct RouteTemplate: Sendable {
 
     /// The pieces in order.
     public let parts: [Part]
+    /// The template as written, e.g. `discover/{instance}`.
+    public let text: String
 
     /// Parses a template; the table's templates are checked by a test, so a typo cannot ship.
     public init(_ text: String) {
@@ -64,6 +66,7 @@ public struct RouteTemplate: Sendable {
         }
         if !literal.isEmpty { parts.append(.literal(literal)) }
         self.parts = parts
+        self.text = text
     }
 
     /// Every value the route uses, with whether it is required.
@@ -75,7 +78,7 @@ public struct RouteTemplate: Sendable {
     }
 
     /// Renders the route with `resolved` values, each encoded once for where it stands.
-    public func render(_ resolved: [RouteValue: ResolvedValue]) -> APIPath {
+    package func render(_ resolved: [RouteValue: ResolvedValue]) -> APIPath {
         var text = ""
         for part in parts {
             switch part {
@@ -92,14 +95,14 @@ public struct RouteTemplate: Sendable {
 }
 
 /// A validated value ready to be placed in a route.
-public enum ResolvedValue: Sendable, Equatable {
+package enum ResolvedValue: Sendable, Equatable {
     /// An instance key: two path segments, `host/port`; `host:port` in a query.
     case instance(InstanceKey)
     /// Any other value: one path segment, or one query value.
     case text(String)
 
     /// The value as one piece of text.
-    public var text: String {
+    package var text: String {
         switch self {
         case .instance(let key): return key.description
         case .text(let value): return value

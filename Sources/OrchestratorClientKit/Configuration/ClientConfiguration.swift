@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Bounds on how long the client waits. Every request is bounded; nothing waits forever.
 public struct Timeouts: Sendable, Equatable {
     /// Longest wait for a TCP (and TLS) connection to be established.
@@ -111,34 +105,61 @@ public struct ClientConfiguration: Sendable, Equatable {
     /// The configuration the environment describes, with the bash client's precedence: `apiOverride`
     /// (`-U/--api`), then `ORCHESTRATOR_API`, then `http://localhost:3000/api`.
     public static func fromEnvironment(_ environment: ClientEnvironment, apiOverride: String? = nil) throws(OrchestratorError) -> ClientConfiguration {
-        let api = [apiOverride, environment["ORCHESTRATOR_API"]].compactMap { $0 }
+        try resolve(environment, overrides: ConfigurationOverrides(api: apiOverride))
+    }
+
+    /// The one place where settings meet: `environment` (process environment and profile file), then
+    /// `overrides` (the command line's flags) on top, each value validated where it is read.
+    public static func resolve(_ environment: ClientEnvironment, overrides: ConfigurationOverrides) throws(OrchestratorError) -> ClientConfiguration {
+        func setting(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let api = [overrides.api, environment["ORCHESTRATOR_API"]].compactMap { $0 }
             .first(where: { !$0.allSatisfy(\.isWhitespace) }) ?? defaultEndpoint
         var configuration = ClientConfiguration(endpoints: try parseEndpoints(api))
-        if let user = environment["ORCHESTRATOR_AUTH_USER"], !user.isEmpty {
-            var password = environment["ORCHESTRATOR_AUTH_PASSWORD"] ?? ""
-            if let file = environment["ORCHESTRATOR_AUTH_PASSWORD_FILE"], !file.isEmpty {
+
+        let user = overrides.auth.flatMap { $0.isEmpty ? nil : $0 } ?? setting("ORCHESTRATOR_AUTH_USER")
+        if let file = overrides.passwordFile {
+            guard let user, !user.contains(":") else {
+                throw .usage("--password-file needs the user name alone, from -b/--auth <user> or ORCHESTRATOR_AUTH_USER")
+            }
+            configuration.credentials = Credentials(user: user, password: try SecretFile.read(path: file, source: "--password-file"))
+        } else if let auth = overrides.auth, !auth.isEmpty {
+            configuration.credentials = try Credentials(parsing: auth)
+        } else if let user {
+            let password: String
+            if let file = setting("ORCHESTRATOR_AUTH_PASSWORD_FILE") {
                 password = try SecretFile.read(path: file, source: "ORCHESTRATOR_AUTH_PASSWORD_FILE")
+            } else {
+                password = environment["ORCHESTRATOR_AUTH_PASSWORD"] ?? ""
             }
             configuration.credentials = Credentials(user: user, password: password)
         }
-        if let header = environment["ORCHESTRATOR_AUTH_USER_HEADER"], !header.isEmpty {
+
+        if let header = overrides.headersAuth.flatMap({ $0.isEmpty ? nil : $0 }) {
+            configuration.authHeader = try validatedHeader(header, source: "-e/--headers-auth")
+        } else if let header = setting("ORCHESTRATOR_AUTH_USER_HEADER") {
             configuration.authHeader = try validatedHeader(header, source: "ORCHESTRATOR_AUTH_USER_HEADER")
         }
-        if let value = environment["ORCHESTRATOR_CONNECT_TIMEOUT"], !value.isEmpty {
-            configuration.timeouts.connectMilliseconds = try Timeouts.parseMilliseconds(value, source: "ORCHESTRATOR_CONNECT_TIMEOUT")
+
+        func duration(_ flag: String?, _ flagName: String, _ variable: String) throws(OrchestratorError) -> Int? {
+            if let flag { return try Timeouts.parseMilliseconds(flag, source: flagName) }
+            if let value = setting(variable) { return try Timeouts.parseMilliseconds(value, source: variable) }
+            return nil
         }
-        if let value = environment["ORCHESTRATOR_LEADER_TIMEOUT"], !value.isEmpty {
-            configuration.timeouts.leaderProbeMilliseconds = try Timeouts.parseMilliseconds(value, source: "ORCHESTRATOR_LEADER_TIMEOUT")
+        if let value = try duration(overrides.connectTimeout, "--connect-timeout", "ORCHESTRATOR_CONNECT_TIMEOUT") {
+            configuration.timeouts.connectMilliseconds = value
         }
-        if let value = environment["ORCHESTRATOR_TIMEOUT"], !value.isEmpty {
-            configuration.timeouts.totalMilliseconds = try Timeouts.parseMilliseconds(value, source: "ORCHESTRATOR_TIMEOUT")
+        if let value = try duration(overrides.leaderTimeout, "--leader-timeout", "ORCHESTRATOR_LEADER_TIMEOUT") {
+            configuration.timeouts.leaderProbeMilliseconds = value
         }
-        configuration.tls.caFile = environment["ORCHESTRATOR_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
-        configuration.tls.certificateFile = environment["ORCHESTRATOR_CLIENT_CERT"].flatMap { $0.isEmpty ? nil : $0 }
-        configuration.tls.keyFile = environment["ORCHESTRATOR_CLIENT_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-        if let value = environment["ORCHESTRATOR_INSECURE"] {
-            configuration.tls.insecure = ["1", "true", "yes"].contains(value.lowercased())
+        if let value = try duration(overrides.timeout, "--timeout", "ORCHESTRATOR_TIMEOUT") {
+            configuration.timeouts.totalMilliseconds = value
         }
+
+        configuration.tls.caFile = overrides.caFile ?? setting("ORCHESTRATOR_CA_FILE")
+        configuration.tls.certificateFile = overrides.clientCert ?? setting("ORCHESTRATOR_CLIENT_CERT")
+        configuration.tls.keyFile = overrides.clientKey ?? setting("ORCHESTRATOR_CLIENT_KEY")
+        configuration.tls.insecure = overrides.insecure
+            || ["1", "true", "yes"].contains((environment["ORCHESTRATOR_INSECURE"] ?? "").lowercased())
         return configuration
     }
 
@@ -151,5 +172,41 @@ public struct ClientConfiguration: Sendable, Equatable {
                                              fix: "write Header-Name: value, e.g. X-Forwarded-User: alice"))
         }
         return text
+    }
+}
+
+/// Settings given on the command line (or by a program), which take precedence over the environment.
+/// `nil` means "not given"; values are validated by ``ClientConfiguration/resolve(_:overrides:)``.
+public struct ConfigurationOverrides: Sendable, Equatable {
+    /// `-U/--api`: endpoint(s), space-separated.
+    public var api: String?
+    /// `-b/--auth`: `user:password`, or the user alone with ``passwordFile``.
+    public var auth: String?
+    /// `--password-file`: a file (mode 600) holding the password.
+    public var passwordFile: String?
+    /// `-e/--headers-auth`: `Header: user`.
+    public var headersAuth: String?
+    /// `--timeout`, `--connect-timeout`, `--leader-timeout`: durations such as `2s`.
+    public var timeout: String?, connectTimeout: String?, leaderTimeout: String?
+    /// `--ca-file`, `--cert`, `--key`: PEM files.
+    public var caFile: String?, clientCert: String?, clientKey: String?
+    /// `--insecure`: skip TLS verification.
+    public var insecure: Bool
+
+    /// Nothing overridden unless given.
+    public init(api: String? = nil, auth: String? = nil, passwordFile: String? = nil, headersAuth: String? = nil,
+                timeout: String? = nil, connectTimeout: String? = nil, leaderTimeout: String? = nil,
+                caFile: String? = nil, clientCert: String? = nil, clientKey: String? = nil, insecure: Bool = false) {
+        self.api = api
+        self.auth = auth
+        self.passwordFile = passwordFile
+        self.headersAuth = headersAuth
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+        self.leaderTimeout = leaderTimeout
+        self.caFile = caFile
+        self.clientCert = clientCert
+        self.clientKey = clientKey
+        self.insecure = insecure
     }
 }

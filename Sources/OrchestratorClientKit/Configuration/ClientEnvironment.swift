@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The settings the client reads from outside: the process environment overlaid, as the bash client's
 /// `source` does, with the assignments of `/etc/profile.d/orchestrator-client.sh`.
 ///
@@ -46,9 +40,9 @@ public struct ClientEnvironment: Sendable {
 }
 
 /// Reads a secret (a password) from a file only the owner can read, so it stays off the command line.
-public enum SecretFile {
+package enum SecretFile {
     /// The file's first line. Refuses a file readable or writable by group or others.
-    public static func read(path: String, source: String) throws(OrchestratorError) -> String {
+    package static func read(path: String, source: String) throws(OrchestratorError) -> String {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw .invalidValue(InvalidValue(source: source, value: path, problem: "the file cannot be read",

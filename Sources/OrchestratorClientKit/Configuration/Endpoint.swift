@@ -36,8 +36,8 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
             let userInfo = authority[..<at]
             authority = authority[authority.index(after: at)...]
             let parts = userInfo.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-            found = Credentials(user: Self.percentDecoded(parts[0]),
-                                password: parts.count > 1 ? Self.percentDecoded(parts[1]) : "")
+            found = Credentials(user: PercentEncoding.decode(parts[0]),
+                                password: parts.count > 1 ? PercentEncoding.decode(parts[1]) : "")
         }
         guard !authority.isEmpty else { throw invalid("it names no host") }
         // A password holding '/', '?' or '#' (not percent-encoded) ends the authority early and leaves
@@ -57,7 +57,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
 
     /// `text` with any password replaced by `****`.
     public static func masked(_ text: String) -> String {
-        guard let schemeEnd = text.range(of: "://") else { return text }
+        guard let schemeEnd = text.firstRange(of: "://") else { return text }
         let afterScheme = text[schemeEnd.upperBound...]
         let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? afterScheme.endIndex
         let authority = afterScheme[..<authorityEnd]
@@ -86,21 +86,6 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         guard let colon = hostPort.firstIndex(of: ":") else { return true }
         let port = hostPort[hostPort.index(after: colon)...]
         return port.count <= 5 && port.allSatisfy { $0.isASCII && $0.isNumber }
-    }
-
-    static func percentDecoded(_ text: Substring) -> String {
-        var bytes: [UInt8] = []
-        var iterator = Array(text.utf8)[...]
-        while let byte = iterator.popFirst() {
-            if byte == UInt8(ascii: "%"), iterator.count >= 2,
-               let value = UInt8(String(decoding: iterator.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(value)
-                iterator = iterator.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

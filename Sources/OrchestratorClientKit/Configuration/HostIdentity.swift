@@ -1,14 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Facts about the machine and user the client runs as.
-public enum HostIdentity {
+package enum HostIdentity {
     /// This machine's fully qualified host name, as `hostname -f` prints it: the canonical name the
     /// resolver gives for `gethostname()`, or that name itself when the resolver knows no better.
-    public static func fullyQualifiedName() -> String? {
+    package static func fullyQualifiedName() -> String? {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return nil }
         let short = String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -27,7 +21,7 @@ public enum HostIdentity {
     }
 
     /// The login name of the effective user, the default owner of downtimes and maintenance.
-    public static func currentUser() -> String? {
+    package static func currentUser() -> String? {
         if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name {
             return String(cString: name)
         }

@@ -1,25 +1,19 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Reads `/etc/profile.d/orchestrator-client.sh` the way a shell would for simple assignments, without
 /// executing anything: `export NAME=value`, `NAME="value"`, `NAME='value'`. Lines it does not understand
 /// are skipped. `$(hostname)` and its backquoted form (optionally `-f`, optionally followed by `:port`) stand for
 /// this machine's name, because the bash client's documentation tells operators to write exactly that.
-public enum ProfileFile {
+package enum ProfileFile {
     /// The file the bash client sources.
-    public static let defaultPath = "/etc/profile.d/orchestrator-client.sh"
+    package static let defaultPath = "/etc/profile.d/orchestrator-client.sh"
 
     /// Assignments found in the file at `path`; empty when the file does not exist or cannot be read.
-    public static func load(path: String) -> [String: String] {
+    package static func load(path: String) -> [String: String] {
         guard let text = readTextFile(path) else { return [:] }
         return parse(text)
     }
 
     /// Assignments found in `text`.
-    public static func parse(_ text: String) -> [String: String] {
+    package static func parse(_ text: String) -> [String: String] {
         var result: [String: String] = [:]
         for rawLine in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
             var line = rawLine.drop(while: { $0 == " " || $0 == "\t" })
@@ -47,7 +41,7 @@ public enum ProfileFile {
             if first == "'" { return String(inner) }
             return substituteHostname(inner)
         }
-        if let hash = text.range(of: " #") { text = text[..<hash.lowerBound] }
+        if let hash = text.firstRange(of: " #") { text = text[..<hash.lowerBound] }
         text = text.trimmingSpaces()
         if text.contains(" ") || text.contains(";") || text.contains("|") || text.contains("&") { return nil }
         return substituteHostname(text)
@@ -59,7 +53,7 @@ public enum ProfileFile {
         var value = String(text)
         for form in forms where value.contains(form) {
             guard let name = HostIdentity.fullyQualifiedName() else { return nil }
-            value = value.replacingAll(form, with: name)
+            value = value.replacing(form, with: name)
         }
         if value.contains("$") || value.contains("`") { return nil }
         return value
@@ -86,34 +80,5 @@ extension Substring {
         while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
         while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
         return text
-    }
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        var result = ""
-        var rest = self[...]
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        result += rest
-        return result
-    }
-}
-
-extension StringProtocol {
-    /// `range(of:)` without Foundation.
-    func range(of target: String) -> Range<Index>? {
-        guard !target.isEmpty else { return nil }
-        var index = startIndex
-        while index < endIndex {
-            if self[index...].hasPrefix(target) {
-                return index..<self.index(index, offsetBy: target.count)
-            }
-            index = self.index(after: index)
-        }
-        return nil
     }
 }

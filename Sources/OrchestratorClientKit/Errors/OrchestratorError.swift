@@ -1,54 +1,101 @@
 /// Everything that can go wrong, with enough context to say what happened, where, and what to do.
 ///
-/// Each case maps to one documented exit status of the `orchestrator-client` executable
-/// (see ``exitStatus``), so scripts can tell a refused operation from a typo or an unreachable cluster.
-public enum OrchestratorError: Error, Sendable, Equatable {
-    /// The command line cannot be understood (unknown flag or command, missing value).
-    case usage(String)
-    /// A value was given but cannot be sent faithfully; nothing was sent.
-    case invalidValue(InvalidValue)
-    /// The API answered and refused or failed the operation (`Code: ERROR`, or an HTTP error with JSON).
-    case apiFailure(APIFailure)
-    /// The answer was not the JSON the API speaks (a 404 page, a proxy's HTML error page, a cut-off body).
-    case unreadableAnswer(endpoint: String, path: String, status: Int, excerpt: String)
-    /// The server or a proxy in front of it refused our credentials (HTTP 401 or 403).
-    case notAuthorized(endpoint: String, status: Int)
-    /// No endpoint could be used: every one failed, or none is the raft leader. One line per endpoint.
-    case noLeader(endpoints: [String])
-    /// A request could not be completed (refused, name not resolved, TLS failure, connection reset).
-    case unreachable(endpoint: String, reason: String)
-    /// A bound ran out: a request's timeout or the invocation's `--timeout`.
-    case timedOut(endpoint: String, waitedFor: String, milliseconds: Int)
-    /// A yes/no question answered "no" (`can-replicate-from`): exit 1, nothing printed.
-    case answeredNo
+/// A struct rather than an enum, so that later versions can add kinds of failure without breaking callers:
+/// compare ``code`` with the known codes (`error.code == .timedOut`) and keep a default branch. The command line
+/// maps each code to a documented exit status.
+public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The kind of failure. New codes may be added; treat an unknown one as a failure of the operation.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private let name: String
+        private init(_ name: String) { self.name = name }
+        public var description: String { name }
 
-    /// Exit statuses of the executable; part of its documented interface.
-    public enum ExitStatus {
-        /// The operation succeeded.
-        public static let success: Int32 = 0
-        /// The API refused or failed the operation, or answered "no" to a yes/no question.
-        public static let apiFailure: Int32 = 1
-        /// Usage error or invalid input; nothing was sent.
-        public static let usage: Int32 = 2
-        /// No endpoint reachable, or no raft leader among them.
-        public static let unreachable: Int32 = 3
-        /// A timeout expired.
-        public static let timeout: Int32 = 4
+        /// The command line cannot be understood (unknown flag or command, missing value).
+        public static let usage = Code("usage")
+        /// A value was given but cannot be sent faithfully; nothing was sent.
+        public static let invalidValue = Code("invalid value")
+        /// The API answered and refused or failed the operation (`Code: ERROR`, or an HTTP error with JSON).
+        public static let apiFailure = Code("API failure")
+        /// The answer was not the JSON the API speaks (a 404 page, a proxy's HTML error page, a cut-off body).
+        public static let unreadableAnswer = Code("unreadable answer")
+        /// The server or a proxy in front of it refused our credentials (HTTP 401 or 403).
+        public static let notAuthorized = Code("not authorized")
+        /// No endpoint could be used: every one failed, or none is the raft leader.
+        public static let noLeader = Code("no leader")
+        /// A request could not be completed (refused, name not resolved, TLS failure, connection reset).
+        public static let unreachable = Code("unreachable")
+        /// A bound ran out: a request's timeout or the whole operation's.
+        public static let timedOut = Code("timed out")
+        /// A yes/no question answered "no" (`can-replicate-from`).
+        public static let answeredNo = Code("answered no")
     }
 
-    /// The exit status the executable ends with for this error.
-    public var exitStatus: Int32 {
-        switch self {
-        case .usage, .invalidValue: return ExitStatus.usage
-        case .apiFailure, .unreadableAnswer, .notAuthorized, .answeredNo: return ExitStatus.apiFailure
-        case .noLeader, .unreachable: return ExitStatus.unreachable
-        case .timedOut: return ExitStatus.timeout
+    /// What happened, with its details; internal so that cases can be added freely.
+    enum Reason: Sendable, Equatable {
+        case usage(String)
+        case invalidValue(InvalidValue)
+        case apiFailure(APIFailure)
+        case unreadableAnswer(endpoint: String, path: String, status: Int, excerpt: String)
+        case notAuthorized(endpoint: String, status: Int)
+        case noLeader(endpoints: [String])
+        case unreachable(endpoint: String, reason: String)
+        case timedOut(endpoint: String, waitedFor: String, milliseconds: Int)
+        case answeredNo
+    }
+
+    let reason: Reason
+
+    init(_ reason: Reason) { self.reason = reason }
+
+    /// The kind of failure.
+    public var code: Code {
+        switch reason {
+        case .usage: .usage
+        case .invalidValue: .invalidValue
+        case .apiFailure: .apiFailure
+        case .unreadableAnswer: .unreadableAnswer
+        case .notAuthorized: .notAuthorized
+        case .noLeader: .noLeader
+        case .unreachable: .unreachable
+        case .timedOut: .timedOut
+        case .answeredNo: .answeredNo
         }
+    }
+
+    /// The endpoint concerned, when one is.
+    public var endpoint: String? {
+        switch reason {
+        case .apiFailure(let failure): failure.endpoint
+        case .unreadableAnswer(let endpoint, _, _, _), .notAuthorized(let endpoint, _), .unreachable(let endpoint, _),
+             .timedOut(let endpoint, _, _): endpoint
+        case .usage, .invalidValue, .noLeader, .answeredNo: nil
+        }
+    }
+
+    /// The HTTP status of the answer, when one came.
+    public var httpStatus: Int? {
+        switch reason {
+        case .apiFailure(let failure): failure.status
+        case .unreadableAnswer(_, _, let status, _), .notAuthorized(_, let status): status
+        default: nil
+        }
+    }
+
+    /// The server's refusal, for ``Code/apiFailure``.
+    public var failure: APIFailure? {
+        if case .apiFailure(let failure) = reason { return failure }
+        return nil
+    }
+
+    /// The refused value, for ``Code/invalidValue``.
+    public var refusedValue: InvalidValue? {
+        if case .invalidValue(let invalid) = reason { return invalid }
+        return nil
     }
 
     /// The message for standard error, one or more lines without a trailing newline; empty for `answeredNo`.
     public var message: String {
-        switch self {
+        switch reason {
         case .usage(let text): return text
         case .invalidValue(let invalid): return invalid.description
         case .apiFailure(let failure): return failure.message
@@ -66,6 +113,23 @@ public enum OrchestratorError: Error, Sendable, Equatable {
         case .answeredNo: return ""
         }
     }
+
+    public var description: String { message }
+
+    // The ways the library makes an error; `throw .usage("…")` reads as the case it stands for.
+    package static func usage(_ text: String) -> Self { Self(.usage(text)) }
+    package static func invalidValue(_ invalid: InvalidValue) -> Self { Self(.invalidValue(invalid)) }
+    package static func apiFailure(_ failure: APIFailure) -> Self { Self(.apiFailure(failure)) }
+    package static func unreadableAnswer(endpoint: String, path: String, status: Int, excerpt: String) -> Self {
+        Self(.unreadableAnswer(endpoint: endpoint, path: path, status: status, excerpt: excerpt))
+    }
+    package static func notAuthorized(endpoint: String, status: Int) -> Self { Self(.notAuthorized(endpoint: endpoint, status: status)) }
+    package static func noLeader(endpoints: [String]) -> Self { Self(.noLeader(endpoints: endpoints)) }
+    package static func unreachable(endpoint: String, reason: String) -> Self { Self(.unreachable(endpoint: endpoint, reason: reason)) }
+    package static func timedOut(endpoint: String, waitedFor: String, milliseconds: Int) -> Self {
+        Self(.timedOut(endpoint: endpoint, waitedFor: waitedFor, milliseconds: milliseconds))
+    }
+    package static let answeredNo = Self(.answeredNo)
 }
 
 /// A value the client refuses to send, with the reason and the fix.

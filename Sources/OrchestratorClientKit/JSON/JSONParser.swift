@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Member names seen so far in one document, by hash of their bytes (open addressing, bounded size).
 private struct KeyTable {
     private struct Entry {

@@ -32,69 +32,12 @@ public struct APIPath: Sendable, Hashable, CustomStringConvertible {
         let pathPart = trimmed.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
         // A segment is a dot segment when it reads "." or ".." once the server decodes it: ".%2E" and "%2e." too.
         for segment in pathPart.split(separator: "/", omittingEmptySubsequences: false)
-        where segment.count <= 6 && [".", ".."].contains(Self.decodingDots(segment)) {
+        where segment.count <= 6 && [".", ".."].contains(PercentEncoding.decode(segment)) {
             throw invalid("it contains a '\(segment)' segment, which would change which endpoint is called",
                           "write the path without '.' or '..' segments")
         }
-        var bytes: [UInt8] = []
-        let utf8 = Array(trimmed.utf8)
-        var index = 0
-        let hex = Array("0123456789ABCDEF".utf8)
-        while index < utf8.count {
-            let byte = utf8[index]
-            if byte == UInt8(ascii: "%") {
-                let isEscape = index + 2 < utf8.count && Self.isHexDigit(utf8[index + 1]) && Self.isHexDigit(utf8[index + 2])
-                if isEscape {
-                    bytes.append(contentsOf: utf8[index...(index + 2)])
-                    index += 3
-                    continue
-                }
-            }
-            if Self.isURLCharacter(byte) && byte != UInt8(ascii: "%") {
-                bytes.append(byte)
-            } else {
-                bytes.append(UInt8(ascii: "%"))
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0x0F)])
-            }
-            index += 1
-        }
-        self.encoded = String(decoding: bytes, as: UTF8.self)
+        self.encoded = PercentEncoding.userPath(trimmed)
     }
 
     public var description: String { encoded }
-
-    /// `segment` with each `%2E`/`%2e` read as `.`.
-    private static func decodingDots(_ segment: Substring) -> String {
-        var text = ""
-        var rest = segment
-        while let first = rest.first {
-            if first == "%", rest.dropFirst().prefix(2).lowercased() == "2e" {
-                text.append(".")
-                rest = rest.dropFirst(3)
-            } else {
-                text.append(first)
-                rest = rest.dropFirst()
-            }
-        }
-        return text
-    }
-
-    private static func isHexDigit(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"):
-            return true
-        default:
-            return false
-        }
-    }
-
-    private static func isURLCharacter(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return "-._~!*'()/?&=:@,;+$".utf8.contains(byte)
-        }
-    }
 }

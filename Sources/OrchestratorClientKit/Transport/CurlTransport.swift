@@ -1,18 +1,12 @@
 import CCurl
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Sends requests through one libcurl multi handle, so probes run in parallel and the command request reuses
 /// the connection its leader probe opened.
 ///
 /// libcurl is loaded (dlopen) by the first ``send(_:isEnough:)``, not before: commands that send nothing never
 /// pay for it. This is the only file that calls libcurl (see Sources/CCurl/shim.h).
-public final class CurlTransport: HTTPSending {
+package final class CurlTransport: HTTPSending {
     /// The largest answer accepted; orchestrator's biggest answers (all instances of a large fleet) are far below.
-    public static let maximumBodyBytes = 512 << 20
+    package static let maximumBodyBytes = 512 << 20
 
     private let configuration: ClientConfiguration
     private let userAgent: String
@@ -20,7 +14,7 @@ public final class CurlTransport: HTTPSending {
     private var handles: (multi: UnsafeMutableRawPointer, headers: UnsafeMutablePointer<curl_slist>?)?
 
     /// A transport for `configuration`'s credentials, TLS settings and connect timeout.
-    public init(configuration: ClientConfiguration, userAgent: String = "orchestrator-client/\(ClientVersion.current)") {
+    package init(configuration: ClientConfiguration, userAgent: String = "orchestrator-client/\(ClientVersion.current)") {
         self.configuration = configuration
         self.userAgent = userAgent
     }
@@ -77,7 +71,7 @@ public final class CurlTransport: HTTPSending {
     }
 
     /// Sends `requests` at once; see ``HTTPSending/send(_:isEnough:)``.
-    public func send(_ requests: [HTTPRequest], isEnough: (HTTPOutcome) -> Bool) -> [HTTPOutcome?] {
+    package func send(_ requests: [HTTPRequest], isEnough: (HTTPOutcome) -> Bool) -> [HTTPOutcome?] {
         let multi: UnsafeMutableRawPointer
         let headers: UnsafeMutablePointer<curl_slist>?
         switch prepare() {
@@ -259,14 +253,5 @@ public final class CurlTransport: HTTPSending {
 
     private static func describe(_ code: CURLcode) -> String {
         String(cString: occ_easy_strerror(code)).lowercased()
-    }
-}
-
-/// A monotonic clock in milliseconds.
-enum Clock {
-    static func nowMilliseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1000 + UInt64(now.tv_nsec) / 1_000_000
     }
 }

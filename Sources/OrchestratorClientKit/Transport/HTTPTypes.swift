@@ -1,32 +1,32 @@
 /// One GET request to an endpoint. Every orchestrator API call is a GET, mutations included.
-public struct HTTPRequest: Sendable, Equatable {
+package struct HTTPRequest: Sendable, Equatable {
     /// The endpoint to ask.
-    public let endpoint: Endpoint
+    package let endpoint: Endpoint
     /// The path below the endpoint's `/api`, already encoded, e.g. `discover/db1/3306`.
-    public let path: String
+    package let path: String
     /// Longest wait for the whole exchange.
-    public let timeoutMilliseconds: Int
+    package let timeoutMilliseconds: Int
 
-    public init(endpoint: Endpoint, path: String, timeoutMilliseconds: Int) {
+    package init(endpoint: Endpoint, path: String, timeoutMilliseconds: Int) {
         self.endpoint = endpoint
         self.path = path
         self.timeoutMilliseconds = timeoutMilliseconds
     }
 
     /// The full URL; it never holds credentials.
-    public var url: String { endpoint.url + "/" + path }
+    package var url: String { endpoint.url + "/" + path }
 }
 
 /// What an endpoint answered.
-public struct HTTPAnswer: Sendable, Equatable {
+package struct HTTPAnswer: Sendable, Equatable {
     /// The HTTP status code.
-    public let status: Int
+    package let status: Int
     /// The `Content-Type` header, if any.
-    public let contentType: String?
+    package let contentType: String?
     /// The body's bytes.
-    public let body: [UInt8]
+    package let body: [UInt8]
 
-    public init(status: Int, contentType: String?, body: [UInt8]) {
+    package init(status: Int, contentType: String?, body: [UInt8]) {
         self.status = status
         self.contentType = contentType
         self.body = body
@@ -34,9 +34,9 @@ public struct HTTPAnswer: Sendable, Equatable {
 }
 
 /// Why no answer arrived.
-public struct TransportFailure: Sendable, Equatable, Error {
+package struct TransportFailure: Sendable, Equatable, Error {
     /// The kind of failure; decides whether a retry is safe.
-    public enum Kind: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// The connection was refused: the request never reached a server.
         case refused
         /// The host name could not be resolved: the request never left.
@@ -56,29 +56,29 @@ public struct TransportFailure: Sendable, Equatable, Error {
     }
 
     /// The kind of failure.
-    public let kind: Kind
+    package let kind: Kind
     /// What happened, in words, e.g. "connection refused".
-    public let reason: String
+    package let reason: String
     /// How long the attempt took.
-    public let elapsedMilliseconds: Int
+    package let elapsedMilliseconds: Int
 
-    public init(kind: Kind, reason: String, elapsedMilliseconds: Int) {
+    package init(kind: Kind, reason: String, elapsedMilliseconds: Int) {
         self.kind = kind
         self.reason = reason
         self.elapsedMilliseconds = elapsedMilliseconds
     }
 
     /// True when the request provably never reached a server, so even a change may be sent again.
-    public var requestNeverSent: Bool {
+    package var requestNeverSent: Bool {
         kind == .refused || kind == .unresolved || kind == .connectTimeout
     }
 }
 
 /// The result of one request.
-public typealias HTTPOutcome = Result<HTTPAnswer, TransportFailure>
+package typealias HTTPOutcome = Result<HTTPAnswer, TransportFailure>
 
 /// Sends requests. libcurl does it for real; `--dry-run` only records what would be sent.
-public protocol HTTPSending: AnyObject {
+package protocol HTTPSending: AnyObject {
     /// Sends `requests` at the same time. As soon as `isEnough` accepts an outcome, the requests still
     /// running are abandoned and reported as `nil`.
     func send(_ requests: [HTTPRequest], isEnough: (HTTPOutcome) -> Bool) -> [HTTPOutcome?]

@@ -10,9 +10,9 @@ public enum PromotionRule: String, Sendable, CaseIterable {
 ///
 /// The server decodes path segments before routing, so a `/` even sent as `%2F` splits a segment;
 /// `.` and `..` would be resolved away by libcurl or a proxy; control characters pollute what is stored.
-public enum ValueRules {
+package enum ValueRules {
     /// A value that must travel as one path segment: an owner, reason, alias, pool, binlog name, host name hint.
-    public static func pathSegment(_ value: String, source: String) throws(OrchestratorError) -> String {
+    package static func pathSegment(_ value: String, source: String) throws(OrchestratorError) -> String {
         try noControlCharacters(value, source: source)
         guard !value.isEmpty else {
             throw invalid(source, value, "it is empty", "give a non-empty value")
@@ -30,14 +30,14 @@ public enum ValueRules {
     }
 
     /// A value sent as a query parameter; any character but control characters encodes faithfully.
-    public static func queryText(_ value: String, source: String) throws(OrchestratorError) -> String {
+    package static func queryText(_ value: String, source: String) throws(OrchestratorError) -> String {
         try noControlCharacters(value, source: source)
         guard !value.isEmpty else { throw invalid(source, value, "it is empty", "give a non-empty value") }
         return value
     }
 
     /// An orchestrator duration: digits and one unit of `s`, `m`, `h`, `d` or `w` (`SimpleTimeToSeconds`).
-    public static func duration(_ value: String, source: String = "-u/--duration") throws(OrchestratorError) -> String {
+    package static func duration(_ value: String, source: String = "-u/--duration") throws(OrchestratorError) -> String {
         let units: Set<Character> = ["s", "m", "h", "d", "w"]
         guard let unit = value.last, units.contains(unit), value.count > 1,
               value.dropLast().allSatisfy({ $0.isASCII && $0.isNumber }) else {
@@ -48,7 +48,7 @@ public enum ValueRules {
     }
 
     /// One of orchestrator's four promotion rules.
-    public static func promotionRule(_ value: String, source: String = "-R/--promotion-rule") throws(OrchestratorError) -> PromotionRule {
+    package static func promotionRule(_ value: String, source: String = "-R/--promotion-rule") throws(OrchestratorError) -> PromotionRule {
         guard let rule = PromotionRule(rawValue: value) else {
             throw invalid(source, value, "it is not a promotion rule",
                           "use one of: " + PromotionRule.allCases.map(\.rawValue).joined(separator: ", "))
@@ -57,7 +57,7 @@ public enum ValueRules {
     }
 
     /// The port for instances named without one (`-D/--default-port`); 3306 when not given.
-    public static func defaultPort(_ value: String?, source: String = "-D/--default-port") throws(OrchestratorError) -> Int {
+    package static func defaultPort(_ value: String?, source: String = "-D/--default-port") throws(OrchestratorError) -> Int {
         guard let value else { return InstanceKey.defaultPort }
         guard value.count <= 5, value.allSatisfy({ $0.isASCII && $0.isNumber }), let port = Int(value), (1...65535).contains(port) else {
             throw invalid(source, value, "it is not a port number", "give a number from 1 to 65535")
@@ -66,7 +66,7 @@ public enum ValueRules {
     }
 
     /// A non-negative whole number of seconds.
-    public static func seconds(_ value: String, source: String = "-S/--seconds") throws(OrchestratorError) -> String {
+    package static func seconds(_ value: String, source: String = "-S/--seconds") throws(OrchestratorError) -> String {
         guard !value.isEmpty, value.count <= 9, value.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw invalid(source, value, "it is not a whole number of seconds", "give digits only, e.g. 5")
         }
@@ -74,7 +74,7 @@ public enum ValueRules {
     }
 
     /// A tag: `name` or `name=value`; with `allowList`, a comma-separated list of them (`tagged`).
-    public static func tag(_ value: String, source: String = "-t/--tag", allowList: Bool = false) throws(OrchestratorError) -> String {
+    package static func tag(_ value: String, source: String = "-t/--tag", allowList: Bool = false) throws(OrchestratorError) -> String {
         _ = try queryText(value, source: source)
         let parts = allowList ? value.split(separator: ",", omittingEmptySubsequences: false) : [Substring(value)]
         for part in parts {
@@ -89,7 +89,7 @@ public enum ValueRules {
     }
 
     /// A comma-separated list of instance keys (`submit-pool-instances`), each validated.
-    public static func instanceList(_ value: String, defaultPort: Int, source: String = "-i/--instance") throws(OrchestratorError) -> String {
+    package static func instanceList(_ value: String, defaultPort: Int, source: String = "-i/--instance") throws(OrchestratorError) -> String {
         for item in value.split(separator: ",", omittingEmptySubsequences: false) {
             _ = try InstanceKey(parsing: String(item), defaultPort: defaultPort, source: source)
         }

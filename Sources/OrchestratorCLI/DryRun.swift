@@ -1,0 +1,30 @@
+import OrchestratorClientKit
+
+/// `--dry-run`: the requests an invocation would send, leader probes included, with credentials masked.
+enum DryRun {
+    static func describe(_ request: CommandRequest, configuration: ClientConfiguration) -> String {
+        var lines: [String] = []
+        let endpoints = configuration.endpoints
+        let sendsRequests: Bool
+        switch request.spec.kind {
+        case .whichAPI: sendsRequests = true
+        case .help: sendsRequests = false
+        case .route, .rawAPI: sendsRequests = request.path != nil
+        }
+        if endpoints.count > 1 && sendsRequests {
+            lines += endpoints.map { "GET \($0.url)/leader-check" }
+            lines.append("# then, if no endpoint answers 200: GET <endpoint>/routed-leader-check on each")
+        }
+        let base = endpoints.count == 1 ? endpoints[0].url : "<leader>"
+        if request.spec.precheck == .raftLeader { lines.append("GET \(base)/raft-state") }
+        if let path = request.path { lines.append("GET \(base)/\(path.encoded)") }
+        if let credentials = configuration.credentials ?? endpoints.first?.credentials {
+            lines.append("# basic auth as \(credentials)")
+        }
+        if let header = configuration.authHeader {
+            lines.append("# header \(header)")
+        }
+        if lines.isEmpty { lines.append("# \(request.spec.name) sends no request") }
+        return lines.map { $0 + "\n" }.joined()
+    }
+}

@@ -1,0 +1,178 @@
+import OrchestratorClientKit
+
+/// Every flag the executable accepts. The first block is the bash client's interface, with the same letters;
+/// the second block is ours. A flag that gives a command a value has the raw value of that ``CommandInput``.
+package enum Flag: String, Sendable, CaseIterable {
+    case command, instance, destination, alias, owner, reason, duration, promotionRule, tag, pool, hostname
+    case defaultPort, api, path, query, auth, headersAuth, binlog, seconds, help
+    case timeout, connectTimeout, leaderTimeout, passwordFile, caFile, clientCert, clientKey, insecure
+    case dryRun, json, quiet, jitter, version
+}
+
+extension Flag {
+    /// The command input this flag gives, if it gives one.
+    package var input: CommandInput? { CommandInput(rawValue: rawValue) }
+}
+
+/// What a flag's value is, for validation messages, completions and the man page.
+package enum FlagValueKind: Sendable, Equatable {
+    /// The flag takes no value.
+    case none
+    /// A command name.
+    case command
+    /// An instance key `host[:port]`.
+    case instance
+    /// A cluster alias.
+    case alias
+    /// One of the promotion rules.
+    case promotionRule
+    /// A file path.
+    case file
+    /// A duration such as `5m`.
+    case duration
+    /// A number.
+    case number
+    /// Free text.
+    case text
+}
+
+/// One flag: its letter, its long name(s), and what it takes.
+package struct FlagSpec: Sendable {
+    /// The flag.
+    package let flag: Flag
+    /// The single letter (`-c`), if the flag has one.
+    package let letter: Character?
+    /// Long names, without dashes; each works with one or two dashes and with `=value`.
+    package let names: [String]
+    /// What the value is; `.none` for a switch.
+    package let valueKind: FlagValueKind
+    /// How the value is shown in help, e.g. `host:port`.
+    package let valueName: String
+    /// One line of help.
+    package let summary: String
+
+    /// The spellings for help: `-c, --command <command>`.
+    package var usage: String {
+        var parts: [String] = []
+        if let letter { parts.append("-\(letter)") }
+        parts += names.map { "--" + $0 }
+        let value = valueKind == .none ? "" : " <\(valueName)>"
+        return parts.joined(separator: ", ") + value
+    }
+
+    /// The flag of a command input: its letter, long name and value name come from the input.
+    init(input: CommandInput, valueKind: FlagValueKind, summary: String) {
+        self.init(flag: Flag(rawValue: input.rawValue)!, letter: input.letter, names: [input.flagName], valueKind: valueKind,
+                  valueName: input.valueName, summary: summary)
+    }
+
+    init(flag: Flag, letter: Character?, names: [String], valueKind: FlagValueKind, valueName: String, summary: String) {
+        self.flag = flag
+        self.letter = letter
+        self.names = names
+        self.valueKind = valueKind
+        self.valueName = valueName
+        self.summary = summary
+    }
+
+    /// The primary spelling: `-c` when there is a letter, else `--name`.
+    package var primarySpelling: String {
+        if let letter { return "-\(letter)/--\(names[0])" }
+        return "--\(names[0])"
+    }
+}
+
+/// The table of flags that parsing, help, completions and the man page all read.
+package enum FlagTable {
+    /// All flags, in help order.
+    package static let all: [FlagSpec] = [
+        FlagSpec(flag: .command, letter: "c", names: ["command"], valueKind: .command, valueName: "command",
+                 summary: "the command to run (see the list of commands)"),
+        FlagSpec(input: .instance, valueKind: .instance,
+                 summary: "the instance to act on; default $ORCHESTRATOR_INSTANCE"),
+        FlagSpec(input: .destination, valueKind: .instance,
+                 summary: "the destination instance of a relocation or takeover"),
+        FlagSpec(flag: .destination, letter: "s", names: ["sibling"], valueKind: .instance, valueName: "host[:port]",
+                 summary: "same as -d"),
+        FlagSpec(input: .alias, valueKind: .alias,
+                 summary: "cluster alias (or cluster name)"),
+        FlagSpec(input: .owner, valueKind: .text,
+                 summary: "owner of a downtime or maintenance; default the current user"),
+        FlagSpec(input: .reason, valueKind: .text,
+                 summary: "reason for a downtime, maintenance or recovery acknowledgement"),
+        FlagSpec(input: .duration, valueKind: .duration,
+                 summary: "downtime duration: a number and s, m, h, d or w; default 10m"),
+        FlagSpec(input: .promotionRule, valueKind: .promotionRule,
+                 summary: "promotion rule: prefer, neutral, prefer_not or must_not"),
+        FlagSpec(input: .tag, valueKind: .text,
+                 summary: "tag, as name or name=value (tagged: a comma-separated list)"),
+        FlagSpec(input: .pool, valueKind: .text,
+                 summary: "pool name"),
+        FlagSpec(input: .hostname, valueKind: .text,
+                 summary: "host name for hostname-unresolve and raft commands"),
+        FlagSpec(input: .defaultPort, valueKind: .number,
+                 summary: "port for instances given without one; default 3306"),
+        FlagSpec(flag: .api, letter: "U", names: ["api"], valueKind: .text, valueName: "url ...",
+                 summary: "API endpoint(s), space-separated; overrides $ORCHESTRATOR_API"),
+        FlagSpec(input: .path, valueKind: .text,
+                 summary: "for -c api: the API path to call, e.g. clusters-info"),
+        FlagSpec(input: .query, valueKind: .text,
+                 summary: "for restart-replica-statements: the statement to wrap"),
+        FlagSpec(flag: .auth, letter: "b", names: ["auth"], valueKind: .text, valueName: "user:password",
+                 summary: "HTTP basic auth; prefer $ORCHESTRATOR_AUTH_USER with --password-file"),
+        FlagSpec(flag: .headersAuth, letter: "e", names: ["headers-auth"], valueKind: .text, valueName: "Header: user",
+                 summary: "header for orchestrator behind an authenticating proxy"),
+        FlagSpec(input: .binlog, valueKind: .text,
+                 summary: "binary log name, for purge-binary-logs"),
+        FlagSpec(input: .seconds, valueKind: .number,
+                 summary: "seconds, for delay-replication"),
+        FlagSpec(flag: .help, letter: "h", names: ["help"], valueKind: .none, valueName: "",
+                 summary: "show help (with -c COMMAND: that command's help)"),
+        FlagSpec(flag: .timeout, letter: nil, names: ["timeout"], valueKind: .duration, valueName: "duration",
+                 summary: "bound on the whole invocation (e.g. 30s); default 60s, $ORCHESTRATOR_TIMEOUT"),
+        FlagSpec(flag: .connectTimeout, letter: nil, names: ["connect-timeout"], valueKind: .duration, valueName: "duration",
+                 summary: "bound on each connection; default 3s, $ORCHESTRATOR_CONNECT_TIMEOUT"),
+        FlagSpec(flag: .leaderTimeout, letter: nil, names: ["leader-timeout"], valueKind: .duration, valueName: "duration",
+                 summary: "bound on each leader probe; default 1s, $ORCHESTRATOR_LEADER_TIMEOUT"),
+        FlagSpec(flag: .passwordFile, letter: nil, names: ["password-file"], valueKind: .file, valueName: "file",
+                 summary: "read the basic-auth password from a file (mode 600); $ORCHESTRATOR_AUTH_PASSWORD_FILE"),
+        FlagSpec(flag: .caFile, letter: nil, names: ["ca-file"], valueKind: .file, valueName: "file",
+                 summary: "trust these CA certificates (PEM); $ORCHESTRATOR_CA_FILE"),
+        FlagSpec(flag: .clientCert, letter: nil, names: ["cert"], valueKind: .file, valueName: "file",
+                 summary: "client certificate for mutual TLS (PEM); $ORCHESTRATOR_CLIENT_CERT"),
+        FlagSpec(flag: .clientKey, letter: nil, names: ["key"], valueKind: .file, valueName: "file",
+                 summary: "client certificate's key (PEM); $ORCHESTRATOR_CLIENT_KEY"),
+        FlagSpec(flag: .insecure, letter: nil, names: ["insecure"], valueKind: .none, valueName: "",
+                 summary: "do not verify TLS certificates; $ORCHESTRATOR_INSECURE=1"),
+        FlagSpec(flag: .dryRun, letter: nil, names: ["dry-run"], valueKind: .none, valueName: "",
+                 summary: "print the requests that would be sent, send nothing"),
+        FlagSpec(flag: .json, letter: nil, names: ["json"], valueKind: .none, valueName: "",
+                 summary: "print the API's JSON answer instead of text"),
+        FlagSpec(flag: .quiet, letter: nil, names: ["quiet"], valueKind: .none, valueName: "",
+                 summary: "print nothing on success (errors still go to stderr)"),
+        FlagSpec(flag: .jitter, letter: nil, names: ["jitter"], valueKind: .number, valueName: "seconds",
+                 summary: "wait a random 0..N seconds before contacting the API (for cron)"),
+        FlagSpec(flag: .version, letter: nil, names: ["version"], valueKind: .none, valueName: "",
+                 summary: "print the version"),
+    ]
+
+    /// The spec for a letter, e.g. `c`.
+    package static func spec(letter: Character) -> FlagSpec? {
+        all.first { $0.letter == letter }
+    }
+
+    /// The spec for a long name, e.g. `promotion-rule`.
+    package static func spec(name: String) -> FlagSpec? {
+        all.first { $0.names.contains(name) }
+    }
+
+    /// The spec of the flag that gives `input` (the one help shows).
+    package static func spec(input: CommandInput) -> FlagSpec {
+        spec(Flag(rawValue: input.rawValue)!)
+    }
+
+    /// The first spec of a flag (the one help shows).
+    package static func spec(_ flag: Flag) -> FlagSpec {
+        all.first { $0.flag == flag }!
+    }
+}

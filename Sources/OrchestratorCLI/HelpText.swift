@@ -1,0 +1,83 @@
+import OrchestratorClientKit
+
+/// Help for people at a terminal, generated from the command and flag tables.
+package enum HelpText {
+    /// `--help`: usage, commands by group with one-line summaries, flags.
+    package static func overview() -> String {
+        var text = """
+        Usage: orchestrator-client -c <command> [flags...]
+        Example: orchestrator-client -c which-master -i some.replica:3306
+        Talks to orchestrator's HTTP API ($ORCHESTRATOR_API; several endpoints: the raft leader is found).
+
+        """
+        let width = CommandTable.all.map(\.name.count).max() ?? 0
+        for group in CommandGroup.allCases {
+            text += "\n\(group.rawValue):\n"
+            for spec in CommandTable.all where spec.group == group {
+                text += "  " + pad(spec.name, width) + "  " + spec.summary + "\n"
+            }
+        }
+        text += "\nFlags (each also as -name value, --name value, --name=value):\n"
+        let usages = FlagTable.all.map(\.usage)
+        let flagWidth = usages.map(\.count).max() ?? 0
+        for (spec, usage) in zip(FlagTable.all, usages) {
+            text += "  " + pad(usage, flagWidth) + "  " + spec.summary + "\n"
+        }
+        text += "\n'orchestrator-client help COMMAND' shows one command's flags and an example.\n"
+        text += "Exit status: 0 success, 1 the API refused or failed (or answered no), 2 usage or invalid input,\n"
+        text += "3 no endpoint reachable or no leader, 4 timeout.\n"
+        return text
+    }
+
+    /// `help COMMAND`: what the command does, its flags, the API call it makes, an example.
+    package static func command(_ spec: CommandSpec) -> String {
+        var text = "\(spec.name): \(spec.summary)\n"
+        let otherNames = spec.allNames.dropFirst()
+        if !otherNames.isEmpty { text += "Also: " + otherNames.joined(separator: ", ") + "\n" }
+        text += spec.safety == .changes ? "Changes state on the server.\n" : "Only reads.\n"
+        if let template = spec.template {
+            text += "Calls: GET /api/" + (spec.route ?? "") + "\n"
+            let values = template.values
+            if !values.isEmpty { text += "Flags:\n" }
+            for (value, required) in values {
+                let spellings = value.inputs.map { FlagTable.spec(input: $0).usage }.joined(separator: " or ")
+                text += "  " + spellings + (required ? "" : "   (optional)") + "\n"
+            }
+        } else if case .rawAPI = spec.kind {
+            text += "Flags:\n  " + FlagTable.spec(.path).usage + "\n"
+        }
+        if spec.defaultsToThisHost { text += "Without -i: $ORCHESTRATOR_INSTANCE, else this host's name and port 3306.\n" }
+        text += "Example: " + example(spec) + "\n"
+        return text
+    }
+
+    /// A runnable example command line for `spec`.
+    package static func example(_ spec: CommandSpec) -> String {
+        var words = ["orchestrator-client", "-c", spec.name]
+        if case .rawAPI = spec.kind { words += ["--path", "clusters-info"] }
+        for (value, required) in spec.template?.values ?? [] where required {
+            switch value {
+            case .instance: words += ["-i", "db1.example.com:3306"]
+            case .search: words += ["-i", "db1"]
+            case .instances: words += ["-i", "db1.example.com:3306,db2.example.com:3306"]
+            case .destination: words += ["-d", "db2.example.com:3306"]
+            case .cluster, .alias: words += ["-a", "mycluster"]
+            case .owner: words += ["-o", "alice"]
+            case .reason: words += ["-r", "'planned maintenance'"]
+            case .duration: words += ["-u", "1h"]
+            case .rule: words += ["--promotion-rule", "prefer"]
+            case .hostname: words += ["-H", "orc2.example.com"]
+            case .binlog: words += ["-n", "mysql-bin.000042"]
+            case .seconds: words += ["-S", "60"]
+            case .pool: words += ["-l", "mypool"]
+            case .tag, .tags: words += ["-t", "role=backup"]
+            case .query: words += ["-q", "'alter table t engine=innodb'"]
+            }
+        }
+        return words.joined(separator: " ")
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        text + String(repeating: " ", count: max(0, width - text.count))
+    }
+}

@@ -1,0 +1,23 @@
+/// Every command of the table, from Swift: the same validation, routes and checks as the command line.
+extension OrchestratorClient {
+    /// Runs the command called `name` (any name of ``CommandTable``, `slave` spellings included) with `inputs`
+    /// given as the command line takes them, and returns the API's answer.
+    ///
+    /// ```swift
+    /// let answer = try await client.run("relocate", [.instance: "db3:3306", .destination: "db2:3306"])
+    /// print(answer["Details"]?["Key"] ?? .null)
+    /// ```
+    ///
+    /// Values are validated exactly as on the command line (nothing is sent when one is refused); without
+    /// `.instance`, commands about this host use this host's name, as the command line does.
+    /// Commands answered locally (`help`, `which-api`, `api`) are refused: use ``leader()`` or ``get(path:)``.
+    public func run(_ name: String, _ inputs: [CommandInput: String] = [:]) async throws(OrchestratorError) -> JSONValue {
+        guard let spec = CommandTable.find(name) else { throw .usage(CommandTable.unknownCommandMessage(name)) }
+        guard case .route = spec.kind else {
+            throw .usage("\(spec.name) is answered locally; use leader() or get(path:)")
+        }
+        let request = try CommandRequest(spec, inputs: inputs, thisHost: HostIdentity.fullyQualifiedName)
+        guard let path = request.path else { throw .usage("\(spec.name) sends no request of its own") }
+        return try await withSession { session throws(OrchestratorError) in try session.perform(spec, path: path).json }
+    }
+}

@@ -1,0 +1,263 @@
+/// A typed, `Sendable` client of orchestrator's HTTP API.
+///
+/// ```swift
+/// let client = try OrchestratorClient(environment: .current())      // ORCHESTRATOR_API etc.
+/// for cluster in try await client.clusters() {
+///     let master = try await client.master(of: .alias(cluster.clusterAlias))
+///     print(cluster.clusterName, master.key)
+/// }
+/// ```
+///
+/// Every call finds the raft leader among the configured endpoints (one request per endpoint, at once),
+/// validates and encodes its inputs, and is bounded by ``ClientConfiguration/timeouts``. Failures are thrown
+/// as ``OrchestratorError``, which carries the endpoint, the HTTP status and the server's message.
+/// The blocking libcurl work runs on a thread of its own, never on Swift's cooperative pool.
+public struct OrchestratorClient: Sendable {
+    /// Where the API is and how to talk to it.
+    public let configuration: ClientConfiguration
+    /// The leader found by an earlier call, shared by copies of this client, so that later calls send one
+    /// request rather than probing every endpoint again.
+    private let leaderCache = LeaderCache()
+
+    /// A client for `configuration`.
+    public init(configuration: ClientConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// A client configured as the command line is: `ORCHESTRATOR_API`, `ORCHESTRATOR_AUTH_*`, timeouts, TLS.
+    public init(environment: ClientEnvironment) throws(OrchestratorError) {
+        self.configuration = try ClientConfiguration.fromEnvironment(environment)
+    }
+
+    /// Runs `work` in a session that starts from the cached leader and leaves the leader it used in the cache.
+    func withSession<T: Sendable>(_ work: @escaping @Sendable (OrchestratorSession) throws(OrchestratorError) -> T) async throws(OrchestratorError) -> T {
+        let configuration = configuration
+        let cache = leaderCache
+        return try await BlockingWork.run { () throws(OrchestratorError) in
+            let session = OrchestratorSession(configuration: configuration, knownLeader: cache.endpoint)
+            do throws(OrchestratorError) {
+                let result = try work(session)
+                cache.endpoint = session.currentLeader
+                return result
+            } catch {
+                // A leader that failed us is probed for afresh next time.
+                if error.code == .apiFailure { cache.endpoint = session.currentLeader } else { cache.endpoint = nil }
+                throw error
+            }
+        }
+    }
+
+    // MARK: Raw access
+
+    /// The endpoint requests go to: the only one configured, or the current raft leader.
+    public func leader() async throws(OrchestratorError) -> Endpoint {
+        try await withSession { session throws(OrchestratorError) in try session.leaderEndpoint() }
+    }
+
+    /// GETs any API path, e.g. `"clusters-info"` or `"instance/db1/3306"`, and returns the decoded answer.
+    ///
+    /// The path is validated as `-c api --path` validates it: characters outside the URL alphabet are
+    /// encoded, `.`/`..` segments and fragments are refused. Treated as read-only for retries; use
+    /// ``send(_:safety:)`` for a path that changes something.
+    public func get(path: String) async throws(OrchestratorError) -> JSONValue {
+        try await send(try APIPath(validating: path, source: "path"), safety: .readOnly)
+    }
+
+    /// Sends a GET for `path` to the leader; `Code: ERROR` answers are thrown as ``OrchestratorError/apiFailure(_:)``.
+    public func send(_ path: APIPath, safety: RequestSafety) async throws(OrchestratorError) -> JSONValue {
+        try await withSession { session throws(OrchestratorError) in try session.get(path, safety: safety).json }
+    }
+
+    /// Calls the command `id` of ``CommandTable`` with already validated `values`: the route, the retry rule and
+    /// any check made first all come from the table, exactly as on the command line.
+    func call(_ id: CommandID, _ values: [RouteValue: ResolvedValue] = [:]) async throws(OrchestratorError) -> JSONValue {
+        let spec = CommandTable[id]
+        guard let template = spec.template else { throw .usage("\(spec.name) sends no request of its own") }
+        let path = template.render(values)
+        return try await withSession { session throws(OrchestratorError) in try session.perform(spec, path: path).json }
+    }
+
+    private static func text(_ value: String, _ source: String) throws(OrchestratorError) -> ResolvedValue {
+        .text(try ValueRules.pathSegment(value, source: source))
+    }
+
+    private static func cluster(_ cluster: ClusterReference) throws(OrchestratorError) -> ResolvedValue {
+        .text(try cluster.segment())
+    }
+
+    private static func shapeError(_ what: String) -> OrchestratorError {
+        .unreadableAnswer(endpoint: "", path: what, status: 200, excerpt: "the answer is not the expected \(what)")
+    }
+
+    private static func instance(from json: JSONValue?, _ what: String) throws(OrchestratorError) -> Instance {
+        guard let json, let instance = Instance(json: json) else { throw shapeError(what) }
+        return instance
+    }
+
+    private static func instances(from json: JSONValue?) -> [Instance] {
+        (json?.arrayValue ?? []).compactMap(Instance.init(json:))
+    }
+
+    private static func key(from json: JSONValue?, _ what: String) throws(OrchestratorError) -> InstanceKey {
+        guard let key = InstanceKey(json: json) else { throw shapeError(what) }
+        return key
+    }
+
+    // MARK: Instances and clusters
+
+    /// Looks up `key` and investigates it now (`discover`).
+    public func discover(_ key: InstanceKey) async throws(OrchestratorError) -> Instance {
+        try Self.instance(from: try await call(.discover, [.instance: .instance(key)])["Details"], "instance")
+    }
+
+    /// Makes orchestrator forget `key`.
+    public func forget(_ key: InstanceKey) async throws(OrchestratorError) {
+        _ = try await call(.forget, [.instance: .instance(key)])
+    }
+
+    /// What orchestrator knows of `key`.
+    public func instance(_ key: InstanceKey) async throws(OrchestratorError) -> Instance {
+        try Self.instance(from: try await call(.instance, [.instance: .instance(key)]), "instance")
+    }
+
+    /// The direct replicas of `key`.
+    public func replicas(of key: InstanceKey) async throws(OrchestratorError) -> [Instance] {
+        Self.instances(from: try await call(.whichReplicas, [.instance: .instance(key)]))
+    }
+
+    /// Every known instance.
+    public func allInstances() async throws(OrchestratorError) -> [Instance] {
+        Self.instances(from: try await call(.allInstances))
+    }
+
+    /// Instances whose name contains `text`.
+    public func search(_ text: String) async throws(OrchestratorError) -> [Instance] {
+        let text = try ValueRules.queryText(text, source: "search text")
+        return Self.instances(from: try await call(.search, [.search: .text(text)]))
+    }
+
+    /// Every known cluster.
+    public func clusters() async throws(OrchestratorError) -> [ClusterInfo] {
+        (try await call(.clusters).arrayValue ?? []).compactMap(ClusterInfo.init(json:))
+    }
+
+    /// One cluster's description.
+    public func clusterInfo(_ cluster: ClusterReference) async throws(OrchestratorError) -> ClusterInfo {
+        guard let info = ClusterInfo(json: try await call(.whichCluster, [.cluster: try Self.cluster(cluster)])) else {
+            throw Self.shapeError("cluster")
+        }
+        return info
+    }
+
+    /// The instances of a cluster.
+    public func clusterInstances(_ cluster: ClusterReference) async throws(OrchestratorError) -> [Instance] {
+        Self.instances(from: try await call(.whichClusterInstances, [.cluster: try Self.cluster(cluster)]))
+    }
+
+    /// The writable master of a cluster.
+    public func master(of cluster: ClusterReference) async throws(OrchestratorError) -> Instance {
+        try Self.instance(from: try await call(.whichClusterMaster, [.cluster: try Self.cluster(cluster)]), "instance")
+    }
+
+    /// The writable master of every cluster.
+    public func masters() async throws(OrchestratorError) -> [Instance] {
+        Self.instances(from: try await call(.allClustersMasters))
+    }
+
+    /// The ASCII replication tree of a cluster, as `topology` prints it.
+    public func topology(_ cluster: ClusterReference) async throws(OrchestratorError) -> String {
+        let answer = try await call(.topology, [.cluster: try Self.cluster(cluster)])
+        guard let tree = answer["Details"]?.stringValue else { throw Self.shapeError("topology") }
+        return tree
+    }
+
+    // MARK: Downtime, maintenance, candidates
+
+    /// Instances in downtime.
+    public func downtimed() async throws(OrchestratorError) -> [Instance] {
+        Self.instances(from: try await call(.downtimed))
+    }
+
+    /// Marks `key` downtimed; `owner` and `reason` must each travel as one path segment (no `/`).
+    @discardableResult
+    public func beginDowntime(_ key: InstanceKey, owner: String, reason: String, duration: DowntimeDuration) async throws(OrchestratorError) -> InstanceKey {
+        let owner = try Self.text(owner, "owner"), reason = try Self.text(reason, "reason")
+        let answer = try await call(.beginDowntime, [.instance: .instance(key), .owner: owner, .reason: reason, .duration: .text(duration.description)])
+        return try Self.key(from: answer["Details"], "instance key")
+    }
+
+    /// Ends the downtime of `key`.
+    @discardableResult
+    public func endDowntime(_ key: InstanceKey) async throws(OrchestratorError) -> InstanceKey {
+        try Self.key(from: try await call(.endDowntime, [.instance: .instance(key)])["Details"], "instance key")
+    }
+
+    /// Takes a maintenance lock on `key`.
+    @discardableResult
+    public func beginMaintenance(_ key: InstanceKey, owner: String, reason: String) async throws(OrchestratorError) -> InstanceKey {
+        let owner = try Self.text(owner, "owner"), reason = try Self.text(reason, "reason")
+        let answer = try await call(.beginMaintenance, [.instance: .instance(key), .owner: owner, .reason: reason])
+        return try Self.key(from: answer["Details"], "instance key")
+    }
+
+    /// Releases the maintenance lock on `key`.
+    @discardableResult
+    public func endMaintenance(_ key: InstanceKey) async throws(OrchestratorError) -> InstanceKey {
+        try Self.key(from: try await call(.endMaintenance, [.instance: .instance(key)])["Details"], "instance key")
+    }
+
+    /// Sets the promotion rule of `key`.
+    @discardableResult
+    public func registerCandidate(_ key: InstanceKey, rule: PromotionRule) async throws(OrchestratorError) -> InstanceKey {
+        let answer = try await call(.registerCandidate, [.instance: .instance(key), .rule: .text(rule.rawValue)])
+        return try Self.key(from: answer["Details"], "instance key")
+    }
+
+    // MARK: Relocation and recovery
+
+    /// Moves `key` below `destination` by whatever means work; returns the moved instance.
+    public func relocate(_ key: InstanceKey, below destination: InstanceKey) async throws(OrchestratorError) -> Instance {
+        let answer = try await call(.relocate, [.instance: .instance(key), .destination: .instance(destination)])
+        return try Self.instance(from: answer["Details"], "instance")
+    }
+
+    /// The current analysis of problems in all topologies.
+    public func replicationAnalysis() async throws(OrchestratorError) -> [ReplicationAnalysisEntry] {
+        let answer = try await call(.replicationAnalysis)
+        return (answer["Details"]?.arrayValue ?? []).compactMap(ReplicationAnalysisEntry.init(json:))
+    }
+
+    /// Promotes a new master gracefully: `designated`, or the cluster's single direct replica.
+    public func gracefulMasterTakeover(_ cluster: ClusterReference, designated: InstanceKey? = nil) async throws(OrchestratorError) -> TopologyRecovery {
+        var values: [RouteValue: ResolvedValue] = [.cluster: try Self.cluster(cluster)]
+        values[.destination] = designated.map(ResolvedValue.instance)
+        let answer = try await call(.gracefulMasterTakeover, values)
+        return TopologyRecovery(json: answer["Details"] ?? .null)
+    }
+
+    /// Fails the master over now, letting orchestrator pick the successor.
+    public func forceMasterFailover(_ cluster: ClusterReference) async throws(OrchestratorError) -> TopologyRecovery {
+        let answer = try await call(.forceMasterFailover, [.cluster: try Self.cluster(cluster)])
+        return TopologyRecovery(json: answer["Details"] ?? .null)
+    }
+
+    /// Acknowledges a cluster's recoveries with `comment`, unblocking future ones.
+    public func acknowledgeRecoveries(_ cluster: ClusterReference, comment: String) async throws(OrchestratorError) {
+        let comment = try ValueRules.queryText(comment, source: "comment")
+        _ = try await call(.ackClusterRecoveries, [.cluster: try Self.cluster(cluster), .reason: .text(comment)])
+    }
+
+    // MARK: Raft
+
+    /// The raft leader's address, as the node asked reports it.
+    public func raftLeader() async throws(OrchestratorError) -> String {
+        guard let leader = try await call(.raftLeader).stringValue else { throw Self.shapeError("raft leader") }
+        return leader
+    }
+
+    /// Whether the node asked is part of a healthy raft group (`"healthy"`).
+    public func raftHealth() async throws(OrchestratorError) -> String {
+        guard let health = try await call(.raftHealth).stringValue else { throw Self.shapeError("raft health") }
+        return health
+    }
+}

@@ -1,0 +1,136 @@
+/// A command of the table with its inputs, validated and rendered into the request it sends. Anything that
+/// cannot be sent faithfully is refused here, before a single request leaves.
+package struct CommandRequest: Sendable {
+    /// The command.
+    package let spec: CommandSpec
+    /// The API path to GET (route commands and `api`); `nil` for commands that send none of their own.
+    package let path: APIPath?
+    /// The instance the command was given, for commands whose output is that instance (`async-discover`).
+    package let requestedInstance: InstanceKey?
+
+    /// Validates `inputs` for `spec` and renders its path.
+    /// - Parameters:
+    ///   - instanceFromEnvironment: the default for `-i` (`ORCHESTRATOR_INSTANCE`), if any.
+    ///   - thisHost: this host's name, asked for only when the command defaults to this host.
+    package init(_ spec: CommandSpec, inputs: [CommandInput: String], instanceFromEnvironment: String? = nil,
+                thisHost: @escaping () -> String?) throws(OrchestratorError) {
+        let resolver = ValueResolver(spec: spec, inputs: inputs, instanceFromEnvironment: instanceFromEnvironment,
+                                     defaultPort: try ValueRules.defaultPort(inputs[.defaultPort]), thisHost: thisHost)
+        self.spec = spec
+        switch spec.kind {
+        case .route(let template):
+            path = template.render(try resolver.resolve(template))
+        case .rawAPI:
+            guard let raw = inputs[.path], !raw.isEmpty else {
+                throw .usage("-c \(spec.name) needs \(CommandInput.path.spelling) <\(CommandInput.path.valueName)>")
+            }
+            path = try APIPath(validating: raw)
+        case .whichAPI, .help:
+            path = nil
+        }
+        if case .requestedInstance = spec.output {
+            requestedInstance = try resolver.requestedInstance()
+        } else {
+            requestedInstance = nil
+        }
+    }
+}
+
+/// Turns a command's inputs into the validated values its route needs.
+struct ValueResolver {
+    let spec: CommandSpec
+    let inputs: [CommandInput: String]
+    let instanceFromEnvironment: String?
+    let defaultPort: Int
+    /// This host's name, asked for only when a command defaults to it.
+    let thisHost: () -> String?
+
+    /// The instance given with `-i`, or `ORCHESTRATOR_INSTANCE`, or (for commands about this host) this host.
+    var instanceText: String? {
+        if let given = inputs[.instance], !given.isEmpty { return given }
+        if let fromEnvironment = instanceFromEnvironment, !fromEnvironment.isEmpty { return fromEnvironment }
+        return spec.defaultsToThisHost ? thisHost() : nil
+    }
+
+    /// The instance key named by the command line, if any (used by `async-discover`'s output).
+    func requestedInstance() throws(OrchestratorError) -> InstanceKey? {
+        guard let text = instanceText else { return nil }
+        return try InstanceKey(parsing: text, defaultPort: defaultPort)
+    }
+
+    /// Resolves every value of `template`.
+    func resolve(_ template: RouteTemplate) throws(OrchestratorError) -> [RouteValue: ResolvedValue] {
+        var resolved: [RouteValue: ResolvedValue] = [:]
+        for part in template.parts {
+            guard case let .value(value, optional, _, inQuery) = part else { continue }
+            if let result = try resolve(value, inQuery: inQuery) {
+                resolved[value] = result
+            } else if !optional {
+                throw .usage(missingMessage(value))
+            }
+        }
+        return resolved
+    }
+
+    func missingMessage(_ value: RouteValue) -> String {
+        let spellings = value.inputs.map { "\($0.spelling) <\($0.valueName)>" }
+        var message = "-c \(spec.name) needs " + spellings.joined(separator: " or ")
+        if value == .instance || value == .cluster {
+            message += " (or ORCHESTRATOR_INSTANCE set)"
+        }
+        return message
+    }
+
+    private func given(_ input: CommandInput) -> String? {
+        guard let value = inputs[input], !value.isEmpty else { return nil }
+        return value
+    }
+
+    private func resolve(_ value: RouteValue, inQuery: Bool) throws(OrchestratorError) -> ResolvedValue? {
+        let source = value.inputs[0].spelling
+        func text(_ raw: String) throws(OrchestratorError) -> ResolvedValue {
+            .text(inQuery ? try ValueRules.queryText(raw, source: source) : try ValueRules.pathSegment(raw, source: source))
+        }
+        switch value {
+        case .instance:
+            guard let raw = instanceText else { return nil }
+            return .instance(try InstanceKey(parsing: raw, defaultPort: defaultPort))
+        case .destination:
+            guard let raw = given(.destination) else { return nil }
+            return .instance(try InstanceKey(parsing: raw, defaultPort: defaultPort, source: "-d/--destination"))
+        case .cluster:
+            if let alias = given(.alias) { return try text(alias) }
+            guard let raw = instanceText else { return nil }
+            return .text(try InstanceKey(parsing: raw, defaultPort: defaultPort).description)
+        case .alias:
+            guard let alias = given(.alias) else { return nil }
+            return try text(alias)
+        case .search:
+            guard let raw = instanceText else { return nil }
+            return .text(try ValueRules.queryText(raw, source: source))
+        case .instances:
+            guard let raw = instanceText else { return nil }
+            return .text(try ValueRules.instanceList(raw, defaultPort: defaultPort))
+        case .owner:
+            guard let owner = given(.owner) ?? HostIdentity.currentUser() else { return nil }
+            return try text(owner)
+        case .duration:
+            return .text(try ValueRules.duration(given(.duration) ?? "10m"))
+        case .rule:
+            guard let raw = given(.promotionRule) else { return nil }
+            return .text(try ValueRules.promotionRule(raw).rawValue)
+        case .seconds:
+            guard let raw = given(.seconds) else { return nil }
+            return .text(try ValueRules.seconds(raw))
+        case .tag:
+            guard let raw = given(.tag) else { return nil }
+            return .text(try ValueRules.tag(raw))
+        case .tags:
+            guard let raw = given(.tag) else { return nil }
+            return .text(try ValueRules.tag(raw, allowList: true))
+        case .reason, .hostname, .binlog, .pool, .query:
+            guard let raw = given(value.inputs[0]) else { return nil }
+            return try text(raw)
+        }
+    }
+}

@@ -1,0 +1,539 @@
+import Foundation
+import Testing
+@testable import OrchestratorClientKit
+@testable import OrchestratorCLI
+
+/// Property-based fuzzing of everything that reads untrusted text: the flag parser, instance keys, URL encoding,
+/// and answer decoding and printing. A short seeded run in CI; for a long run:
+///
+///     FUZZ_ITERATIONS=1000000 swift test --filter Fuzz
+///
+/// (`FUZZ_SEED`, `FUZZ_CASE` and `FUZZ_TRACE` are described in Fuzzing.swift). A failure is reported with its
+/// seed, case and shrunk input; every input that ever failed is kept in ``regressions`` below.
+@Suite("Fuzzing")
+struct FuzzTests {
+    // MARK: Flag parser
+
+    /// Every spelling of every flag, with and without values, and some that are nearly flags.
+    static let flagTokens: [String] = {
+        var tokens = ["--", "-", "", "=", "-=", "--=", "---", "-é", "--ïnstance", "--instanse", "-ＩＮＳＴ", "help", "db1:3306"]
+        for spec in FlagTable.all {
+            if let letter = spec.letter { tokens += ["-\(letter)", "-\(letter)x", "-\(letter)=v", "-\(letter)\(letter)"] }
+            for name in spec.names { tokens += ["--\(name)", "-\(name)", "--\(name)=", "--\(name)=v=w", "-\(name)=x", "--\(name)x"] }
+        }
+        return tokens
+    }()
+
+    @Test("FlagParser.parse never crashes; it returns values or throws .usage/.invalidValue")
+    func argumentParserTotal() {
+        let failure = Fuzz.check("argument-parser", cases: 5_000, generate: { generator -> [String] in
+            (0..<Fuzz.int(0...8, &generator)).map { _ in
+                Fuzz.chance(65, &generator) ? Fuzz.pick(Self.flagTokens, &generator) : Fuzz.string(&generator, maximum: 6)
+            }
+        }, shrink: { Fuzz.shrinkArray($0, element: Fuzz.shrinkString) }, describe: { "\($0)" }) { arguments in
+            do throws(OrchestratorError) {
+                let parsed = try FlagParser.parse(arguments)
+                for (flag, value) in parsed.values where FlagTable.spec(flag).valueKind == .none && !value.isEmpty {
+                    return "switch \(flag) holds a value \"\(value)\""
+                }
+                let nonFlags = arguments.filter { !$0.hasPrefix("-") || $0 == "-" }
+                if parsed.positional.contains(where: { !arguments.contains($0) }) || parsed.positional.count > arguments.count {
+                    return "positional \(parsed.positional) not among the arguments (\(nonFlags))"
+                }
+                return nil
+            } catch {
+                switch error.reason {
+                case .usage(let text): return text.isEmpty ? "an empty usage message" : nil
+                case .invalidValue: return nil
+                default: return "threw \(error)"
+                }
+            }
+        }
+        #expect(failure == nil, Comment(rawValue: failure ?? ""))
+    }
+
+    /// One flag with its value, in one spelling.
+    struct Given: CustomStringConvertible {
+        let spec: FlagSpec
+        let arguments: [String]
+        let value: String
+        var description: String { "\(arguments)" }
+    }
+
+    @Test("FlagParser.parse reads every spelling of generated flags exactly as meant, last one winning")
+    func argumentParserModel() {
+        let failure = Fuzz.check("argument-parser-model", cases: 4_000, generate: { generator -> [Given] in
+            (0..<Fuzz.int(1...6, &generator)).map { _ in Self.given(&generator) }
+        }, shrink: { Fuzz.shrinkArray($0) }, describe: { "\($0.flatMap(\.arguments))" }) { list in
+            var expected: [Flag: String] = [:]
+            for given in list { expected[given.spec.flag] = given.value }
+            do {
+                let parsed = try FlagParser.parse(list.flatMap(\.arguments))
+                if parsed.values != expected { return "parsed \(parsed.values), meant \(expected)" }
+                if !parsed.positional.isEmpty { return "positional \(parsed.positional)" }
+                return nil
+            } catch {
+                return "threw \(error)"
+            }
+        }
+        #expect(failure == nil, Comment(rawValue: failure ?? ""))
+    }
+
+    static func given(_ generator: inout SplitMix64) -> Given {
+        while true {
+            let spec = Fuzz.pick(FlagTable.all, &generator)
+            let name = Fuzz.pick(spec.names, &generator)
+            if spec.valueKind == .none {
+                var spellings = ["--\(name)", "-\(name)"]
+                if let letter = spec.letter { spellings.append("-\(letter)") }
+                return Given(spec: spec, arguments: [Fuzz.pick(spellings, &generator)], value: "")
+            }
+            let value = Fuzz.chance(20, &generator) ? Fuzz.pick(Self.flagTokens, &generator) : Fuzz.string(&generator, maximum: 8)
+            switch Fuzz.int(0...4, &generator) {
+            case 0: return Given(spec: spec, arguments: ["--\(name)", value], value: value)
+            case 1: return Given(spec: spec, arguments: ["--\(name)=\(value)"], value: value)
+            case 2: return Given(spec: spec, arguments: ["-\(name)=\(value)"], value: value)
+            case 3:
+                guard let letter = spec.letter else { continue }
+                return Given(spec: spec, arguments: ["-\(letter)", value], value: value)
+            default:
+                // getopts' attached form; ambiguous (so not generated) when it spells a long name or starts with '='.
+                guard let letter = spec.letter, !value.isEmpty, !value.hasPrefix("=") else { continue }
+                let body = "\(letter)\(value)"
+                let nameEnd = body.firstIndex(of: "=") ?? body.endIndex
+                guard FlagTable.spec(name: String(body[..<nameEnd])) == nil else { continue }
+                return Given(spec: spec, arguments: ["-" + body], value: value)
+            }
+        }
+    }
+
+    // MARK: Instance keys
+
+    static let keyTokens = ["db", "a", "Z", "0", "9", "3306", "65535", "65536", "0", "-", ".", "..", "_", ":", "::", "[", "]",
+                            "::1", "fe80::1", "1.2.3.4", "%", "/", "?", "#", " ", "\t", "\n", "é", "٣", "+", "-1", "00080",
+                            "\u{0}", "[::1]", ":3306", "db-1.example.com", "ABCDEF", "::ffff:10.0.0.1"]
+
+    @Test("InstanceKey(parsing:): an accepted key is well-formed and round-trips through its description")
+    func instanceKeys() {
+        var accepted = 0, refused = 0
+        let failure = Fuzz.check("instance-key", cases: 10_000, generate: { generator -> String in
+            Fuzz.tokens(Self.keyTokens, &generator, count: 0...7)
+        }, shrink: Fuzz.shrinkString, describe: { "\"\($0.unicodeScalars.map { $0.escaped(asASCII: true) }.joined())\"" }) { text in
+            let key: InstanceKey
+            do throws(OrchestratorError) {
+                key = try InstanceKey(parsing: text, defaultPort: 3306)
+            } catch {
+                refused += 1
+                if case .invalidValue(let invalid) = error.reason, invalid.value == text { return nil }
+                return "threw \(error)"
+            }
+            accepted += 1
+            return Self.instanceKeyProblem(key)
+        }
+        #expect(failure == nil, Comment(rawValue: failure ?? ""))
+        #expect(Fuzz.onlyCase != nil || accepted > 300 && refused > 300, "the generator should exercise both sides: \(accepted) accepted, \(refused) refused")
+    }
+
+    /// What is wrong with an accepted key, or `nil`.
+    static func instanceKeyProblem(_ key: InstanceKey) -> String? {
+        guard (1...65535).contains(key.port) else { return "port \(key.port)" }
+        guard !key.hostname.isEmpty else { return "empty host name" }
+        let ipv6 = key.hostname.contains(":")
+        let allowed = ipv6 ? "0123456789abcdefABCDEF:." : "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._"
+        guard key.hostname.allSatisfy({ allowed.contains($0) }) else { return "host name \"\(key.hostname)\" has a stray character" }
+        // description round-trips: host:port, or [address]:port for IPv6.
+        let written = key.description
+        guard let again = try? InstanceKey(parsing: written, defaultPort: 1) else { return "\(written) does not parse back" }
+        guard again == key else { return "\(written) parses back as \(again)" }
+        let expected = ipv6 ? "[\(key.hostname)]:\(key.port)" : "\(key.hostname):\(key.port)"
+        if key.description != expected { return "description \(key.description)" }
+        return nil
+    }
+
+    // MARK: URL encoding
+
+    static func unreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return true
+        default: return "-_.~!*'()".utf8.contains(byte)
+        }
+    }
+
+    /// What is wrong with `encoded` as the encoding of `value`, or `nil`.
+    static func encodingProblem(_ encoded: String, of value: String, alsoAllowed: String) -> String? {
+        let bytes = Array(encoded.utf8)
+        for (index, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: "%") {
+                guard index + 2 < bytes.count, bytes[(index + 1)...(index + 2)].allSatisfy({ Fuzz.isHexDigit($0) && !(0x61...0x66).contains($0) })
+                else { return "'%' at \(index) not followed by two upper-case hex digits" }
+            } else if !(unreserved(byte) || alsoAllowed.utf8.contains(byte)) {
+                return "byte \(byte) ('\(UnicodeScalar(byte))') left unencoded"
+            }
+        }
+        if encoded.contains("/") || encoded.contains("?") || encoded.contains("#") { return "contains '/', '?' or '#'" }
+        if Fuzz.percentDecoded(encoded) != Array(value.utf8) { return "decodes to \(Fuzz.show(Fuzz.percentDecoded(encoded)))" }
+        return nil
+    }
+
+    @Test("PercentEncoding: only allowed bytes, never '/', '?', '#', and decodes back to the input")
+    func percentEncoding() {
+        let failure = Fuzz.check("percent-encoding", cases: 8_000, generate: { generator -> String in
+            Fuzz.chance(30, &generator) ? Fuzz.tokens(Self.pathTokens, &generator, count: 0...8) : Fuzz.string(&generator, maximum: 16)
+        }, shrink: Fuzz.shrinkString, describe: { "\"\($0.unicodeScalars.map { $0.escaped(asASCII: true) }.joined())\"" }) { value in
+            if let problem = Self.encodingProblem(PercentEncoding.pathSegment(value), of: value, alsoAllowed: ":") {
+                return "pathSegment: \(problem)"
+            }
+            if let problem = Self.encodingProblem(PercentEncoding.queryValue(value), of: value, alsoAllowed: "") {
+                return "queryValue: \(problem)"
+            }
+            return nil
+        }
+        #expect(failure == nil, Comment(rawValue: failure ?? ""))
+    }
+
+    @Test("APIPath(segments:query:): the structure survives any values, each decoding back")
+    func apiPathSegments() {
+        struct Parts { var segments: [String]; var query: [(name: String, value: String)] }
+        let failure = Fuzz.check("api-path-segments", cases: 4_000, generate: { generator -> Parts in
+            Parts(segments: (0..<Fuzz.int(1...4, &generator)).map { _ in Fuzz.string(&generator, maximum: 6) },
+                  query: (0..<Fuzz.int(0...3, &generator)).map { _ in (Fuzz.string(&generator, maximum: 4), Fuzz.string(&generator, maximum: 6)) })
+        }, describe: { "\($0.segments) \($0.query)" }) { parts in
+            let encoded = APIPath(segments: parts.segments, query: parts.query).encoded
+            let halves = encoded.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+            let segments = halves[0].split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            guard segments.count == parts.segments.count else { return "\(encoded): \(segments.count) segments" }
+            for (segment, value) in zip(segments, parts.segments) where Fuzz.percentDecoded(segment) != Array(value.utf8) {
+                return "\(encoded): segment \(segment) does not decode to \(value)"
+            }
+            let pairs = halves.count > 1 ? halves[1].split(separator: "&", omittingEmptySubsequences: false) : []
+            guard pairs.count == parts.query.count else { return "\(encoded): \(pairs.count) query items" }
+            for (pair, item) in zip(pairs, parts.query) {
+                let sides = pair.split(separator: "=", omittingEmptySubsequences: false).map(String.init)
+                guard sides.count == 2, Fuzz.percentDecoded(sides[0]) == Array(item.name.utf8),
+                      Fuzz.percentDecoded(sides[1]) == Array(item.value.utf8) else { return "\(encoded): query item \(pair)" }
+            }
+            return nil
+        }
+        #expect(failure == nil, Comment(rawValue: failure ?? ""))
+    }
+
+    static let pathTokens = ["a", "clusters", "instance", "db1", "3306", "/", "//", ".", "..", "%2e", "%2E", "%2", "%", "%zz", "%41",
+                             "%2F", "?", "&", "=", "#", " ", "é", "api/", "/api/", "\\", "\"", "<", "\u{7}", "\n", ";", "+", ":",
+                             "@", "~", "%00", "%25", "\u{7F}", "日"]
+
+    @Test("APIPath(validating:): accepted paths hold only URL bytes, no dot segments, and mean what was written")
+    func apiPathValidating() {
+        var accepted = 0, refused = 0
+        let failure = Fuzz.check("api-path-validating", cases: 10_000, generate: { generator -> String in
+            Fuzz.tokens(Self.pathTokens, &generator, count: 0...8)
+        }, shrink: Fuzz.shrinkString, describe: { "\"\($0.unicodeScalars.map { $0.escaped(asASCII: true) }.joined())\"" }) { text in
+            let path: APIPath
+            do throws(OrchestratorError) {
+                path = try APIPath(validating: text)
+            } catch {
+                refused += 1
+                if case .invalidValue = error.reason { return nil }
+                return "threw \(error)"
+            }
+            accepted += 1
+            return Self.validatedPathProblem(path.encoded, of: text)
+        }
+        #expect(failure == nil, Comment(rawValue: failure ?? ""))
+        #expect(Fuzz.onlyCase != nil || accepted > 300 && refused > 300, "the generator should exercise both sides: \(accepted) accepted, \(refused) refused")
+    }
+
+    static func validatedPathProblem(_ encoded: String, of text: String) -> String? {
+        let bytes = Array(encoded.utf8)
+        for (index, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: "%") {
+                guard index + 2 < bytes.count, bytes[(index + 1)...(index + 2)].allSatisfy(Fuzz.isHexDigit) else {
+                    return "\(encoded): a '%' that is not an escape"
+                }
+            } else if !(unreserved(byte) || "/?&=:@,;+$".utf8.contains(byte)) {
+                return "\(encoded): byte \(byte) left unencoded"
+            }
+        }
+        guard !encoded.isEmpty else { return "empty" }
+        let pathPart = encoded.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        for segment in pathPart.split(separator: "/", omittingEmptySubsequences: false) {
+            let decoded = Fuzz.percentDecoded(String(segment))
+            if decoded == Array(".".utf8) || decoded == Array("..".utf8) {
+                return "\(encoded): segment \(segment) is a dot segment once the server decodes it"
+            }
+        }
+        var trimmed = Substring(text)
+        while trimmed.hasPrefix("/") { trimmed = trimmed.dropFirst() }
+        if trimmed.hasPrefix("api/") { trimmed = trimmed.dropFirst(4) }
+        if Fuzz.percentDecoded(encoded) != Fuzz.percentDecoded(String(trimmed)) {
+            return "\(encoded) means \(Fuzz.show(Fuzz.percentDecoded(encoded))), written \(Fuzz.show(Fuzz.percentDecoded(String(trimmed))))"
+        }
+        return nil
+    }
+
+    // MARK: JSON
+
+    static let numbers = ["0", "-0", "1", "-1", "1.5", "1e10", "1E-5", "-12.5e+3", "123456789012345678901234567890", "0.000001",
+                          "9007199254740993", "3306", "-2147483648"]
+
+    /// A random JSON value, `depth` levels at most.
+    static func value(_ generator: inout SplitMix64, depth: Int) -> JSONValue {
+        switch Fuzz.int(0...(depth > 0 ? 6 : 3), &generator) {
+        case 0: return Fuzz.chance(50, &generator) ? .null : .bool(Fuzz.chance(50, &generator))
+        case 1: return .number(Fuzz.pick(numbers, &generator))
+        case 2, 3: return .string(Fuzz.string(&generator, maximum: 8))
+        case 4: return .array((0..<Fuzz.int(0...4, &generator)).map { _ in value(&generator, depth: depth - 1) })
+        default:
+            let keys = ["Key", "Hostname", "Port", "Details", "Message", "Code", "", "k\"", "é"]
+            return .object((0..<Fuzz.int(0...4, &generator)).map { _ in
+                (Fuzz.chance(70, &generator) ? Fuzz.pick(keys, &generator) : Fuzz.string(&generator, maximum: 5), value(&generator, depth: depth - 1))
+            })
+        }
+    }
+
+    static func shrinkValue(_ value: JSONValue) -> [JSONValue] {
+        switch value {
+        case .null: return []
+        case .bool, .number: return [.null]
+        case .string(let text): return [.null] + Fuzz.shrinkString(text).map(JSONValue.string)
+        case .array(let items): return [.null] + items + Fuzz.shrinkArray(items, element: shrinkValue).map(JSONValue.array)
+        case .object(let members):
+            return [.null] + members.map(\.value) + Fuzz.shrinkArray(members.map { Pair(key: $0.key, value: $0.value) }, element: { pair in
+                shrinkValue(pair.value).map { Pair(key: pair.key, value: $0) } + Fuzz.shrinkString(pair.key).map { Pair(key: $0, value: pair.value) }
+            }).map { JSONValue.object($0.map { ($0.key, $0.value) }) }
+        }
+    }
+
+    struct Pair { let key: String; let value: JSONValue }
+
+    @Test("JSONPrinter.render(.pretty) and (.inline) reparse to the same value")
+    func printerRoundTrip() {
+        let failure = Fuzz.check("printer-round-trip", cases: 5_000, generate: { generator in
+            Self.value(&generator, depth: 4)
+        }, shrink: Self.shrinkValue, describe: { JSONPrinter.render($0, style: .inline) }) { value in
+            for style in [JSONPrinter.Style.pretty, .inline] {
+                let text = JSONPrinter.render(value, style: style)
+                guard let again = try? JSONParser.parse(text) else { return "\(style) does not parse: \(text)" }
+                if again != value { return "\(style) reparses differently: \(JSONPrinter.render(again, style: .inline))" }
+            }
+            if case .string(let text) = value, JSONPrinter.render(value, style: .raw) != text { return "raw string changed" }
+            return nil
+        }
+        #expect(failure == nil, Comment(rawValue: failure ?? ""))
+    }
+
+    static let jsonTokens = [",", ":", "[", "]", "{", "}", "\"", "\\", "\\u", "\\u00e9", "\\ud83d\\ude00", "\\n", "\\x", "e", "E", ".",
+                             "-", "+", "0", "01", "1", "tru", "true", "nul", "null", " ", "\t", "\n", "\r", "\u{0}", "\u{1F}", "NaN",
+                             "Infinity", "//", "/*", "'", "\"a\"", "[]", "{}", "\u{A0}", "é", "\u{FEFF}", "1e", "-.5", "0x1"]
+
+    /// A generated document: a printed random value, then some token-level mutations.
+    static func document(_ generator: inout SplitMix64) -> [UInt8] {
+        var text = Array(JSONPrinter.render(value(&generator, depth: 3), style: Fuzz.chance(50, &generator) ? .pretty : .inline).unicodeScalars)
+        for _ in 0..<Fuzz.int(0...3, &generator) {
+            let position = Fuzz.int(0...text.count, &generator)
+            switch Fuzz.int(0...3, &generator) {
+            case 0: text.insert(contentsOf: Fuzz.pick(jsonTokens, &generator).unicodeScalars, at: position)
+            case 1: if position < text.count { text.removeSubrange(position..<min(text.count, position + Fuzz.int(1...3, &generator))) }
+            case 2: if position < text.count { text[position] = Fuzz.pick(jsonTokens, &generator).unicodeScalars.first ?? " " }
+            default: text = Array(text[..<position])
+            }
+        }
+        return Array(String(String.UnicodeScalarView(text)).utf8)
+    }
+
+    /// Known differences from Foundation, excluded from the comparison:
+    /// - the parser follows `jq`, which reads a lone surrogate escape (`\ud800`) as U+FFFD where Foundation refuses it;
+    /// - Foundation skips a leading UTF-8 byte order mark, which the parser refuses (RFC 8259 allows either);
+    /// - Foundation accepts a trailing comma (`[1,]`, `{"a":1,}`), which RFC 8259 (and `jq`) refuse;
+    /// - Foundation refuses numbers beyond a Double's range (`1e400`); the parser keeps their text, as `jq` 1.7 does;
+    /// - Foundation guesses UTF-16/UTF-32 from NUL bytes (`\0` `1` reads as UTF-16 "1"); answers are UTF-8 only.
+    /// - invalid UTF-8 is read with U+FFFD in place of the bad bytes, as `jq` does; Foundation refuses it;
+    /// - Foundation (swift-corelibs) drops U+FEFF and U+0085 inside strings, or refuses the string (a Foundation bug).
+    static func divergesOnPurpose(_ bytes: [UInt8], ours: JSONValue?) -> Bool {
+        if ours == nil, bytes.contains(0) { return true }
+        if ours != nil, String(bytes: bytes, encoding: .utf8) == nil { return true }
+        if contains(bytes, [0xEF, 0xBB, 0xBF]) || contains(bytes, [0xC2, 0x85]) { return true }
+        if let ours, hasHugeNumber(ours) { return true }
+        if ours == nil, (try? JSONParser.parse(withoutTrailingCommas(bytes))) != nil { return true }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return true }
+        let text = String(decoding: bytes, as: UTF8.self).lowercased()
+        return text.contains("\\ud8") || text.contains("\\ud9") || text.contains("\\uda") || text.contains("\\udb")
+            || text.contains("\\udc") || text.contains("\\udd") || text.contains("\\ude") || text.contains("\\udf")
+    }
+
+    static func contains(_ bytes: [UInt8], _ part: [UInt8]) -> Bool {
+        guard bytes.count >= part.count else { return false }
+        return (0...(bytes.count - part.count)).contains { bytes[$0..<($0 + part.count)].elementsEqual(part) }
+    }
+
+    static func hasHugeNumber(_ value: JSONValue) -> Bool {
+        switch value {
+        case .number(let text): return !(Double(text)?.isFinite ?? false)
+        case .array(let items): return items.contains(where: hasHugeNumber)
+        case .object(let members): return members.contains { hasHugeNumber($0.value) }
+        default: return false
+        }
+    }
+
+    /// `bytes` without commas followed (after whitespace) by `]` or `}`, outside strings.
+    static func withoutTrailingCommas(_ bytes: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        var inString = false, escaped = false
+        for (index, byte) in bytes.enumerated() {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else if byte == UInt8(ascii: ","),
+                      let next = bytes[(index + 1)...].first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }),
+                      next == UInt8(ascii: "]") || next == UInt8(ascii: "}") {
+                continue
+            }
+            output.append(byte)
+        }
+        return output
+    }
+
+    @Test("JSONParser agrees with Foundation's JSONSerialization on valid/invalid for generated documents")
+    func parserAgreesWithFoundation() {
+        var valid = 0, invalid = 0
+        let failure = Fuzz.check("parser-vs-foundation", cases: 6_000, generate: Self.document,
+                                 shrink: { Fuzz.shrinkArray($0) }, describe: { Fuzz.show($0) }) { bytes in
+            let ours = try? JSONParser.parse(bytes)
+            if ours == nil { invalid += 1 } else { valid += 1 }
+            let theirs = try? JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed)
+            if Self.divergesOnPurpose(bytes, ours: ours) { return nil }
+            switch (ours, theirs) {
+            case (nil, nil): return nil
+            case (let ours?, let theirs?):
+                // Same value: Foundation reads our reprint as it reads the original.
+                let reprinted = JSONPrinter.render(ours, style: .pretty)
+                guard let again = try? JSONSerialization.jsonObject(with: Data(reprinted.utf8), options: .fragmentsAllowed) else {
+                    return "Foundation cannot read our reprint \(reprinted)"
+                }
+                return (again as? NSObject) == (theirs as? NSObject) ? nil : "values differ: ours \(reprinted), Foundation's \(theirs)"
+            case (nil, _?): return "we refuse what Foundation accepts"
+            case (_?, nil): return "we accept what Foundation refuses"
+            }
+        }
+        #expect(failure == nil, Comment(rawValue: failure ?? ""))
+        #expect(Fuzz.onlyCase != nil || valid > 300 && invalid > 300, "the generator should exercise both sides: \(valid) valid, \(invalid) invalid")
+    }
+
+    // MARK: Recorded answers, mutated
+
+    /// Every recorded body, JSON or not.
+    static let recordedBodies: [[UInt8]] = Support.transcripts.flatMap { $0.gets.map { Array($0.body.utf8) } }.filter { !$0.isEmpty }
+
+    /// Every output rule, each answer part and filter included.
+    static let rules: [OutputRule] = {
+        var rules: [OutputRule] = [.nothing, .relocation, .successor, .replicationAnalysis, .dominantDataCenter, .keyValuePairs,
+                                   .clusterNames, .clusterAliases, .replicationState(running: true), .replicationState(running: false),
+                                   .yesNo, .requestedInstance]
+        for part in [AnswerPart.response, .details] {
+            rules += [.key(part), .instanceKey(part), .masterKey(part), .keys(part), .instanceKeys(part, nil), .instanceKeys(part, .broken),
+                      .instanceKeys(part, .running), .raw(part), .lines(part), .inline(part), .field("Key", part), .field("Message", part)]
+        }
+        return rules
+    }()
+
+    /// Fails to compile when a rule is added, so that ``rules`` is kept complete.
+    static func listed(_ rule: OutputRule) -> Bool {
+        switch rule {
+        case .nothing, .key, .instanceKey, .masterKey, .keys, .instanceKeys, .raw, .lines, .inline, .field, .relocation, .successor,
+             .replicationAnalysis, .dominantDataCenter, .keyValuePairs, .clusterNames, .clusterAliases, .replicationState, .yesNo,
+             .requestedInstance:
+            return true
+        }
+    }
+
+    static func mutate(_ body: [UInt8], _ generator: inout SplitMix64) -> [UInt8] {
+        var bytes = body
+        for _ in 0..<Fuzz.int(1...4, &generator) {
+            let position = Fuzz.int(0...bytes.count, &generator)
+            switch Fuzz.int(0...6, &generator) {
+            case 0: if position < bytes.count { bytes[position] ^= UInt8(1 << Fuzz.int(0...7, &generator)) }
+            case 1: bytes.insert(UInt8(truncatingIfNeeded: generator.next()), at: position)
+            case 2: if position < bytes.count { bytes.removeSubrange(position..<min(bytes.count, position + Fuzz.int(1...64, &generator))) }
+            case 3: bytes = Array(bytes[..<position])
+            case 4:
+                let end = min(bytes.count, position + Fuzz.int(1...200, &generator))
+                bytes.insert(contentsOf: bytes[position..<end], at: position)
+            case 5: bytes.insert(contentsOf: Array(Fuzz.pick(jsonTokens, &generator).utf8), at: position)
+            default:
+                let depth = Fuzz.pick([10, 511, 512, 513, 2_000], &generator)
+                bytes = Array(repeating: UInt8(ascii: "["), count: depth) + bytes + Array(repeating: UInt8(ascii: "]"), count: depth)
+            }
+        }
+        return bytes
+    }
+
+    @Test("mutated recorded answers: parsing never crashes; accepted ones reprint faithfully and every output rule renders")
+    func mutatedRecordedAnswers() throws {
+        try #require(Self.recordedBodies.count >= 100, "the recordings are needed: Tests/Recordings")
+        #expect(Self.rules.allSatisfy(Self.listed))
+        let requested = InstanceKey(hostname: "db1", port: 3306)
+        var accepted = 0
+        let failure = Fuzz.check("mutated-answers", cases: 3_000, generate: { generator -> [UInt8] in
+            Self.mutate(Fuzz.pick(Self.recordedBodies, &generator), &generator)
+        }, shrink: { Fuzz.shrinkArray($0) }, describe: { Fuzz.show($0) }) { bytes in
+            guard let value = try? JSONParser.parse(bytes) else { return nil }
+            accepted += 1
+            let pretty = JSONPrinter.render(value, style: .pretty)
+            guard (try? JSONParser.parse(pretty)) == value else { return "the pretty reprint reads back differently" }
+            return Self.renderProblem(value, requested: requested)
+        }
+        #expect(failure == nil, Comment(rawValue: failure ?? ""))
+        #expect(Fuzz.onlyCase != nil || accepted > 100, "only \(accepted) mutated answers still parsed")
+    }
+
+    /// Renders `value` with every rule; what went wrong, or `nil`.
+    static func renderProblem(_ value: JSONValue, requested: InstanceKey?) -> String? {
+        for rule in rules {
+            do throws(OrchestratorError) {
+                let output = try OutputFormatter.render(rule, answer: value, requested: requested)
+                // Compared as bytes: "\r" + "\n" is one Character, so hasSuffix("\n") would not see the newline.
+                if !output.isEmpty && output.utf8.last != 0x0A { return "\(rule): output without a final newline" }
+            } catch {
+                guard case .answeredNo = error, case .yesNo = rule else { return "\(rule) threw \(error)" }
+            }
+        }
+        return nil
+    }
+
+    @Test("unmutated recorded answers render with every rule")
+    func recordedAnswersRender() throws {
+        var parsed = 0
+        for body in Self.recordedBodies {
+            guard let value = try? JSONParser.parse(body) else { continue }
+            parsed += 1
+            let problem = Self.renderProblem(value, requested: nil)
+            #expect(problem == nil, Comment(rawValue: problem ?? ""))
+        }
+        #expect(parsed >= 100)
+    }
+
+    // MARK: Regressions
+
+    /// Inputs that once failed a property; each is checked on every run.
+    static let regressions: [(kind: String, input: String)] = [
+        // Mixed-case and half-encoded dot segments slipped past the '..' check and let the server resolve them.
+        ("api-path", ".%2e/forget"), ("api-path", "%2e./forget"), ("api-path", "%2E%2e/x"), ("api-path", "a/%2e"),
+        ("api-path", "a/.%2E/b"), ("api-path", "a?x=.%2e"),
+    ]
+
+    @Test("regressions found by fuzzing", arguments: regressions.indices)
+    func regression(_ index: Int) {
+        let (kind, input) = Self.regressions[index]
+        switch kind {
+        case "api-path":
+            do throws(OrchestratorError) {
+                let path = try APIPath(validating: input)
+                #expect(Self.validatedPathProblem(path.encoded, of: input) == nil, "\(input) → \(path.encoded)")
+            } catch {
+                guard case .invalidValue = error.reason else { Issue.record("\(input) threw \(error)"); return }
+            }
+        default:
+            Issue.record("unknown regression kind \(kind)")
+        }
+    }
+}

@@ -1,0 +1,467 @@
+import Foundation
+import Testing
+import TestServer
+@testable import OrchestratorClientKit
+@testable import OrchestratorCLI
+@testable import FileGenerators
+
+/// The completions and the man page: checked-in copies current, the page clean for mandoc, and the scripts
+/// completing for real in bash, zsh and fish.
+///
+/// A test needing a tool that is not installed is skipped, except when `CI` is set: then it runs and fails,
+/// so CI cannot pass without really running the shells (CI installs bash-completion zsh fish mandoc).
+@Suite("Generated files")
+struct GeneratedFilesTests {
+    static let staleMessage = "completions/ or man/ are stale: run `make generate` (swift run generate-files .) and commit the result"
+
+    /// The repository root.
+    static let repositoryRoot = URL(fileURLWithPath: Support.repositoryRoot)
+
+    // MARK: checked-in files
+
+    @Test("checked-in file is current", arguments: GeneratedFiles.all().map(\.path))
+    func checkedInFileIsCurrent(path: String) throws {
+        let expected = try #require(GeneratedFiles.all().first { $0.path == path }).contents
+        let url = Self.repositoryRoot.appendingPathComponent(path)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            Issue.record("\(path) is missing. \(Self.staleMessage)")
+            return
+        }
+        let actual = String(decoding: data, as: UTF8.self)
+        if actual != expected {
+            Issue.record("\(path) differs from the generator's output (\(Self.firstDifference(actual, expected))). \(Self.staleMessage)")
+        }
+    }
+
+    @Test func theGeneratorWritesEveryFileAndSaysSo() throws {
+        let directory = try TemporaryDirectory()
+        let result = try Support.run([directory.path], program: Support.builtProduct("generate-files"))
+        #expect(result.status == 0, "\(result.stderr)")
+        let expectedLines = GeneratedFiles.all().map { directory.path + "/" + $0.path }
+        #expect(result.stdout.split(separator: "\n").map(String.init) == expectedLines)
+        for (path, contents) in GeneratedFiles.all() {
+            let written = FileManager.default.contents(atPath: directory.path + "/" + path).map { String(decoding: $0, as: UTF8.self) }
+            #expect(written == contents, "\(path)")
+        }
+    }
+
+    @Test func theGeneratorReportsADirectoryItCannotWrite() throws {
+        let result = try Support.run(["/dev/null/not-a-directory"], program: Support.builtProduct("generate-files"))
+        #expect(result.status == ExitStatus.usage)
+        #expect(result.stderr.contains("/dev/null/not-a-directory"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func theShippedClientHasNoGeneratorFlag() throws {
+        let result = try Support.run(["--generate-files", "/tmp"])
+        #expect(result.status == ExitStatus.usage)
+        #expect(result.stderr.contains("unknown flag \"--generate-files\""))
+    }
+
+    // MARK: contents come from the tables
+
+    @Test("every command name and synonym is in the file", arguments: GeneratedFiles.all().map(\.path))
+    func everyCommandNameIsListed(path: String) throws {
+        let contents = try #require(GeneratedFiles.all().first { $0.path == path }).contents
+        let isManPage = path.hasPrefix("man/")
+        for spec in CommandTable.all {
+            for name in spec.allNames {
+                let found: Bool
+                if isManPage {
+                    let roff = name.replacingOccurrences(of: "-", with: "\\-")
+                    found = contents.contains("\n.B \(roff)\n") || contents.contains("\\fB\(roff)\\fR")
+                } else {
+                    found = Self.containsWord(contents, name)
+                }
+                #expect(found, "\(path) does not offer \(name)")
+            }
+        }
+        for rule in PromotionRule.allCases where !isManPage {
+            #expect(contents.contains(rule.rawValue), "\(path) does not offer the promotion rule \(rule.rawValue)")
+        }
+    }
+
+    @Test("every flag spelling is in the file", arguments: GeneratedFiles.all().map(\.path))
+    func everyFlagSpellingIsListed(path: String) throws {
+        let contents = try #require(GeneratedFiles.all().first { $0.path == path }).contents
+        for spec in FlagTable.all {
+            if path.hasSuffix(".fish") {
+                // fish spells flags by letter and name: -s c -l command -o command.
+                if let letter = spec.letter {
+                    let found = contents.contains("-s \(letter) ")
+                    #expect(found, "\(path) does not offer -\(letter)")
+                }
+                for name in spec.names {
+                    let found = contents.contains("-l \(name) -o \(name) ")
+                    #expect(found, "\(path) does not offer --\(name) and -\(name)")
+                }
+                continue
+            }
+            var spellings = CompletionModel.spellings(spec)
+            if spec.valueKind != .none { spellings += spec.names.map { "--\($0)=" } }
+            for spelling in spellings {
+                let written = path.hasPrefix("man/") ? spelling.replacingOccurrences(of: "-", with: "\\-") : spelling
+                let found = contents.contains(written)
+                #expect(found, "\(path) does not offer \(spelling)")
+            }
+        }
+    }
+
+    @Test func theManPageDocumentsEveryEnvironmentVariableAndExitStatus() {
+        let page = ManPage.text()
+        for name in ["ORCHESTRATOR_API", "ORCHESTRATOR_INSTANCE", "ORCHESTRATOR_AUTH_USER", "ORCHESTRATOR_AUTH_PASSWORD",
+                     "ORCHESTRATOR_AUTH_PASSWORD_FILE", "ORCHESTRATOR_AUTH_USER_HEADER", "ORCHESTRATOR_TIMEOUT",
+                     "ORCHESTRATOR_CONNECT_TIMEOUT", "ORCHESTRATOR_LEADER_TIMEOUT", "ORCHESTRATOR_CA_FILE",
+                     "ORCHESTRATOR_CLIENT_CERT", "ORCHESTRATOR_CLIENT_KEY", "ORCHESTRATOR_INSECURE",
+                     "ORCHESTRATOR_CLIENT_PROFILE", "ORCHESTRATOR_CLIENT_BIN"] {
+            #expect(page.contains(".B \(name)\n"), "ENVIRONMENT lacks \(name)")
+        }
+        for status in [ExitStatus.success, ExitStatus.apiFailure,
+                       ExitStatus.usage, ExitStatus.unreachable,
+                       ExitStatus.timeout] {
+            #expect(page.contains(".TP\n.B \(status)\n"), "EXIT STATUS lacks \(status)")
+        }
+        for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "OPTIONS", "ENVIRONMENT", "FILES",
+                        "EXIT STATUS", "EXAMPLES", "SEE ALSO"] {
+            #expect(page.contains("\n.SH \(section)\n"), "no \(section) section")
+        }
+        for group in CommandGroup.allCases {
+            #expect(page.contains("\n.SS \(group.rawValue.replacingOccurrences(of: "-", with: "\\-"))\n"), "no \(group.rawValue) group")
+        }
+        #expect(page.contains("unless  => 'orchestrator\\-client \\-c is\\-replicating \\-i db1:3306 | grep \\-q .'"))
+        #expect(page.contains("\\-\\-jitter 600"))
+        #expect(page.contains(".TH ORCHESTRATOR\\-CLIENT 1 \(ManPage.date) \"orchestrator\\-client \(ClientVersion.current)\""))
+    }
+
+    @Test func synonymsAreRealWords() {
+        // Only the words replica/replicas have slave spellings; replication and replicate have none.
+        let made = CompletionModel.commandNames.map(\.name).filter { $0.contains("slavet") || $0.contains("slavi") }
+        #expect(made.isEmpty, "made-up synonyms: \(made.joined(separator: ", "))")
+        #expect(CompletionModel.commandNames.map(\.name).contains("which-slaves"))
+    }
+
+    // MARK: mandoc
+
+    @Test(.enabled(if: Tool.available("mandoc"), "mandoc is not installed (apt-get install mandoc)"))
+    func theManPageIsCleanForMandoc() throws {
+        let directory = try TemporaryDirectory()
+        let page = directory.path + "/orchestrator-client.1"
+        try ManPage.text().write(toFile: page, atomically: true, encoding: .utf8)
+        let lint = try Tool.run("mandoc", ["-Tlint", "-Wwarning", page])
+        #expect(lint.output.isEmpty && lint.errors.isEmpty, "mandoc -Tlint -Wwarning: \(lint.output)\(lint.errors)")
+        let rendered = try Tool.run("mandoc", ["-Tascii", page])
+        #expect(rendered.status == 0)
+        #expect(rendered.output.contains("orchestrator-client -c begin-downtime -i this.hostname.com --duration=5m --owner=cron --reason=continuous_downtime"))
+    }
+
+    // MARK: bash
+
+    static let bashCompletion = "/usr/share/bash-completion/bash_completion"
+
+    /// What bash's completion function puts in COMPREPLY for `line` (the cursor at its end).
+    static func bashComplete(_ line: String, client: String? = nil, api: String? = nil) throws -> [String] {
+        let directory = try TemporaryDirectory()
+        _ = try GeneratedFiles.write(to: directory.path)
+        let script = #"""
+        source "$1" || exit 90
+        source "$2" || exit 91
+        COMP_LINE=$3
+        COMP_POINT=${#COMP_LINE}
+        read -r -a COMP_WORDS <<<"$COMP_LINE"
+        [[ $COMP_LINE == *' ' ]] && COMP_WORDS+=("")
+        COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+        registered=$(complete -p orchestrator-client) || exit 92
+        function=${registered#*-F }
+        function=${function%% *}
+        COMPREPLY=()
+        "$function" orchestrator-client "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+        (( ${#COMPREPLY[@]} )) && printf '%s\n' "${COMPREPLY[@]}"
+        exit 0
+        """#
+        let result = try Tool.run("bash", ["--norc", "--noprofile", "-c", script, "bash", bashCompletion,
+                                           directory.path + "/completions/orchestrator-client.bash", "orchestrator-client " + line],
+                                  environment: apiEnvironment(api).merging(client.map { ["ORCHESTRATOR_CLIENT_BIN": $0] } ?? [:]) { $1 })
+        #expect(result.status == 0, "bash failed (\(result.status)): \(result.errors)")
+        return result.lines
+    }
+
+    static let bashReady = Tool.available("bash") && FileManager.default.fileExists(atPath: bashCompletion)
+
+    @Test(.enabled(if: bashReady || Tool.required, "bash or bash-completion is not installed (apt-get install bash-completion)"))
+    func bashCompletesCommandsRulesAndFlags() throws {
+        #expect(try Self.bashComplete("-c disc") == ["discover"])
+        #expect(try Self.bashComplete("--command=disc") == ["discover"])
+        #expect(try Self.bashComplete("-command disc") == ["discover"])
+        #expect(try Self.bashComplete("-c which-sl") == ["which-slaves"])
+        #expect(try Self.bashComplete("help which-mas") == ["which-master"])
+        #expect(Set(try Self.bashComplete("--promotion-rule ")) == Set(PromotionRule.allCases.map(\.rawValue)))
+        #expect(try Self.bashComplete("--promotion-rule ").count == PromotionRule.allCases.count)
+        #expect(try Self.bashComplete("-R prefer_") == ["prefer_not"])
+        #expect(try Self.bashComplete("--promotion-rule=mu") == ["must_not"])
+        #expect(try Self.bashComplete("--prom") == ["--promotion-rule", "--promotion-rule="])
+        #expect(try Self.bashComplete("-c discover --js") == ["--json"])
+        #expect(try Self.bashComplete("-o ") == [], "free text is not completed")
+        let allCommands = try Self.bashComplete("-c ")
+        #expect(Set(allCommands) == Set(CommandTable.all.flatMap(\.allNames)))
+        let allFlags = Set(try Self.bashComplete("-"))
+        for spec in FlagTable.all {
+            for spelling in CompletionModel.spellings(spec) { #expect(allFlags.contains(spelling), "\(spelling)") }
+        }
+    }
+
+    @Test(.enabled(if: bashReady || Tool.required, "bash or bash-completion is not installed (apt-get install bash-completion)"))
+    func bashCompletesInstancesAliasesAndFiles() throws {
+        let fake = try FakeClient()
+        #expect(try Self.bashComplete("-i db", client: fake.path) == ["db1.example.com:3306", "db2.example.com:3306"])
+        #expect(try Self.bashComplete("-d db2", client: fake.path) == ["db2.example.com:3306"])
+        // After `:` bash replaces only what follows it.
+        #expect(try Self.bashComplete("--instance db1.example.com:33", client: fake.path) == ["3306"])
+        #expect(try Self.bashComplete("-a my", client: fake.path) == ["mycluster"])
+        #expect(try Self.bashComplete("-a ", client: fake.path) == ["mycluster", "noalias.example.com:3306"])
+        #expect(try Self.bashComplete("-i db", client: fake.failingPath) == [], "a failing client offers nothing")
+        #expect(try Self.bashComplete("-i db", client: fake.directory.path + "/missing") == [])
+        #expect(try Self.bashComplete("--ca-file " + fake.directory.path + "/ca-b") == [fake.directory.path + "/ca-bundle.pem"])
+    }
+
+    // MARK: fish
+
+    /// What fish offers for `line`, without descriptions.
+    static func fishComplete(_ line: String, client: String? = nil, api: String? = nil) throws -> [String] {
+        let directory = try TemporaryDirectory()
+        _ = try GeneratedFiles.write(to: directory.path)
+        var environment = ["HOME": directory.path, "XDG_CONFIG_HOME": directory.path, "XDG_DATA_HOME": directory.path]
+            .merging(apiEnvironment(api)) { $1 }
+        if let client { environment["ORCHESTRATOR_CLIENT_BIN"] = client }
+        let result = try Tool.run("fish", ["--no-config", "-c", "source $argv[1]; or exit 90; complete -C $argv[2]",
+                                           directory.path + "/completions/orchestrator-client.fish", "orchestrator-client " + line],
+                                  environment: environment)
+        #expect(result.status == 0, "fish failed (\(result.status)): \(result.errors)")
+        #expect(result.errors.isEmpty, "fish: \(result.errors)")
+        return result.lines.map { String($0.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)[0]) }
+    }
+
+    @Test(.enabled(if: Tool.available("fish") || Tool.required, "fish is not installed (apt-get install fish)"))
+    func fishCompletes() throws {
+        #expect(try Self.fishComplete("-c disc") == ["discover"])
+        #expect(try Self.fishComplete("--command=disc") == ["--command=discover"])
+        #expect(try Self.fishComplete("-command disc") == ["discover"])
+        #expect(try Self.fishComplete("--prom") == ["--promotion-rule"])
+        #expect(try Self.fishComplete("-c discover --js") == ["--json"])
+        #expect(try Self.fishComplete("-c which-sl") == ["which-slaves"])
+        #expect(Set(try Self.fishComplete("--promotion-rule ")) == Set(PromotionRule.allCases.map(\.rawValue)))
+        #expect(try Self.fishComplete("--promotion-rule ").count == PromotionRule.allCases.count)
+        #expect(try Self.fishComplete("-R must") == ["must_not"])
+        let fake = try FakeClient()
+        #expect(try Self.fishComplete("-i db", client: fake.path) == ["db1.example.com:3306", "db2.example.com:3306"])
+        #expect(try Self.fishComplete("-s db1", client: fake.path) == ["db1.example.com:3306"])
+        #expect(try Self.fishComplete("-a my", client: fake.path) == ["mycluster"])
+        #expect(try Self.fishComplete("-i db", client: fake.failingPath) == [])
+        #expect(try Self.fishComplete("--ca-file " + fake.directory.path + "/ca-b") == [fake.directory.path + "/ca-bundle.pem"])
+    }
+
+    // MARK: zsh
+
+    /// Drives an interactive zsh through a pseudo-terminal (zsh/zpty): types `orchestrator-client LINE`, then
+    /// either TAB and Enter (mode `complete`: prints the arguments the completed line ran with, through a
+    /// function standing in for the client) or Ctrl-D (mode `list`: prints the terminal output listing choices).
+    static let zshDriver = #"""
+    zmodload zsh/zpty || exit 93
+    dir=$1 mode=$2 typed=$3
+    out=""
+    wait_for() {
+      integer deadline=$(( SECONDS + 20 ))
+      local chunk
+      while (( SECONDS < deadline )); do
+        chunk=""
+        if zpty -r -t z chunk; then out+=$chunk; else sleep 0.05; fi
+        [[ $out == $~1 ]] && return 0
+      done
+      print -r -- "timed out waiting for $1 in: $out" >&2
+      zpty -d z
+      exit 94
+    }
+    zpty z zsh -f -i
+    zpty -w z "PS1='%% '; unsetopt beep; bindkey -e; fpath=(${(q)dir} \$fpath); autoload -Uz compinit; compinit -u -D; orchestrator-client() { print -r -- \"RE\"\"SULT<\$*>\" }; print RE\"\"ADY"
+    wait_for '*READY*% *'
+    out=""
+    if [[ $mode == complete ]]; then
+      zpty -w -n z "orchestrator-client $typed"$'\t\r'
+      wait_for '*RESULT<*>*'
+      [[ $out =~ 'RESULT<([^>]*)>' ]] && print -r -- "$match[1]"
+    else
+      zpty -w -n z "orchestrator-client $typed"$'\C-d'
+      sleep 1
+      zpty -w -n z $'\C-u'
+      zpty -w z 'print EN""D'
+      wait_for '*END*% *'
+      print -r -- "$out"
+    fi
+    zpty -d z
+    """#
+
+    static func zsh(_ mode: String, _ line: String, client: String? = nil, api: String? = nil) throws -> String {
+        let directory = try TemporaryDirectory()
+        _ = try GeneratedFiles.write(to: directory.path)
+        let driver = directory.path + "/driver.zsh"
+        try zshDriver.write(toFile: driver, atomically: true, encoding: .utf8)
+        var environment = ["HOME": directory.path, "ZDOTDIR": directory.path, "TERM": "xterm"].merging(apiEnvironment(api)) { $1 }
+        if let client { environment["ORCHESTRATOR_CLIENT_BIN"] = client }
+        let result = try Tool.run("zsh", ["-f", driver, directory.path + "/completions", mode, line], environment: environment)
+        #expect(result.status == 0, "zsh failed (\(result.status)): \(result.errors)")
+        return result.output.trimmingCharacters(in: .newlines)
+    }
+
+    @Test(.enabled(if: Tool.available("zsh") || Tool.required, "zsh is not installed (apt-get install zsh)"))
+    func zshCompletesAUniqueMatch() throws {
+        #expect(try Self.zsh("complete", "-c disc") == "-c discover")
+        #expect(try Self.zsh("complete", "--command=disc") == "--command=discover")
+        #expect(try Self.zsh("complete", "-c which-sl") == "-c which-slaves")
+        #expect(try Self.zsh("complete", "-R prefer_") == "-R prefer_not")
+        #expect(try Self.zsh("complete", "--promotion-rule=mu") == "--promotion-rule=must_not")
+        #expect(try Self.zsh("complete", "-c zzz") == "-c zzz", "nothing to complete leaves the line alone")
+        let fake = try FakeClient()
+        #expect(try Self.zsh("complete", "-i db1", client: fake.path) == "-i db1.example.com:3306")
+        #expect(try Self.zsh("complete", "-a my", client: fake.path) == "-a mycluster")
+        #expect(try Self.zsh("complete", "-i db1", client: fake.failingPath) == "-i db1")
+    }
+
+    @Test(.enabled(if: Tool.available("zsh") || Tool.required, "zsh is not installed (apt-get install zsh)"))
+    func zshListsChoices() throws {
+        let rules = try Self.zsh("list", "--promotion-rule ")
+        for rule in PromotionRule.allCases { #expect(rules.contains(rule.rawValue), "\(rule.rawValue) not listed: \(rules)") }
+        #expect(!rules.contains("discover"))
+        let fake = try FakeClient()
+        let instances = try Self.zsh("list", "-i db", client: fake.path)
+        #expect(instances.contains("db1.example.com:3306") && instances.contains("db2.example.com:3306"), "\(instances)")
+        #expect(!instances.contains("other.example.com"))
+    }
+
+    // MARK: against the test server
+
+    /// The environment that points the real client at `api` (and reads no profile file).
+    static func apiEnvironment(_ api: String?) -> [String: String] {
+        guard let api else { return [:] }
+        return ["ORCHESTRATOR_API": api, "ORCHESTRATOR_CLIENT_PROFILE": ""]
+    }
+
+    /// A test server answering all-instances and clusters-info with the recorded answers.
+    static func recordedServer() throws -> TestServer {
+        let instances = try Support.transcript("a019-all-instances").answer(0).reply
+        let clusters = try Support.transcript("a003-clusters-alias").answer(0).reply
+        return try TestServer { request in
+            switch request.target {
+            case "/api/all-instances": return instances
+            case "/api/clusters-info": return clusters
+            default: return .notFound
+            }
+        }
+    }
+
+    @Test(.enabled(if: (bashReady && Tool.available("fish") && Tool.available("zsh")) || Tool.required,
+                   "bash-completion, fish or zsh is not installed"))
+    func shellsAskTheRealClientAgainstTheTestServer() throws {
+        let server = try Self.recordedServer()
+        defer { server.stop() }
+        let client = Support.executable
+        let recorded = ["127.0.0.1:10111", "127.0.0.1:10112", "127.0.0.1:10113", "127.0.0.1:10114"]
+        #expect(try Self.bashComplete("-i 127.0", client: client, api: server.apiURL) == recorded)
+        #expect(try Self.bashComplete("-a c", client: client, api: server.apiURL) == ["ci"])
+        #expect(try Self.fishComplete("-i 127.0", client: client, api: server.apiURL) == recorded)
+        #expect(try Self.fishComplete("-a c", client: client, api: server.apiURL) == ["ci"])
+        #expect(try Self.zsh("complete", "-a c", client: client, api: server.apiURL) == "-a ci")
+        let listed = try Self.zsh("list", "-i 127.0", client: client, api: server.apiURL)
+        for instance in recorded { #expect(listed.contains(instance), "\(instance) not listed: \(listed)") }
+        #expect(server.targets.contains("/api/all-instances") && server.targets.contains("/api/clusters-info"))
+    }
+
+    // MARK: helpers
+
+    /// True when `name` stands in `text` as a whole word: not preceded or followed by a letter, digit, `-` or `_`.
+    static func containsWord(_ text: String, _ name: String) -> Bool {
+        let isNameCharacter: (Character) -> Bool = { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+        var rest = text[...]
+        while let range = rest.range(of: name) {
+            let before = range.lowerBound == text.startIndex ? nil : text[text.index(before: range.lowerBound)]
+            let after = range.upperBound == text.endIndex ? nil : text[range.upperBound]
+            if !(before.map(isNameCharacter) ?? false) && !(after.map(isNameCharacter) ?? false) { return true }
+            rest = text[range.upperBound...]
+        }
+        return false
+    }
+
+    static func firstDifference(_ actual: String, _ expected: String) -> String {
+        let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+        let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        for index in 0..<max(a.count, e.count) {
+            let left = index < a.count ? String(a[index]) : "<end of file>"
+            let right = index < e.count ? String(e[index]) : "<end of file>"
+            if left != right { return "line \(index + 1): checked in \"\(left)\", generated \"\(right)\"" }
+        }
+        return "no line differs"
+    }
+}
+
+/// A stand-in for the client the completions run: lists instances and cluster aliases.
+struct FakeClient {
+    let directory: TemporaryDirectory
+    var path: String { directory.path + "/fake-client" }
+    var failingPath: String { directory.path + "/failing-client" }
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        let fake = """
+        #!/bin/sh
+        # Answers as the client would, and checks the completions bound it with --timeout.
+        case " $* " in *" --timeout "*) ;; *) echo "no --timeout" >&2; exit 2 ;; esac
+        case " $* " in
+          *" -c all-instances "*) printf 'db1.example.com:3306\\ndb2.example.com:3306\\nother.example.com:3306\\n' ;;
+          *" -c clusters-alias "*) printf 'db1.example.com:3306,mycluster\\nnoalias.example.com:3306,\\n' ;;
+          *) exit 2 ;;
+        esac
+
+        """
+        // Prints instances but fails, as a client that timed out part way would: nothing may be offered.
+        let failing = """
+        #!/bin/sh
+        printf 'db1.example.com:3306\\ndb2.example.com:3306\\n'
+        echo "cannot reach http://localhost:3000/api" >&2
+        exit 3
+
+        """
+        try fake.write(toFile: path, atomically: true, encoding: .utf8)
+        try failing.write(toFile: failingPath, atomically: true, encoding: .utf8)
+        for file in [path, failingPath] {
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file)
+        }
+        _ = FileManager.default.createFile(atPath: directory.path + "/ca-bundle.pem", contents: Data())
+    }
+}
+
+/// Running the shells and mandoc.
+enum Tool {
+    /// True when `CI` is set: missing tools then fail the tests instead of skipping them.
+    static let required = ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty } ?? false
+
+    static func find(_ name: String) -> String? { Support.find(name) }
+
+    static func available(_ name: String) -> Bool { find(name) != nil }
+
+    struct Result {
+        var status: Int32
+        var output: String
+        var errors: String
+        var lines: [String] { output.split(separator: "\n").map(String.init) }
+    }
+
+    struct Missing: Error, CustomStringConvertible {
+        let name: String
+        var description: String { "\(name) is not installed" }
+    }
+
+    /// Runs `name` with `arguments` (bounded to 60 s), `environment` added to this process's.
+    static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        guard let executable = find(name) else { throw Missing(name: name) }
+        let result = try Support.run(arguments, environment: environment, timeout: 60, program: executable, inheritEnvironment: true)
+        return Result(status: result.status, output: result.stdout, errors: result.stderr)
+    }
+}

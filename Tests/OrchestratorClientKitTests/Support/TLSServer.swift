@@ -1,0 +1,186 @@
+import Foundation
+import TestServer
+
+/// Runs a tool (openssl) that must succeed.
+enum ExternalTool {
+    static func find(_ name: String) -> String? { Support.find(name) }
+
+    @discardableResult
+    static func run(_ name: String, _ arguments: [String], in directory: String) throws -> String {
+        guard let executable = find(name) else { throw TLSTestError.missingTool(name) }
+        let result = try Support.run(arguments, timeout: 60, program: executable, inheritEnvironment: true, directory: directory)
+        let text = result.stdout + result.stderr
+        guard result.status == 0 else { throw TLSTestError.toolFailed("\(name) \(arguments.joined(separator: " ")): \(text)") }
+        return text
+    }
+}
+
+enum TLSTestError: Error, CustomStringConvertible {
+    case missingTool(String)
+    case toolFailed(String)
+    case serverDidNotStart(String)
+
+    var description: String {
+        switch self {
+        case .missingTool(let name): return "\(name) is needed for the TLS tests and was not found on PATH"
+        case .toolFailed(let text): return "failed: \(text)"
+        case .serverDidNotStart(let text): return "the TLS test server did not start: \(text)"
+        }
+    }
+}
+
+/// The PKI's directory, removed when the test process exits.
+private let createdDirectory = Locked<String?>(nil)
+
+/// A throwaway certificate authority, made with the `openssl` CLI in a temporary directory: a server
+/// certificate for 127.0.0.1/localhost, one for another host name, and a client certificate, all signed by it.
+struct TestPKI: Sendable {
+    let directory: String
+    var caCertificate: String { directory + "/ca.pem" }
+    var serverCertificate: String { directory + "/server.pem" }
+    var serverKey: String { directory + "/server.key" }
+    var otherHostCertificate: String { directory + "/other.pem" }
+    var otherHostKey: String { directory + "/other.key" }
+    var clientCertificate: String { directory + "/client.pem" }
+    var clientKey: String { directory + "/client.key" }
+    /// A client certificate signed by a CA the server does not trust.
+    var strangerCertificate: String { directory + "/stranger.pem" }
+    var strangerKey: String { directory + "/stranger.key" }
+
+    /// Made once per test run; `nil` with the reason when openssl is missing or fails.
+    static let shared: Result<TestPKI, TLSTestError> = {
+        do { return .success(try make()) } catch let error as TLSTestError { return .failure(error) } catch {
+            return .failure(.toolFailed("\(error)"))
+        }
+    }()
+
+    static func make() throws -> TestPKI {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("occ-tls-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        createdDirectory.with { $0 = directory }
+        atexit { createdDirectory.with { path in path.map { _ = try? FileManager.default.removeItem(atPath: $0) } } }
+        let curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        func authority(_ name: String) throws {
+            try ExternalTool.run("openssl", ["req", "-x509"] + curve + ["-keyout", "\(name).key", "-out", "\(name).pem", "-days", "3",
+                                    "-subj", "/CN=orchestrator-client test CA \(name)",
+                                    "-addext", "basicConstraints=critical,CA:TRUE",
+                                    "-addext", "keyUsage=critical,keyCertSign,cRLSign"], in: directory)
+        }
+        func leaf(_ name: String, commonName: String, extensions: String, signer: String) throws {
+            try extensions.write(toFile: "\(directory)/\(name).ext", atomically: true, encoding: .utf8)
+            try ExternalTool.run("openssl", ["req"] + curve + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", "/CN=\(commonName)"],
+                         in: directory)
+            try ExternalTool.run("openssl", ["x509", "-req", "-in", "\(name).csr", "-CA", "\(signer).pem", "-CAkey", "\(signer).key",
+                                     "-CAcreateserial", "-out", "\(name).pem", "-days", "3", "-extfile", "\(name).ext"], in: directory)
+        }
+        try authority("ca")
+        try authority("stranger-ca")
+        try leaf("server", commonName: "127.0.0.1",
+                 extensions: "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n",
+                 signer: "ca")
+        try leaf("other", commonName: "elsewhere.example",
+                 extensions: "subjectAltName=DNS:elsewhere.example\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n",
+                 signer: "ca")
+        let clientExtensions = "extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n"
+        try leaf("client", commonName: "orchestrator-client-test", extensions: clientExtensions, signer: "ca")
+        try leaf("stranger", commonName: "stranger", extensions: clientExtensions, signer: "stranger-ca")
+        for key in ["ca", "stranger-ca", "server", "other", "client", "stranger"] {
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: "\(directory)/\(key).key")
+        }
+        return TestPKI(directory: directory)
+    }
+}
+
+/// A tiny HTTPS server in `python3` (`ssl` module) on 127.0.0.1, for at most `lifetime` seconds. Every TLS
+/// handshake and every request is logged, so a test can assert that no request was served. Any GET is answered
+/// with one `clusters-info` entry for `tls-cluster:3306`.
+final class TLSServer: @unchecked Sendable {
+    let port: Int
+    private let process: Process
+    private let logPath: String
+    private let directory: String
+
+    var apiURL: String { "https://127.0.0.1:\(port)/api" }
+
+    /// - Parameters:
+    ///   - clientCA: when set, a client certificate signed by this CA is required (mutual TLS).
+    ///   - graceful: after a failed handshake, read what the client sent before closing (as a careful server does),
+    ///     rather than closing at once (as Go's does), which resets the connection when the request was already sent.
+    init(certificate: String, key: String, clientCA: String? = nil, graceful: Bool = true, lifetime: Int = 30) throws {
+        guard let python = Self.python else { throw TLSTestError.missingTool("python3") }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("occ-https-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        self.directory = directory
+        guard let script = Bundle.module.path(forResource: "tls_server", ofType: "py") else {
+            throw TLSTestError.missingTool("tls_server.py (a resource of the test target)")
+        }
+        let portFile = directory + "/port"
+        logPath = directory + "/log"
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script, certificate, key, clientCA ?? "-", portFile, logPath, String(lifetime), graceful ? "1" : "0"]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let deadline = Date().addingTimeInterval(10)
+        var found: Int?
+        while Date() < deadline, process.isRunning {
+            if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let value = Int(text) {
+                found = value
+                break
+            }
+            usleep(20_000)
+        }
+        guard let found else {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            throw TLSTestError.serverDidNotStart(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        }
+        port = found
+    }
+
+    deinit { stop() }
+
+    /// The python3 interpreter itself, not a wrapper such as a pyenv shim, so that stopping it stops the server.
+    static let python: String? = {
+        guard ExternalTool.find("python3") != nil,
+              let path = try? ExternalTool.run("python3", ["-c", "import sys; print(sys.executable)"], in: "/")
+        else { return nil }
+        let trimmed = path.trimmingCharacters(in: .whitespacesAndNewlines)
+        return FileManager.default.isExecutableFile(atPath: trimmed) ? trimmed : ExternalTool.find("python3")
+    }()
+
+    func stop() {
+        if process.isRunning {
+            // SIGKILL: the test runner's threads may hold SIGTERM blocked, and children inherit the mask.
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// The log lines so far: `HANDSHAKE-FAILED reason`, `REQUEST GET /api/… HTTP/1.1 CLIENT cn`.
+    /// Waits up to `settle` for at least one line, as the server logs on its own threads.
+    func log(settle: TimeInterval = 2) -> [String] {
+        let deadline = Date().addingTimeInterval(settle)
+        var lines: [String] = []
+        repeat {
+            let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            lines = text.split(separator: "\n").map(String.init)
+            if !lines.isEmpty { break }
+            usleep(20_000)
+        } while Date() < deadline
+        // A moment more, for lines that race with the first one.
+        usleep(150_000)
+        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    /// The requests served (request lines with the client certificate's common name, or `-`).
+    func requests(settle: TimeInterval = 2) -> [String] {
+        log(settle: settle).filter { $0.hasPrefix("REQUEST ") }.map { String($0.dropFirst(8)) }
+    }
+}

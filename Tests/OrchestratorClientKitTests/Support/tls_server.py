@@ -1,0 +1,77 @@
+# The HTTPS stand-in of TLSServer.swift: python3 ssl on 127.0.0.1; see TLSServer for the arguments.
+import os, socket, ssl, sys, threading
+
+certificate, key, client_ca, port_file, log_file, lifetime, graceful = sys.argv[1:8]
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+context.load_cert_chain(certificate, key)
+if client_ca != "-":
+    context.verify_mode = ssl.CERT_REQUIRED
+    context.load_verify_locations(client_ca)
+lock = threading.Lock()
+
+def log(line):
+    with lock:
+        with open(log_file, "a") as f:
+            f.write(line.replace("\n", " ") + "\n")
+
+listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+listener.bind(("127.0.0.1", 0))
+listener.listen(64)
+with open(port_file + ".tmp", "w") as f:
+    f.write(str(listener.getsockname()[1]))
+os.rename(port_file + ".tmp", port_file)
+threading.Timer(float(lifetime), lambda: os._exit(0)).start()
+body = b'[{"ClusterName":"tls-cluster:3306","ClusterAlias":"tls","ClusterDomain":"","CountInstances":1}]'
+
+def serve(connection):
+    connection.settimeout(10)
+    # A second descriptor for the connection: wrap_socket takes over (and, failing, closes) the first one.
+    raw = socket.socket(fileno=os.dup(connection.fileno()))
+    try:
+        tls = context.wrap_socket(connection, server_side=True)
+    except Exception as error:
+        log("HANDSHAKE-FAILED " + str(error))
+        if graceful == "1":
+            # Read what the client sent before closing, so that the close is a FIN, not a reset that can
+            # destroy the TLS alert before the client reads it.
+            try:
+                raw.shutdown(socket.SHUT_WR)
+                raw.settimeout(2)
+                while raw.recv(65536):
+                    pass
+            except Exception:
+                pass
+        raw.close()
+        return
+    raw.close()
+    try:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = tls.recv(65536)
+            if not chunk:
+                log("CLOSED")
+                return
+            data += chunk
+        line = data.split(b"\r\n")[0].decode("latin-1")
+        peer = tls.getpeercert()
+        name = "-"
+        if peer:
+            for rdn in peer.get("subject", ()):
+                for attribute, value in rdn:
+                    if attribute == "commonName":
+                        name = value
+        log("REQUEST " + line + " CLIENT " + name)
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
+        tls.sendall(head + body)
+    except Exception as error:
+        log("ERROR " + str(error))
+    finally:
+        try:
+            tls.close()
+        except Exception:
+            pass
+
+while True:
+    connection, _ = listener.accept()
+    threading.Thread(target=serve, args=(connection,), daemon=True).start()
