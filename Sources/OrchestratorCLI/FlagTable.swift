@@ -60,25 +60,18 @@ package struct FlagSpec: Sendable {
         return parts.joined(separator: ", ") + value
     }
 
-    /// The flag of a command input: its letter, long name and value name come from the input.
-    init(input: CommandInput, valueKind: FlagValueKind, summary: String) {
-        self.init(flag: Flag(rawValue: input.rawValue)!, letter: input.letter, names: [input.flagName], valueKind: valueKind,
-                  valueName: input.valueName, summary: summary)
-    }
-
-    init(flag: Flag, letter: Character?, names: [String], valueKind: FlagValueKind, valueName: String, summary: String) {
-        self.flag = flag
-        self.letter = letter
-        self.names = names
-        self.valueKind = valueKind
-        self.valueName = valueName
-        self.summary = summary
-    }
-
     /// The primary spelling: `-c` when there is a letter, else `--name`.
     package var primarySpelling: String {
         if let letter { return "-\(letter)/--\(names[0])" }
         return "--\(names[0])"
+    }
+}
+
+extension FlagSpec {
+    /// The flag of a command input: its letter, long name and value name come from the input.
+    init(input: CommandInput, valueKind: FlagValueKind, summary: String) {
+        self.init(flag: Flag(rawValue: input.rawValue)!, letter: input.letter, names: [input.flagName], valueKind: valueKind,
+                  valueName: input.valueName, summary: summary)
     }
 }
 

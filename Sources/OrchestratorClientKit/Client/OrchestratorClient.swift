@@ -63,7 +63,7 @@ public struct OrchestratorClient: Sendable {
         try await send(try APIPath(validating: path, source: "path"), safety: .readOnly)
     }
 
-    /// Sends a GET for `path` to the leader; `Code: ERROR` answers are thrown as ``OrchestratorError/apiFailure(_:)``.
+    /// Sends a GET for `path` to the leader; `Code: ERROR` answers are thrown with code ``OrchestratorError/Code/apiFailure``.
     public func send(_ path: APIPath, safety: RequestSafety) async throws(OrchestratorError) -> JSONValue {
         try await withSession { session throws(OrchestratorError) in try session.get(path, safety: safety).json }
     }

@@ -42,8 +42,8 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 
 /// A strict RFC 8259 parser over UTF-8 bytes.
 ///
-/// Written here rather than taken from Foundation: Foundation's start-up cost alone would exceed the
-/// client's whole time budget, and `JSONSerialization` loses number text and member order.
+/// Written here rather than taken from Foundation because member order and number text must survive: `-c api` and
+/// `--json` print the answer back, and `JSONSerialization`/`JSONDecoder` lose both (they also cost start-up).
 public enum JSONParser {
     /// Nesting deeper than this is refused rather than risking the stack on hostile input.
     static let maximumDepth = 512

@@ -7,11 +7,6 @@ package struct HTTPRequest: Sendable, Equatable {
     /// Longest wait for the whole exchange.
     package let timeoutMilliseconds: Int
 
-    package init(endpoint: Endpoint, path: String, timeoutMilliseconds: Int) {
-        self.endpoint = endpoint
-        self.path = path
-        self.timeoutMilliseconds = timeoutMilliseconds
-    }
 
     /// The full URL; it never holds credentials.
     package var url: String { endpoint.url + "/" + path }
@@ -26,11 +21,6 @@ package struct HTTPAnswer: Sendable, Equatable {
     /// The body's bytes.
     package let body: [UInt8]
 
-    package init(status: Int, contentType: String?, body: [UInt8]) {
-        self.status = status
-        self.contentType = contentType
-        self.body = body
-    }
 }
 
 /// Why no answer arrived.
@@ -62,11 +52,6 @@ package struct TransportFailure: Sendable, Equatable, Error {
     /// How long the attempt took.
     package let elapsedMilliseconds: Int
 
-    package init(kind: Kind, reason: String, elapsedMilliseconds: Int) {
-        self.kind = kind
-        self.reason = reason
-        self.elapsedMilliseconds = elapsedMilliseconds
-    }
 
     /// True when the request provably never reached a server, so even a change may be sent again.
     package var requestNeverSent: Bool {
@@ -77,7 +62,7 @@ package struct TransportFailure: Sendable, Equatable, Error {
 /// The result of one request.
 package typealias HTTPOutcome = Result<HTTPAnswer, TransportFailure>
 
-/// Sends requests. libcurl does it for real; `--dry-run` only records what would be sent.
+/// Sends requests: libcurl for real (``CurlTransport``); tests substitute a double to run the command line in-process.
 package protocol HTTPSending: AnyObject {
     /// Sends `requests` at the same time. As soon as `isEnough` accepts an outcome, the requests still
     /// running are abandoned and reported as `nil`.

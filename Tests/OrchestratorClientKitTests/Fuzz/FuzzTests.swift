@@ -115,20 +115,30 @@ struct FuzzTests {
 
     @Test("InstanceKey(parsing:): an accepted key is well-formed and round-trips through its description")
     func instanceKeys() {
+        Self.checkValidator("instance-key", tokens: Self.keyTokens, count: 0...7,
+                            parse: { text throws(OrchestratorError) in try InstanceKey(parsing: text, defaultPort: 3306) },
+                            refusalNamesInput: true, problem: { key, _ in Self.instanceKeyProblem(key) })
+    }
+
+    /// Fuzzes a validator with token strings: every input is either refused as an invalid value (naming the input
+    /// when `refusalNamesInput`) or accepted with no `problem`; both sides must be exercised.
+    static func checkValidator<Value>(_ name: String, tokens: [String], count: ClosedRange<Int>,
+                                      parse: (String) throws(OrchestratorError) -> Value, refusalNamesInput: Bool = false,
+                                      problem: (Value, String) -> String?) {
         var accepted = 0, refused = 0
-        let failure = Fuzz.check("instance-key", cases: 10_000, generate: { generator -> String in
-            Fuzz.tokens(Self.keyTokens, &generator, count: 0...7)
+        let failure = Fuzz.check(name, cases: 10_000, generate: { generator -> String in
+            Fuzz.tokens(tokens, &generator, count: count)
         }, shrink: Fuzz.shrinkString, describe: { "\"\($0.unicodeScalars.map { $0.escaped(asASCII: true) }.joined())\"" }) { text in
-            let key: InstanceKey
+            let value: Value
             do throws(OrchestratorError) {
-                key = try InstanceKey(parsing: text, defaultPort: 3306)
+                value = try parse(text)
             } catch {
                 refused += 1
-                if case .invalidValue(let invalid) = error.reason, invalid.value == text { return nil }
+                if case .invalidValue(let invalid) = error.reason, !refusalNamesInput || invalid.value == text { return nil }
                 return "threw \(error)"
             }
             accepted += 1
-            return Self.instanceKeyProblem(key)
+            return problem(value, text)
         }
         #expect(failure == nil, Comment(rawValue: failure ?? ""))
         #expect(Fuzz.onlyCase != nil || accepted > 300 && refused > 300, "the generator should exercise both sides: \(accepted) accepted, \(refused) refused")
@@ -223,23 +233,9 @@ struct FuzzTests {
 
     @Test("APIPath(validating:): accepted paths hold only URL bytes, no dot segments, and mean what was written")
     func apiPathValidating() {
-        var accepted = 0, refused = 0
-        let failure = Fuzz.check("api-path-validating", cases: 10_000, generate: { generator -> String in
-            Fuzz.tokens(Self.pathTokens, &generator, count: 0...8)
-        }, shrink: Fuzz.shrinkString, describe: { "\"\($0.unicodeScalars.map { $0.escaped(asASCII: true) }.joined())\"" }) { text in
-            let path: APIPath
-            do throws(OrchestratorError) {
-                path = try APIPath(validating: text)
-            } catch {
-                refused += 1
-                if case .invalidValue = error.reason { return nil }
-                return "threw \(error)"
-            }
-            accepted += 1
-            return Self.validatedPathProblem(path.encoded, of: text)
-        }
-        #expect(failure == nil, Comment(rawValue: failure ?? ""))
-        #expect(Fuzz.onlyCase != nil || accepted > 300 && refused > 300, "the generator should exercise both sides: \(accepted) accepted, \(refused) refused")
+        Self.checkValidator("api-path-validating", tokens: Self.pathTokens, count: 0...8,
+                            parse: { text throws(OrchestratorError) in try APIPath(validating: text) },
+                            problem: { path, text in Self.validatedPathProblem(path.encoded, of: text) })
     }
 
     static func validatedPathProblem(_ encoded: String, of text: String) -> String? {

@@ -125,6 +125,72 @@ struct LibraryTests {
         #expect(server.requests.isEmpty)
     }
 
+    @Test("every public call sends the table's route and decodes the recorded answer")
+    func everyPublicCall() async throws {
+        let server = try Self.server([
+            "/api/cluster-info/ci": "a015-which-cluster",
+            "/api/cluster/ci": "a014-which-cluster-instances",
+            "/api/begin-maintenance/127.0.0.1/10113/ceo/disk%20swap": "a052-begin-maintenance",
+            "/api/end-maintenance/127.0.0.1/10113": "a053-end-maintenance",
+            "/api/graceful-master-takeover/ci/127.0.0.1/10112": "b002-graceful-master-takeover",
+            "/api/force-master-failover/ci": "b011-force-master-failover",
+            "/api/ack-recovery/cluster/ci?comment=ack%20after%20drill": "a077-ack-cluster-recoveries",
+            "/api/raft-health": "a034-raft-health",
+        ])
+        defer { server.stop() }
+        let client = Self.client(server)
+        let db3 = InstanceKey(hostname: "127.0.0.1", port: 10113)
+
+        #expect(try await client.clusterInfo(.alias("ci")).clusterAlias == "ci")
+        #expect(try await client.clusterInstances(.alias("ci")).map(\.key.description)
+                == ["127.0.0.1:10111", "127.0.0.1:10112", "127.0.0.1:10113", "127.0.0.1:10114"])
+        #expect(try await client.beginMaintenance(db3, owner: "ceo", reason: "disk swap") == db3)
+        #expect(try await client.endMaintenance(db3) == db3)
+        do {
+            _ = try await client.gracefulMasterTakeover(.alias("ci"), designated: InstanceKey(hostname: "127.0.0.1", port: 10112))
+            Issue.record("the recorded takeover was refused by the server")
+        } catch {
+            #expect(error.code == .apiFailure)
+            #expect(error.httpStatus == 500)
+            #expect(error.message.contains("cannot take over"), "\(error)")
+        }
+        let failover = try await client.forceMasterFailover(.alias("ci"))
+        #expect(failover.successorKey?.description == "127.0.0.1:10112")
+        try await client.acknowledgeRecoveries(.alias("ci"), comment: "ack after drill")
+        #expect(try await client.raftHealth() == "healthy")
+        #expect(server.targets == [
+            "/api/cluster-info/ci", "/api/cluster/ci", "/api/begin-maintenance/127.0.0.1/10113/ceo/disk%20swap",
+            "/api/end-maintenance/127.0.0.1/10113", "/api/graceful-master-takeover/ci/127.0.0.1/10112",
+            "/api/force-master-failover/ci", "/api/ack-recovery/cluster/ci?comment=ack%20after%20drill", "/api/raft-health",
+        ])
+    }
+
+    @Test("raftLeader() makes the raft-state check the command line makes")
+    func raftLeaderChecksRaftState() async throws {
+        let server = try TestServer { request in
+            switch request.target {
+            case "/api/raft-state": .json("\"Follower\"")
+            default: .json("\"127.0.1.2:10008\"")
+            }
+        }
+        defer { server.stop() }
+        do {
+            _ = try await Self.client(server).raftLeader()
+            Issue.record("a node that does not lead must not be taken for the leader")
+        } catch {
+            #expect(error.code == .apiFailure)
+            #expect(error.message.contains("Cannot determine raft state"), "\(error)")
+        }
+        #expect(server.targets == ["/api/raft-state"])
+    }
+
+    @Test("every command identity has exactly one row in the table")
+    func commandIdentities() {
+        #expect(CommandTable.all.count == CommandID.allCases.count)
+        #expect(Set(CommandTable.all.map(\.id)).count == CommandID.allCases.count)
+        for id in CommandID.allCases { #expect(CommandTable[id].name == id.rawValue) }
+    }
+
     @Test("the leader is found once and reused by later calls; a leader change is followed")
     func leaderReused() async throws {
         let clusters = try Support.transcript("a002-clusters").answer(0).reply
