@@ -83,7 +83,8 @@ public struct CommandLineTool {
         if arguments.first == "--generate-files" { return try GeneratedFiles.write(to: arguments.dropFirst().first ?? ".") }
         let parsed = try ArgumentParser.parse(arguments)
         if parsed.has(.version) {
-            return ToolResult(exitStatus: 0, standardOutput: "\(Self.programName) \(ClientVersion.current)\n")
+            // issue 11: the only path besides a request that loads libcurl, to name it (ClientVersion.versionLine).
+            return ToolResult(exitStatus: 0, standardOutput: ClientVersion.versionLine(program: Self.programName) + "\n")
         }
         let commandName = parsed[.command] ?? (parsed.positional.first == "help" ? "help" : nil)
         if parsed.has(.help) || commandName == "help" {
