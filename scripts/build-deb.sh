@@ -53,24 +53,31 @@ install -D -m 644 "$packaging/lintian-overrides" "$root/usr/share/lintian/overri
 
 # --- control -------------------------------------------------------------------------------------------------------
 # Depends: what dpkg-shlibdeps reads off the binary's NEEDED libraries (it wants a debian/control naming the
-# package; this minimal one is enough), plus libcurl4, which no tool can see because it is loaded with dlopen.
+# package; this minimal one is enough), plus libcurl, which no tool can see because it is loaded with dlopen.
 # 7.85.0 is the oldest libcurl that knows every option and function the transport uses: CURLOPT_PROTOCOLS_STR is
 # 7.85.0 (older ones refuse it, and requests would no longer be limited to http and https); then curl_multi_poll
 # 7.66.0 (without it libcurl is not loaded at all), CURLINFO_CONNECT_TIME_T 7.61.0,
 # CURLINFO_CONTENT_LENGTH_DOWNLOAD_T 7.55.0; the rest is 7.19.1 or older (curl's docs/libcurl/symbols-in-versions).
-# Debian 12 has 7.88.1; Debian 13 and Ubuntu 24.04's libcurl4t64 provides libcurl4.
+# Debian 12 and Ubuntu 22.04 call the package libcurl4 (7.88.1, 7.81.0: the latter too old), Debian 13 and
+# Ubuntu 24.04 libcurl4t64 (after the 64-bit time_t transition); naming both leaves nothing to a virtual package.
 libcurl_minimum=7.85.0
 printf 'Source: %s\n\nPackage: %s\nArchitecture: any\n' "$package" "$package" >"$work/debian/control"
 mkdir -p "$root/DEBIAN"              # how dpkg-shlibdeps finds the package root (-e takes its value attached)
 shlibs=$(cd "$work" && dpkg-shlibdeps -O -e"$root/usr/bin/orchestrator-client" | sed -n 's/^shlibs:Depends=//p')
-depends="${shlibs:+$shlibs, }libcurl4 (>= $libcurl_minimum)"
+depends="${shlibs:+$shlibs, }libcurl4 (>= $libcurl_minimum) | libcurl4t64 (>= $libcurl_minimum)"
 
 # No Replaces, Conflicts, Breaks or Provides: orchestrator's bash client is a package of this very name, which a
 # newer version upgrades in place (dpkg takes over its /usr/bin/orchestrator-client); no other package ships any of
 # these files. Its `Depends: jq` goes with it (apt autoremove offers jq if nothing else needs it).
 installed_size=$(find "$root/usr" -type f -printf '%s\n' | awk '{ kib += int(($1 + 1023) / 1024) } END { print kib }')
-sed -e "s|@VERSION@|$deb_version|" -e "s|@ARCHITECTURE@|$arch|" -e "s|@MAINTAINER@|$maintainer|" \
-    -e "s|@INSTALLED_SIZE@|$installed_size|" -e "s|@DEPENDS@|$depends|" "$packaging/control.in" >"$root/DEBIAN/control"
+# Filled in by bash, not sed: the values hold |, / and & (Depends alternatives, the maintainer's address).
+control=$(<"$packaging/control.in")
+control=${control//@VERSION@/$deb_version}
+control=${control//@ARCHITECTURE@/$arch}
+control=${control//@MAINTAINER@/$maintainer}
+control=${control//@INSTALLED_SIZE@/$installed_size}
+control=${control//@DEPENDS@/$depends}
+printf '%s\n' "$control" >"$root/DEBIAN/control"
 (cd "$root" && find usr -type f | LC_ALL=C sort | xargs md5sum) >"$root/DEBIAN/md5sums"
 chmod 644 "$root/DEBIAN/control" "$root/DEBIAN/md5sums"
 

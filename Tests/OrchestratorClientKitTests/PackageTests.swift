@@ -65,7 +65,7 @@ struct PackageTests {
 
     // MARK: the package
 
-    @Test("control fields: version above orchestrator's 1:3.2.6, Depends from dpkg-shlibdeps plus libcurl4")
+    @Test("control fields: version above orchestrator's 1:3.2.6, Depends from dpkg-shlibdeps plus libcurl")
     func controlFields() async throws {
         let files = try await Self.built.value
         func field(_ name: String) async throws -> String {
@@ -78,7 +78,7 @@ struct PackageTests {
         #expect(try await !field("Maintainer").isEmpty)
         let depends = try await field("Depends")
         #expect(depends.hasPrefix("libc6 (>= 2."), "dpkg-shlibdeps' libc6 first: \(depends)")
-        #expect(depends.hasSuffix(", libcurl4 (>= 7.85.0)"), "\(depends)")
+        #expect(depends.hasSuffix(", libcurl4 (>= 7.85.0) | libcurl4t64 (>= 7.85.0)"), "\(depends)")
         for relation in ["Replaces", "Conflicts", "Breaks", "Provides", "Pre-Depends"] {
             #expect(try await field(relation).isEmpty, "\(relation): the package upgrades orchestrator's of the same name")
         }
@@ -230,6 +230,56 @@ struct PackageTests {
         let completion = files.debRoot + "/usr/share/bash-completion/completions/orchestrator-client"
         #expect(try GeneratedFilesTests.bashComplete("-c disc", completion: completion) == ["discover"])
         #expect(try GeneratedFilesTests.bashComplete("--promotion-rule=mu", completion: completion) == ["must_not"])
+    }
+
+    /// Installs nothing on this machine: dpkg works on a scratch root (its own database, no maintainer scripts in
+    /// either package), with a stand-in of orchestrator's bash package built the way orchestrator's build.sh does.
+    @Test("dpkg upgrades orchestrator's 1:3.2.6 package in place; purge leaves /etc/profile.d alone (scratch root)")
+    func upgradesTheBashClientInPlace() async throws {
+        let files = try await Self.built.value
+        let work = try TemporaryDirectory()
+        let root = work.path + "/root", stand = work.path + "/bash-client"
+        let manager = FileManager.default
+        for directory in [root + "/var/lib/dpkg/info", root + "/var/lib/dpkg/updates", root + "/etc/profile.d",
+                          stand + "/DEBIAN", stand + "/usr/bin"] {
+            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        for file in ["status", "available"] { _ = manager.createFile(atPath: root + "/var/lib/dpkg/" + file, contents: Data()) }
+        let profile = root + "/etc/profile.d/orchestrator-client.sh"
+        try "export ORCHESTRATOR_API=http://mine:3000/api\n".write(toFile: profile, atomically: true, encoding: .utf8)
+        try "#!/bin/bash\necho the bash client\n".write(toFile: stand + "/usr/bin/orchestrator-client", atomically: true, encoding: .utf8)
+        try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stand + "/usr/bin/orchestrator-client")
+        try """
+            Package: orchestrator-client
+            Version: 1:3.2.6
+            Architecture: \(files.architecture)
+            Maintainer: shlomi-noach <shlomi-noach@example.org>
+            Depends: jq (>= 1.5)
+            Description: MySQL replication topology management and HA: client script
+
+            """.write(toFile: stand + "/DEBIAN/control", atomically: true, encoding: .utf8)
+        let built = try await AsyncCommand.run("dpkg-deb", ["--root-owner-group", "--build", stand, work.path + "/bash-client.deb"])
+        #expect(built.status == 0, "\(built.errors)")
+
+        // --force-depends: the scratch database knows neither jq nor libc6 nor libcurl4.
+        func dpkg(_ arguments: [String]) async throws -> Tool.Result {
+            try await AsyncCommand.run("dpkg", ["--root=\(root)", "--force-depends", "--force-script-chrootless"] + arguments)
+        }
+        let old = try await dpkg(["-i", work.path + "/bash-client.deb"])
+        #expect(old.status == 0, "\(old.output)\(old.errors)")
+        let upgrade = try await dpkg(["-i", files.deb])
+        #expect(upgrade.status == 0, "\(upgrade.output)\(upgrade.errors)")
+        #expect(upgrade.output.contains("Unpacking orchestrator-client (1:\(Self.version)) over (1:3.2.6)"), "\(upgrade.output)")
+        let status = try await dpkg(["-s", "orchestrator-client"])
+        #expect(status.output.contains("Status: install ok installed") && status.output.contains("Version: 1:\(Self.version)\n"), "\(status.output)")
+        let version = try Support.run(["--version"], program: root + "/usr/bin/orchestrator-client")
+        #expect(version.stdout.hasPrefix("orchestrator-client \(Self.version) ("), "the bash script was not replaced: \(version.stdout)")
+
+        let purge = try await dpkg(["--purge", "orchestrator-client"])
+        #expect(purge.status == 0, "\(purge.output)\(purge.errors)")
+        #expect(!manager.fileExists(atPath: root + "/usr/bin/orchestrator-client"))
+        #expect(try String(contentsOfFile: profile, encoding: .utf8) == "export ORCHESTRATOR_API=http://mine:3000/api\n",
+                "the administrator's profile file was touched")
     }
 
     // MARK: the tarball
