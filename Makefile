@@ -3,6 +3,8 @@
 #   make install PREFIX=/usr/local
 #   make install PREFIX=/usr DESTDIR=$(pwd)/debian/tmp      # staging, for packages
 #   make uninstall PREFIX=/usr/local
+#   make deb                   # dist/orchestrator-client_<version>_<arch>.deb, checked by lintian
+#   make dist                  # dist/orchestrator-client-<version>-linux-<arch>.tar.gz and dist/SHA256SUMS
 #
 # completions/ and man/ are generated from the command and flag tables and checked in;
 # `make generate` rewrites them after the tables change.
@@ -17,12 +19,19 @@ ZSH_COMPLETION_DIR ?= $(PREFIX)/share/zsh/$(if $(filter /usr,$(PREFIX)),vendor-c
 FISH_COMPLETION_DIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
 SWIFT ?= swift
-# e.g. SWIFT_BUILD_FLAGS="--scratch-path .build-release"
+# e.g. SWIFT_BUILD_FLAGS="--static-swift-stdlib --scratch-path .build-release"
 # The Swift runtime linked statically: ~1.5 ms less start-up and 7 fewer shared libraries per invocation.
-SWIFT_BUILD_FLAGS ?= --static-swift-stdlib
+# No $$ORIGIN run path: nothing is ever installed beside the binary, and a library dropped next to it must not load.
+SWIFT_BUILD_FLAGS ?= --static-swift-stdlib --disable-local-rpath
 INSTALL ?= install
 
-.PHONY: all build generate install uninstall
+# Release files go here; scripts/build-deb.sh and scripts/build-dist.sh say what they hold and why. They take the
+# version from the file VERSION, the one place it is written (ClientVersion.swift must match: a test checks, and so
+# do the scripts, on the binary they ship).
+DIST_DIR ?= dist
+BIN_PATH = $$($(SWIFT) build -c release $(SWIFT_BUILD_FLAGS) --show-bin-path)
+
+.PHONY: all build generate install uninstall deb dist clean-dist
 
 all: build
 
@@ -33,7 +42,7 @@ generate:
 	$(SWIFT) run generate-files .
 
 install: build
-	$(INSTALL) -D -m 755 "$$($(SWIFT) build -c release $(SWIFT_BUILD_FLAGS) --show-bin-path)/orchestrator-client" \
+	$(INSTALL) -D -m 755 "$(BIN_PATH)/orchestrator-client" \
 		"$(DESTDIR)$(BINDIR)/orchestrator-client"
 	$(INSTALL) -D -m 644 completions/orchestrator-client.bash "$(DESTDIR)$(BASH_COMPLETION_DIR)/orchestrator-client"
 	$(INSTALL) -D -m 644 completions/_orchestrator-client "$(DESTDIR)$(ZSH_COMPLETION_DIR)/_orchestrator-client"
@@ -46,3 +55,13 @@ uninstall:
 		"$(DESTDIR)$(ZSH_COMPLETION_DIR)/_orchestrator-client" \
 		"$(DESTDIR)$(FISH_COMPLETION_DIR)/orchestrator-client.fish" \
 		"$(DESTDIR)$(MANDIR)/man1/orchestrator-client.1"
+
+# Both release files start from the binary `install` installs; the scripts strip it and check its --version.
+deb: build
+	bash scripts/build-deb.sh "$(BIN_PATH)/orchestrator-client" "$(DIST_DIR)"
+
+dist: build
+	bash scripts/build-dist.sh "$(BIN_PATH)/orchestrator-client" "$(DIST_DIR)"
+
+clean-dist:
+	rm -rf "$(DIST_DIR)"

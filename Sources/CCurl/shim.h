@@ -32,6 +32,8 @@ struct occ_curl_api {
     CURLMsg *(*multi_info_read)(CURLM *, int *);
     struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
     void (*slist_free_all)(struct curl_slist *);
+    /* issue 11: --version names the libcurl it loaded and its TLS backend. */
+    curl_version_info_data *(*version_info)(CURLversion);
 };
 
 /*
@@ -71,6 +73,7 @@ static inline void occ_curl_load_now(void) {
     OCC_BIND(multi_info_read, curl_multi_info_read)
     OCC_BIND(slist_append, curl_slist_append)
     OCC_BIND(slist_free_all, curl_slist_free_all)
+    OCC_BIND(version_info, curl_version_info)
 #undef OCC_BIND
     if (occ_curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) { *occ_curl_load_error() = "curl_global_init failed"; return; }
     *occ_curl_load_error() = NULL;
@@ -99,6 +102,10 @@ static inline CURLMcode occ_multi_poll(CURLM *m, int timeout_ms, int *ready) {
 static inline CURLMsg *occ_multi_info_read(CURLM *m, int *queued) { return occ_curl.multi_info_read(m, queued); }
 static inline struct curl_slist *occ_slist_append(struct curl_slist *l, const char *s) { return occ_curl.slist_append(l, s); }
 static inline void occ_slist_free_all(struct curl_slist *l) { occ_curl.slist_free_all(l); }
+/* The loaded libcurl's version ("7.88.1") and TLS backend ("OpenSSL/3.0.17", or NULL when built without TLS).
+ * Only the struct's first fields are read, which every libcurl since 7.10 has, whatever its age. */
+static inline const char *occ_version(void) { return occ_curl.version_info(CURLVERSION_NOW)->version; }
+static inline const char *occ_ssl_version(void) { return occ_curl.version_info(CURLVERSION_NOW)->ssl_version; }
 
 static inline CURLcode occ_setopt_long(CURL *h, CURLoption o, long v) { return occ_curl.easy_setopt(h, o, v); }
 static inline CURLcode occ_setopt_string(CURL *h, CURLoption o, const char *v) { return occ_curl.easy_setopt(h, o, v); }

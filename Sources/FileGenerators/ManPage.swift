@@ -5,7 +5,7 @@ import OrchestratorClientKit
 enum ManPage {
     /// The date on the page: fixed, so the output does not depend on when it is generated.
     /// Update it together with ``ClientVersion/current``.
-    static let date = "2025-11-27"
+    static let date = "2026-11-27"
 
     static func text() -> String {
         let program = CommandLineTool.programName

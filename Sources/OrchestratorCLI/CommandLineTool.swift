@@ -41,7 +41,8 @@ package struct CommandLineTool {
     private func execute(_ arguments: [String]) throws(OrchestratorError) -> ToolResult {
         let parsed = try FlagParser.parse(arguments)
         if parsed.has(.version) {
-            return ToolResult(exitStatus: 0, standardOutput: "\(Self.programName) \(ClientVersion.current)\n")
+            // The only path besides a request that loads libcurl: support asks for its version first.
+            return ToolResult(exitStatus: 0, standardOutput: ClientVersion.versionLine(program: Self.programName) + "\n")
         }
         let helpAsked = parsed.has(.help) || parsed.positional.first == CommandID.help.rawValue
             || parsed[.command].flatMap(CommandTable.find)?.id == .help

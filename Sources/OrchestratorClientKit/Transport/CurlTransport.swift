@@ -255,3 +255,21 @@ package final class CurlTransport: HTTPSending {
         String(cString: occ_easy_strerror(code)).lowercased()
     }
 }
+
+// MARK: - The libcurl --version names (issue 11)
+
+extension CurlTransport {
+    /// The libcurl requests would use, for `--version`: `libcurl 7.88.1, OpenSSL/3.0.17`; `libcurl not found` when
+    /// it cannot be loaded; or what is wrong with the one found (`libcurl lacks curl_multi_poll`: older than 7.66.0).
+    ///
+    /// Loads libcurl if no request has yet (a few milliseconds). Here, not in another file, because the shim's
+    /// table of libcurl functions exists once per Swift file that calls it (see Sources/CCurl/shim.h).
+    package static func libraryDescription() -> String {
+        if let error = occ_curl_load() {
+            let reason = String(cString: error)
+            return reason.hasPrefix("libcurl lacks") || reason.hasPrefix("curl_global_init") ? reason : "libcurl not found"
+        }
+        let tls = occ_ssl_version().map { String(cString: $0) } ?? "no TLS"
+        return "libcurl \(String(cString: occ_version())), \(tls)"
+    }
+}

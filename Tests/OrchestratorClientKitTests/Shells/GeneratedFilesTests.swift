@@ -158,8 +158,9 @@ struct GeneratedFilesTests {
 
     static let bashCompletion = "/usr/share/bash-completion/bash_completion"
 
-    /// What bash's completion function puts in COMPREPLY for `line` (the cursor at its end).
-    static func bashComplete(_ line: String, client: String? = nil, api: String? = nil) throws -> [String] {
+    /// What bash's completion function puts in COMPREPLY for `line` (the cursor at its end); `completion` is the
+    /// script to source (by default the generator's output; the package tests pass the packaged copy).
+    static func bashComplete(_ line: String, client: String? = nil, api: String? = nil, completion: String? = nil) throws -> [String] {
         let directory = try TemporaryDirectory()
         _ = try GeneratedFiles.write(to: directory.path)
         let script = #"""
@@ -179,7 +180,7 @@ struct GeneratedFilesTests {
         exit 0
         """#
         let result = try Tool.run("bash", ["--norc", "--noprofile", "-c", script, "bash", bashCompletion,
-                                           directory.path + "/completions/orchestrator-client.bash", "orchestrator-client " + line],
+                                           completion ?? directory.path + "/completions/orchestrator-client.bash", "orchestrator-client " + line],
                                   environment: apiEnvironment(api).merging(client.map { ["ORCHESTRATOR_CLIENT_BIN": $0] } ?? [:]) { $1 })
         #expect(result.status == 0, "bash failed (\(result.status)): \(result.errors)")
         return result.lines

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Builds dist/orchestrator-client_<version>_<arch>.deb from a release binary, with dpkg-deb alone (no debhelper,
+# no source package: there is nothing to build from a Debian source tree), then runs lintian on it when installed.
+#
+#   scripts/build-deb.sh BINARY [DIST_DIR]         (make deb builds BINARY first)
+#
+# Needs: dpkg-deb (dpkg), dpkg-shlibdeps (dpkg-dev), binutils; lintian to check the result (scripts/packages.txt).
+set -euo pipefail
+source "$(dirname "$0")/release-common.sh"
+
+binary=${1:?usage: build-deb.sh BINARY [DIST_DIR]}
+dist=${2:-$repo_root/dist}
+packaging=$repo_root/packaging/deb
+package=orchestrator-client
+
+# The epoch: orchestrator builds its packages with `fpm --epoch 1`, so its bash client is 1:3.2.6 and any version
+# without an epoch, 4.0.0 included, would sort below it and never upgrade it. 1:<VERSION> sorts above every 1:3.x.
+# The .deb's file name leaves the epoch out, as Debian's do.
+epoch=1
+deb_version=$epoch:$version
+changelog_version=$(sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' "$packaging/changelog")
+if [ "$changelog_version" != "$deb_version" ]; then
+    echo "packaging/deb/changelog starts at $changelog_version, VERSION says $deb_version: add an entry" >&2
+    exit 1
+fi
+# The maintainer is the one who signed the newest changelog entry.
+maintainer=$(sed -n 's/^ -- \(.*>\)  .*/\1/p' "$packaging/changelog" | head -n 1)
+arch=$(architecture)
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+root=$work/debian/$package           # where dh_* tools would stage it; dpkg-shlibdeps expects debian/ above
+doc=$root/usr/share/doc/$package
+umask 022
+
+# --- files ---------------------------------------------------------------------------------------------------------
+install_stripped_binary "$binary" "$root/usr/bin/orchestrator-client"
+check_binary_version "$root/usr/bin/orchestrator-client"
+install -D -m 644 "$repo_root/completions/orchestrator-client.bash" "$root/usr/share/bash-completion/completions/orchestrator-client"
+install -D -m 644 "$repo_root/completions/_orchestrator-client" "$root/usr/share/zsh/vendor-completions/_orchestrator-client"
+install -D -m 644 "$repo_root/completions/orchestrator-client.fish" "$root/usr/share/fish/vendor_completions.d/orchestrator-client.fish"
+install -D -m 644 "$repo_root/man/orchestrator-client.1" "$root/usr/share/man/man1/orchestrator-client.1"
+gzip -9n "$root/usr/share/man/man1/orchestrator-client.1"
+install -D -m 644 "$packaging/copyright" "$doc/copyright"
+# A native package (no Debian revision): its changelog is changelog.gz, not changelog.Debian.gz.
+install -D -m 644 "$packaging/changelog" "$doc/changelog"
+gzip -9n "$doc/changelog"
+# The profile file is the administrator's: /etc/profile.d/orchestrator-client.sh is never shipped (so never
+# replaced or removed, purge included); this example shows what it may hold.
+install -D -m 644 "$repo_root/examples/profile.d/orchestrator-client.sh" "$doc/examples/orchestrator-client.sh"
+install -D -m 644 "$repo_root/examples/crontab" "$doc/examples/crontab"
+install -D -m 644 "$packaging/lintian-overrides" "$root/usr/share/lintian/overrides/$package"
+
+# --- control -------------------------------------------------------------------------------------------------------
+# Depends: what dpkg-shlibdeps reads off the binary's NEEDED libraries (it wants a debian/control naming the
+# package; this minimal one is enough), plus libcurl, which no tool can see because it is loaded with dlopen.
+# 7.85.0 is the oldest libcurl that knows every option and function the transport uses: CURLOPT_PROTOCOLS_STR is
+# 7.85.0 (older ones refuse it, and requests would no longer be limited to http and https); then curl_multi_poll
+# 7.66.0 (without it libcurl is not loaded at all), CURLINFO_CONNECT_TIME_T 7.61.0,
+# CURLINFO_CONTENT_LENGTH_DOWNLOAD_T 7.55.0; the rest is 7.19.1 or older (curl's docs/libcurl/symbols-in-versions).
+# Debian 12 and Ubuntu 22.04 call the package libcurl4 (7.88.1, 7.81.0: the latter too old), Debian 13 and
+# Ubuntu 24.04 libcurl4t64 (after the 64-bit time_t transition); naming both leaves nothing to a virtual package.
+libcurl_minimum=7.85.0
+printf 'Source: %s\n\nPackage: %s\nArchitecture: any\n' "$package" "$package" >"$work/debian/control"
+mkdir -p "$root/DEBIAN"              # how dpkg-shlibdeps finds the package root (-e takes its value attached)
+shlibs=$(cd "$work" && dpkg-shlibdeps -O -e"$root/usr/bin/orchestrator-client" | sed -n 's/^shlibs:Depends=//p')
+depends="${shlibs:+$shlibs, }libcurl4 (>= $libcurl_minimum) | libcurl4t64 (>= $libcurl_minimum)"
+
+# No Replaces, Conflicts, Breaks or Provides: orchestrator's bash client is a package of this very name, which a
+# newer version upgrades in place (dpkg takes over its /usr/bin/orchestrator-client); no other package ships any of
+# these files. Its `Depends: jq` goes with it (apt autoremove offers jq if nothing else needs it).
+installed_size=$(find "$root/usr" -type f -printf '%s\n' | awk '{ kib += int(($1 + 1023) / 1024) } END { print kib }')
+# Filled in by bash, not sed: the values hold |, / and & (Depends alternatives, the maintainer's address).
+control=$(<"$packaging/control.in")
+control=${control//@VERSION@/$deb_version}
+control=${control//@ARCHITECTURE@/$arch}
+control=${control//@MAINTAINER@/$maintainer}
+control=${control//@INSTALLED_SIZE@/$installed_size}
+control=${control//@DEPENDS@/$depends}
+printf '%s\n' "$control" >"$root/DEBIAN/control"
+(cd "$root" && find usr -type f | LC_ALL=C sort | xargs md5sum) >"$root/DEBIAN/md5sums"
+chmod 644 "$root/DEBIAN/control" "$root/DEBIAN/md5sums"
+
+# --- build and check -----------------------------------------------------------------------------------------------
+mkdir -p "$dist"
+deb=$dist/${package}_${version}_${arch}.deb
+# root:root whoever builds; SOURCE_DATE_EPOCH clamps the timestamps.
+dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
+write_checksums "$dist"
+echo "built $deb ($(du -k "$deb" | cut -f1) KiB, Installed-Size $installed_size KiB)"
+echo "Depends: $depends"
+print_runtime_requirements "$root/usr/bin/orchestrator-client"
+
+# lintian: no error and no warning (each one that stays is overridden in packaging/deb/lintian-overrides with its
+# reason). Skipped with a note when lintian is missing, so a package can still be built without it.
+if command -v lintian >/dev/null 2>&1; then
+    echo "lintian $deb:"
+    lintian --fail-on error,warning --display-info --show-overrides "$deb"
+    echo "lintian: no errors, no warnings"
+else
+    echo "lintian not installed (apt-get install lintian): the package was not checked" >&2
+fi

@@ -1,0 +1,67 @@
+# Sourced by build-deb.sh and build-dist.sh: what both release files share.
+#
+# The version comes from VERSION alone (ClientVersion.current must equal it: a test checks, and so does
+# check_binary_version below, on the binary about to be shipped). Timestamps come from SOURCE_DATE_EPOCH, else the
+# last commit, so two builds of one commit give the same files.
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+version=$(tr -d ' \n' <"$repo_root/VERSION")
+if ! [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+    echo "VERSION must be MAJOR.MINOR.PATCH, not \"$version\"" >&2
+    exit 1
+fi
+
+# Debian's architecture name (amd64, arm64), also used for the tarball as orchestrator's own releases do.
+architecture() {
+    if command -v dpkg >/dev/null 2>&1; then dpkg --print-architecture; return; fi
+    case $(uname -m) in
+        x86_64) echo amd64 ;;
+        aarch64) echo arm64 ;;
+        *) uname -m ;;
+    esac
+}
+
+if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
+    SOURCE_DATE_EPOCH=$(git -C "$repo_root" log -1 --format=%ct 2>/dev/null || stat -c %Y "$repo_root/VERSION")
+fi
+export SOURCE_DATE_EPOCH
+
+# Copies the release binary to $2, stripped as dh_strip would (symbols, .comment and .note; the build ID stays).
+install_stripped_binary() {
+    install -D -m 755 "$1" "$2"
+    strip --remove-section=.comment --remove-section=.note "$2"
+}
+
+# The binary must say the version it is shipped as: catches a stale build or a VERSION not copied to
+# ClientVersion.swift. --version also loads libcurl when it can; either way the first two words are checked.
+check_binary_version() {
+    local said
+    said=$("$1" --version) || { echo "$1 --version failed" >&2; exit 1; }
+    if [[ $said != "orchestrator-client $version ("* ]]; then
+        echo "$1 --version says \"$said\", VERSION says $version: update Sources/OrchestratorClientKit/ClientVersion.swift" >&2
+        exit 1
+    fi
+}
+
+# Prints what the binary needs from the system it runs on, for README's "runs on" and for people on other
+# distributions: its shared libraries (NEEDED) and the newest glibc symbol version it binds. libcurl is not among
+# the NEEDED libraries because it is loaded with dlopen on the first request.
+print_runtime_requirements() {
+    local needed glibc
+    needed=$(readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+    glibc=$(objdump -T "$1" | grep -o 'GLIBC_[0-9.]*' | sort -u -V | tail -n 1)
+    echo "runtime requirements of $(basename "$1") $version ($(architecture)):"
+    echo "  shared libraries (NEEDED): ${needed% }"
+    echo "  newest glibc symbol version: ${glibc:-none}"
+    echo "  and at run time, through dlopen: libcurl.so.4 (libcurl 7.85.0 or later; Debian: libcurl4 or libcurl4t64)"
+}
+
+# dist/SHA256SUMS over every release file in dist/, so `sha256sum -c SHA256SUMS` checks whatever was built.
+write_checksums() {
+    (
+        cd "$1"
+        shopt -s nullglob
+        files=(orchestrator-client_*.deb orchestrator-client-*.tar.gz)
+        if [ ${#files[@]} -gt 0 ]; then sha256sum "${files[@]}" >SHA256SUMS; fi
+    )
+}
