@@ -62,6 +62,117 @@ def load_results(directory):
     return results
 
 
+# --- the floor (issue 14) ------------------------------------------------------------------------------------------
+
+VERSUS = [
+    ("floor-discover-3", "`discover`, 3 endpoints (leader listed last)", "`floor discover HOST:PORT`",
+     "`-c discover -i HOST:PORT`"),
+    ("floor-topology-1", "`topology`, 1 endpoint", "`floor topology ALIAS`", "`-c topology -a ALIAS`"),
+]
+VERSUS_TIME_GOAL_MS = 2.0
+VERSUS_RSS_GOAL_MIB = 4.0
+
+
+def load_versus(directory):
+    """{id: {state, floor/client: {times, cpu, per_round}, differences, rss}} from versus.tsv and the rounds' JSON."""
+    results = {}
+    path = os.path.join(directory, "versus.tsv")
+    if not os.path.exists(path):
+        return results
+    with open(path) as handle:
+        for line in handle:
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) < 3:
+                continue
+            scenario, state = fields[0], fields[1]
+            if state != "ok":
+                results[scenario] = {"state": state, "reason": fields[2]}
+                continue
+            rounds, floor_kib, client_kib = int(fields[2]), fields[3], fields[4]
+            sides = {"floor": {"times": [], "cpu": [], "per_round": []},
+                     "client": {"times": [], "cpu": [], "per_round": []}}
+            differences = []
+            for number in range(rounds):
+                try:
+                    with open(os.path.join(directory, f"{scenario}.round{number}.json")) as handle_json:
+                        data = json.load(handle_json)["results"]
+                except (OSError, ValueError, KeyError):
+                    continue
+                medians = {}
+                for result in data:
+                    side = sides.get(result["command"])
+                    if side is None:
+                        continue
+                    times = [t * 1000 for t in result["times"]]
+                    side["times"] += times
+                    side["cpu"].append((result["user"] + result["system"]) * 1000)
+                    medians[result["command"]] = percentile(times, 0.5)
+                    side["per_round"].append(medians[result["command"]])
+                if len(medians) == 2:
+                    differences.append(medians["client"] - medians["floor"])
+            entry = {"state": "ok", "rounds": len(differences), "differences": differences,
+                     "rss": {"floor": int(floor_kib) / 1024 if floor_kib.isdigit() else None,
+                             "client": int(client_kib) / 1024 if client_kib.isdigit() else None}}
+            for name, side in sides.items():
+                entry[name] = {"median": percentile(side["times"], 0.5), "p90": percentile(side["times"], 0.9),
+                               "cpu": sum(side["cpu"]) / len(side["cpu"]) if side["cpu"] else float("nan"),
+                               "runs": len(side["times"])}
+            results[scenario] = entry
+    return results
+
+
+def versus_section(versus, runs_per_round):
+    if not versus:
+        return ""
+    out = ["## Against the floor (issue 14)", "",
+           "The floor is `bench/floor/floor.c`, built by this run with `cc -O2`: a C program that loads libcurl exactly "
+           "as the client does (`dlopen(\"libcurl.so.4\")`, the same 15 functions, `curl_global_init`), sets the same "
+           "options on each transfer, probes `leader-check` on every endpoint at once through one multi handle (the "
+           "first 200 wins, the others are abandoned), sends the command's request through the same multi handle and "
+           "prints what the client prints (the run checks that both print the same text). Goal: the client's median "
+           f"within {VERSUS_TIME_GOAL_MS:g} ms of the floor's, its peak RSS within {VERSUS_RSS_GOAL_MIB:g} MiB of the "
+           "floor's.", "",
+           "| scenario | floor median ms | client median ms | difference ms | per-round difference ms (median, min … max) "
+           "| floor CPU ms | client CPU ms | CPU difference ms | floor RSS MiB | client RSS MiB | RSS difference MiB "
+           "| met? |",
+           "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for scenario, label, _, _ in VERSUS:
+        entry = versus.get(scenario)
+        if entry is None:
+            continue
+        if entry["state"] != "ok":
+            out.append(f"| {label} | FAILED ({entry['reason']}) | | | | | | | | | | |")
+            continue
+        floor, client = entry["floor"], entry["client"]
+        difference = client["median"] - floor["median"]
+        per_round = entry["differences"]
+        rounds_text = (f"{percentile(per_round, 0.5):.2f} ({min(per_round):.2f} … {max(per_round):.2f}), "
+                       f"{len(per_round)} rounds") if per_round else ""
+        rss_floor, rss_client = entry["rss"]["floor"], entry["rss"]["client"]
+        rss_difference = rss_client - rss_floor if rss_floor is not None and rss_client is not None else None
+        missed = []
+        if difference > VERSUS_TIME_GOAL_MS:
+            missed.append(f"{difference:.2f} ms > {VERSUS_TIME_GOAL_MS:g} ms")
+        if rss_difference is not None and rss_difference > VERSUS_RSS_GOAL_MIB:
+            missed.append(f"RSS {rss_difference:.1f} MiB > {VERSUS_RSS_GOAL_MIB:g} MiB")
+        met = "yes" if not missed else "**no**: " + "; ".join(missed)
+        fmt = (lambda value: "" if value is None else f"{value:.1f}")
+        out.append(f"| {label} | {floor['median']:.2f} | {client['median']:.2f} | {difference:+.2f} | {rounds_text} "
+                   f"| {floor['cpu']:.2f} | {client['cpu']:.2f} | {client['cpu'] - floor['cpu']:+.2f} "
+                   f"| {fmt(rss_floor)} | {fmt(rss_client)} "
+                   f"| {'' if rss_difference is None else format(rss_difference, '+.1f')} | {met} |")
+    out += ["",
+            "How it is measured: each round is one `hyperfine -N` run holding both commands "
+            f"({runs_per_round} runs of each after warm-up), the floor first in even rounds and the client first in odd "
+            "ones, so that a change in the machine's load between rounds falls on both. Medians are over all runs of "
+            "all rounds; the per-round differences show how much of the difference is noise. CPU: user + system per "
+            "run, mean over the rounds; it is less disturbed by other work on the machine than wall time. The goal is "
+            "judged on the medians of wall time. Peak RSS: the largest "
+            "`/usr/bin/time -f %M` of the runs, the floor and the client alternately. Where the difference goes: "
+            "`bench/profile-notes.md` (and `bash bench/profile.sh` to measure it again).", ""]
+    return "\n".join(out)
+
+
 def goals(scenario, results):
     """[(description, met or None, detail)] for a scenario."""
     entry = results.get(scenario, {})
@@ -262,10 +373,18 @@ def callgrind_summary(path, client):
     top = exclusive.most_common(12)
     readable = demangle([function for (_, function), _ in top])
     inclusive = inclusive_of(path, ["_dl_start", "_dl_init", "_dl_runtime_resolve_xsavec", "_dl_fixup",
-                                    "orchestrator_client_main", "exit", "curl_global_init"])
+                                    "orchestrator_client_main", "exit", "curl_global_init", "dlopen",
+                                    "curl_multi_perform"])
     return {"total": total, "groups": groups, "top": [(obj, readable.get(function, function), count)
                                                       for (obj, function), count in top],
             "inclusive": inclusive}
+
+
+def floor_binary_name(profile, name):
+    """The floor's path as callgrind recorded it (its command line), so its own code is grouped as ours."""
+    text = read(os.path.join(profile, name + ".callgrind"))
+    match = re.search(r"^cmd: (\S+)", text, re.M)
+    return match.group(1) if match else "floor"
 
 
 def percent(part, whole):
@@ -369,6 +488,44 @@ def profile_section(directory, client, mhz, results):
         out.append("</details>")
         out.append("")
 
+    # Issue 14: the client against the floor, the same requests.
+    pairs = [("discover", "floor-discover", "`discover`, 3 endpoints"), ("topology", "floor-topology", "`topology`, 1 endpoint")]
+    rows = []
+    for client_name, floor_name, title in pairs:
+        client_summary = summaries.get(client_name) or callgrind_summary(os.path.join(profile, client_name + ".callgrind"), client)
+        floor_path = os.path.join(profile, floor_name + ".callgrind")
+        floor_summary = callgrind_summary(floor_path, floor_binary_name(profile, floor_name)) if os.path.exists(floor_path) else None
+        if client_summary and floor_summary:
+            rows.append((title, client_summary, floor_summary))
+    if rows:
+        out.append("### Instructions: the client against the floor (issue 14)")
+        out.append("")
+        out.append("Inclusive instruction counts (callgrind, one run each) of the phases both programs go through; "
+                   "`bench/profile-notes.md` explains the difference item by item.")
+        out.append("")
+        out.append("| phase (inclusive) | " + " | ".join(f"{title}: floor | client | difference" for title, _, _ in rows) + " |")
+        out.append("| --- |" + " ---: | ---: | ---: |" * len(rows))
+        phases = [("everything", None),
+                  ("loading the executable and its libraries before `main` (`_dl_start`)", "_dl_start"),
+                  ("library constructors (`_dl_init`)", "_dl_init"),
+                  ("`dlopen` of libcurl and its 31 libraries", "dlopen"),
+                  ("`curl_global_init` (OpenSSL, its configuration file)", "curl_global_init"),
+                  ("the transfers (`curl_multi_perform`)", "curl_multi_perform"),
+                  ("process exit (`exit`: atexit handlers)", "exit")]
+        for label, key in phases:
+            cells = []
+            for _, client_summary, floor_summary in rows:
+                if key is None:
+                    values = (floor_summary["total"], client_summary["total"])
+                else:
+                    values = (floor_summary["inclusive"].get(key), client_summary["inclusive"].get(key))
+                if None in values:
+                    cells.append(" | | ")
+                else:
+                    cells.append(f"{values[0]:,} | {values[1]:,} | {values[1] - values[0]:+,}")
+            out.append(f"| {label} | " + " | ".join(cells) + " |")
+        out.append("")
+
     # Summary in prose, from the numbers above.
     out.append("### In short")
     out.append("")
@@ -423,7 +580,7 @@ def profile_section(directory, client, mhz, results):
 def main():
     parser = argparse.ArgumentParser()
     for name in ("mode", "dir", "out", "runs", "big-runs", "rss-runs", "load-before", "load-after", "client",
-                 "failures"):
+                 "failures", "floor", "versus-runs"):
         parser.add_argument("--" + name, default="")
     arguments = parser.parse_args()
     results = load_results(arguments.dir)
@@ -459,6 +616,9 @@ def main():
         "The bash client figures are the ones quoted in issue 8 (the bash client is not installed here).",
         "",
     ]
+    versus = versus_section(load_versus(arguments.dir), arguments.versus_runs or "?")
+    if versus:
+        text.append(versus)
     profile = profile_section(arguments.dir, arguments.client, info["mhz"], results)
     if profile:
         text.append(profile)

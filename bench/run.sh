@@ -7,13 +7,18 @@
 #
 # It builds the release executables, starts loopback orchestrator stand-ins (orchestrator-test-server), runs each
 # scenario with hyperfine, measures peak RSS with /usr/bin/time and counts the requests each invocation sends.
+# It also builds the floor (bench/floor/floor.c, issue 14: a C program loading libcurl as the client does and sending
+# the same requests) and measures it side by side with the client, interleaved, for `discover` through 3 endpoints
+# and `topology` through 1.
 # Exit status: 0 when every scenario ran as expected (a missed goal is reported in the table, not an error);
 # 1 when a scenario could not run or exited with an unexpected status; 2 for a usage error.
 #
 # Environment: SCRATCH (build directory, default .build), RUNS (runs per scenario: 100, quick 5), WARMUP (5, quick 1),
 # BIG_RUNS (runs of the 10,000-instance scenario and of python3 json.tool: 10, quick 2), RSS_RUNS (10, quick 2),
 # OUT (the report file), PROFILE (1: profile with valgrind; default 1 in full mode, 0 in quick mode), KEEP (1: keep
-# the temporary directory with the raw measurements).
+# the temporary directory with the raw measurements), VERSUS_ROUNDS and VERSUS_RUNS (the floor against the client:
+# rounds of one hyperfine run holding both commands, the order swapped every round, and runs of each per round:
+# 10 × 20, quick 2 × 5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -22,7 +27,7 @@ mode=full
 for argument in "$@"; do
   case $argument in
     --quick) mode=quick ;;
-    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $argument (use --quick or --help)" >&2; exit 2 ;;
   esac
 done
@@ -30,10 +35,12 @@ done
 SCRATCH=${SCRATCH:-.build}
 if [ "$mode" = quick ]; then
   RUNS=${RUNS:-5} WARMUP=${WARMUP:-1} BIG_RUNS=${BIG_RUNS:-2} RSS_RUNS=${RSS_RUNS:-2} PROFILE=${PROFILE:-0}
+  VERSUS_ROUNDS=${VERSUS_ROUNDS:-2} VERSUS_RUNS=${VERSUS_RUNS:-5}
   OUT=${OUT:-$SCRATCH/BENCHMARKS-quick.md}
   server_seconds=900
 else
   RUNS=${RUNS:-100} WARMUP=${WARMUP:-5} BIG_RUNS=${BIG_RUNS:-10} RSS_RUNS=${RSS_RUNS:-10} PROFILE=${PROFILE:-1}
+  VERSUS_ROUNDS=${VERSUS_ROUNDS:-10} VERSUS_RUNS=${VERSUS_RUNS:-20}
   OUT=${OUT:-BENCHMARKS.md}
   server_seconds=3600
 fi
@@ -46,6 +53,7 @@ missing=()
 command -v hyperfine >/dev/null 2>&1 || missing+=(hyperfine)
 [ -x /usr/bin/time ] || missing+=(time)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+command -v cc >/dev/null 2>&1 || missing+=(gcc)   # the floor program; libcurl's headers come with the build's
 if [ "$PROFILE" = 1 ]; then command -v valgrind >/dev/null 2>&1 || missing+=(valgrind); fi
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -69,6 +77,14 @@ swift build "${build_flags[@]}" --product orchestrator-test-server >&2
 bin=$(swift build "${build_flags[@]}" --show-bin-path)
 client=$bin/orchestrator-client
 
+# The floor (issue 14): built here, never committed as a binary. A missing compiler skips it (reported), not the run.
+tmp_floor_build=$(mktemp -d "${TMPDIR:-/tmp}/orchestrator-floor.XXXXXX")
+floor=$tmp_floor_build/floor
+if ! cc -O2 -Wall -o "$floor" bench/floor/floor.c 2>"$tmp_floor_build/cc.log"; then
+  say "the floor program did not build: $(head -c 600 "$tmp_floor_build/cc.log")"
+  floor=""
+fi
+
 # --- servers ---------------------------------------------------------------------------------------------------------
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/orchestrator-bench.XXXXXX")
 pids=()
@@ -77,6 +93,7 @@ cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ -n "${KEEP:-}" ]; then say "kept $tmp"; else rm -rf "$tmp"; fi
+  rm -rf "$tmp_floor_build"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -161,8 +178,73 @@ bench() {
   printf '%s\tok\t%s\t%s\t%s\n' "$id" "$requests" "$peak" "$status" >>"$tmp/results.tsv"
 }
 
+# versus ID SERVER -- FLOOR_COMMAND... -- CLIENT_COMMAND...: the floor and the client side by side (issue 14). Both
+# must exit 0 and print the same text. Then VERSUS_ROUNDS hyperfine runs, each holding both commands (VERSUS_RUNS runs
+# of each), the floor first in even rounds and the client first in odd ones, so drift in the machine's load falls on
+# both; then peak RSS, the floor and the client alternately, RSS_RUNS times each.
+: >"$tmp/versus.tsv"
+versus() {
+  local id=$1 server=$2 api floor_command client_command round status i kib floor_peak=0 client_peak=0
+  local -a floor_args=() client_args=()
+  shift 3   # ID SERVER --
+  while [ "$#" -gt 0 ] && [ "$1" != -- ]; do floor_args+=("$1"); shift; done
+  shift
+  client_args=("$@")
+  api=$(cat "$tmp/$server.api")
+  say "$id: floor ${floor_args[*]} | client ${client_args[*]}"
+  for side in floor client; do
+    status=0
+    if [ "$side" = floor ]; then
+      ORCHESTRATOR_API=$api "${floor_args[@]}" >"$tmp/$id.$side.stdout" 2>"$tmp/$id.$side.stderr" || status=$?
+    else
+      ORCHESTRATOR_API=$api "${client_args[@]}" >"$tmp/$id.$side.stdout" 2>"$tmp/$id.$side.stderr" || status=$?
+    fi
+    if [ "$status" != 0 ]; then
+      say "$id FAILED: the $side exited $status; stderr: $(head -c 600 "$tmp/$id.$side.stderr")"
+      failures+=("$id")
+      printf '%s\tfailed\t%s exited %s\n' "$id" "$side" "$status" >>"$tmp/versus.tsv"
+      return 0
+    fi
+  done
+  if ! cmp -s "$tmp/$id.floor.stdout" "$tmp/$id.client.stdout"; then
+    say "$id FAILED: the floor and the client printed different texts"
+    failures+=("$id")
+    printf '%s\tfailed\tdifferent output\n' "$id" >>"$tmp/versus.tsv"
+    return 0
+  fi
+  floor_command=$(printf '%q ' "${floor_args[@]}")
+  client_command=$(printf '%q ' "${client_args[@]}")
+  for ((round = 0; round < VERSUS_ROUNDS; round++)); do
+    local order=(-n floor "$floor_command" -n client "$client_command")
+    [ $((round % 2)) = 1 ] && order=(-n client "$client_command" -n floor "$floor_command")
+    if ! ORCHESTRATOR_API=$api hyperfine -N --style basic --warmup "$WARMUP" --runs "$VERSUS_RUNS" \
+         --export-json "$tmp/$id.round$round.json" "${order[@]}" >"$tmp/$id.round$round.hyperfine" 2>&1; then
+      say "$id FAILED under hyperfine: $(tail -5 "$tmp/$id.round$round.hyperfine")"
+      failures+=("$id")
+      printf '%s\tfailed\thyperfine\n' "$id" >>"$tmp/versus.tsv"
+      return 0
+    fi
+  done
+  for ((i = 0; i < RSS_RUNS; i++)); do
+    ORCHESTRATOR_API=$api /usr/bin/time -f %M -o "$tmp/$id.rss" "${floor_args[@]}" >/dev/null 2>&1 || true
+    kib=$(tail -n 1 "$tmp/$id.rss")
+    [[ $kib =~ ^[0-9]+$ ]] && [ "$kib" -gt "$floor_peak" ] && floor_peak=$kib
+    ORCHESTRATOR_API=$api /usr/bin/time -f %M -o "$tmp/$id.rss" "${client_args[@]}" >/dev/null 2>&1 || true
+    kib=$(tail -n 1 "$tmp/$id.rss")
+    [[ $kib =~ ^[0-9]+$ ]] && [ "$kib" -gt "$client_peak" ] && client_peak=$kib
+  done
+  printf '%s\tok\t%s\t%s\t%s\n' "$id" "$VERSUS_ROUNDS" "$floor_peak" "$client_peak" >>"$tmp/versus.tsv"
+}
+
 instance=127.0.0.1:10111
+alias_name=mycluster   # the stand-in answers any topology/ALIAS with the recorded topology
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+if [ -n "$floor" ]; then
+  versus floor-discover-3 three -- "$floor" discover "$instance" -- "$client" -c discover -i "$instance"
+  versus floor-topology-1 single -- "$floor" topology "$alias_name" -- "$client" -c topology -a "$alias_name"
+else
+  failures+=(floor)
+fi
 bench discover-3 three 0 "$RUNS" "$WARMUP" -- "$client" -c discover -i "$instance"
 bench discover-hung hung 0 "$RUNS" "$WARMUP" -- "$client" -c discover -i "$instance"
 bench topology-1 single 0 "$RUNS" "$WARMUP" -- "$client" -c topology -i "$instance"
@@ -192,6 +274,11 @@ if [ "$PROFILE" = 1 ]; then
   run_callgrind help - "$client" --help
   run_callgrind discover three "$client" -c discover -i "$instance" --leader-timeout 10s
   run_callgrind all-instances big "$client" -c all-instances
+  if [ -n "$floor" ]; then   # issue 14: the client against the floor, the same requests
+    run_callgrind floor-discover three "$floor" discover "$instance"
+    run_callgrind floor-topology single "$floor" topology "$alias_name"
+    run_callgrind topology single "$client" -c topology -a "$alias_name"
+  fi
   # Process start-up alone: an empty C program, the same linked with libcurl, an empty Swift program.
   if command -v cc >/dev/null 2>&1; then
     printf 'int main(void) { return 0; }\n' >"$profile/empty.c"
@@ -209,7 +296,7 @@ fi
 # --- report ----------------------------------------------------------------------------------------------------------
 python3 bench/report.py --mode "$mode" --dir "$tmp" --out "$OUT" --runs "$RUNS" --big-runs "$BIG_RUNS" \
   --rss-runs "$RSS_RUNS" --load-before "$load_before" --load-after "$load_after" --client "$client" \
-  --failures "${failures[*]:-}"
+  --floor "$floor" --versus-runs "$VERSUS_RUNS" --failures "${failures[*]:-}"
 if [ "$mode" = quick ]; then cat "$OUT"; fi
 say "report written to $OUT"
 if [ "${#failures[@]}" -gt 0 ]; then
