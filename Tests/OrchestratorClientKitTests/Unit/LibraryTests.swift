@@ -165,6 +165,49 @@ struct LibraryTests {
         ])
     }
 
+    @Test("the other public calls: instances, searches, candidates, relocation, analysis, raft, raw paths")
+    func remainingPublicCalls() async throws {
+        let raftState = try Support.transcript("a033-raft-leader").answer(0).reply
+        let routes: [String: String] = [
+            "/api/forget/127.0.0.1/10114": "a126-forget", "/api/instance/127.0.0.1/10112": "a009-instance",
+            "/api/instance-replicas/127.0.0.1/10111": "a012-which-replicas", "/api/all-instances": "a019-all-instances",
+            "/api/search?s=1011": "a008-search", "/api/masters": "a018-all-clusters-masters",
+            "/api/end-downtime/127.0.0.1/10114": "a047-end-downtime",
+            "/api/register-candidate/127.0.0.1/10113/prefer": "a054-register-candidate",
+            "/api/relocate/127.0.0.1/10114/127.0.0.1/10111": "a102-relocate",
+            "/api/replication-analysis": "a024-replication-analysis", "/api/raft-leader": "a033-raft-leader",
+        ]
+        var replies: [String: Reply] = ["/api/raft-state": raftState]
+        for (path, transcript) in routes { replies[path] = try Support.transcript(transcript).gets.last!.reply }
+        let table = replies
+        let server = try TestServer { table[$0.target] ?? .notFound }
+        defer { server.stop() }
+        let client = Self.client(server)
+        func key(_ port: Int) -> InstanceKey { InstanceKey(hostname: "127.0.0.1", port: port) }
+
+        try await client.forget(key(10114))
+        #expect(try await client.instance(key(10112)).key == key(10112))
+        #expect(try await client.replicas(of: key(10111)).map(\.key) == [key(10112), key(10113)])
+        #expect(try await client.allInstances().count == 4)
+        #expect(try await client.search("1011").count == 4)
+        #expect(try await client.masters().map(\.key) == [key(10111)])
+        #expect(try await client.endDowntime(key(10114)) == key(10114))
+        #expect(try await client.registerCandidate(key(10113), rule: .prefer) == key(10113))
+        let moved = try await client.relocate(key(10114), below: key(10111))
+        #expect(moved.key == key(10114) && moved.masterKey == key(10111))
+        #expect(try await client.replicationAnalysis().isEmpty)
+        #expect(try await client.raftLeader() == "127.0.1.2:10008")
+        #expect(try await client.leader().url == server.apiURL)
+        let raw = try await client.send(try APIPath(validating: "masters"), safety: .readOnly)
+        #expect(raw.arrayValue?.count == 1)
+        #expect(server.targets == [
+            "/api/forget/127.0.0.1/10114", "/api/instance/127.0.0.1/10112", "/api/instance-replicas/127.0.0.1/10111",
+            "/api/all-instances", "/api/search?s=1011", "/api/masters", "/api/end-downtime/127.0.0.1/10114",
+            "/api/register-candidate/127.0.0.1/10113/prefer", "/api/relocate/127.0.0.1/10114/127.0.0.1/10111",
+            "/api/replication-analysis", "/api/raft-state", "/api/raft-leader", "/api/masters",
+        ])
+    }
+
     @Test("raftLeader() makes the raft-state check the command line makes")
     func raftLeaderChecksRaftState() async throws {
         let server = try TestServer { request in
