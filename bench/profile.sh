@@ -8,9 +8,9 @@
 # through 1, for the client and the floor: syscalls (strace -c, -f: threads, mmap, failed opens), the dynamic loader
 # (LD_DEBUG=statistics), page faults and peak RSS (/usr/bin/time), RSS by mapping (/proc/self/smaps at exit, through a
 # small LD_PRELOAD library), software counters (perf stat; the hardware ones are not available in this VM),
-# instructions by phase (valgrind --tool=callgrind), then wall and CPU time of the reference programs and of two
-# relinked variants of the client (static libstdc++ and libgcc; the same plus lld's packed relative relocations),
-# interleaved in rounds. It writes raw files and summary.md into OUT_DIR and prints summary.md.
+# instructions by phase (valgrind --tool=callgrind), then wall and CPU time of the reference programs and of three
+# relinked variants of the client (static libstdc++ and libgcc; the same plus lld's packed relative relocations; the
+# same plus the functions run at start laid out together), interleaved in rounds. It writes raw files and summary.md into OUT_DIR and prints summary.md.
 # Nothing here changes Sources/ or the build the benchmark measures: the variants are relinked into OUT_DIR from the
 # objects of the release build.
 #
@@ -140,8 +140,25 @@ each floor-discover "$three" "$out/floor" discover "$instance"
 each client-discover "$three" "$client" -c discover -i "$instance"
 each floor-topology "$single" "$out/floor" topology "$alias_name"
 each client-topology "$single" "$client" -c topology -a "$alias_name"
-each client-version "$three" "$client" --version
+# The start-up baseline: `--help` loads no libcurl (`--version` does since it names libcurl's version).
+each client-help "$three" "$client" --help
 each client-dry-run "$three" "$client" -c discover -i "$instance" --dry-run
+# A third variant: the second, with the functions run at start laid out together (lld --symbol-ordering-file, from
+# callgrind runs of the second variant): fewer pages of the executable mapped.
+if [ -x "$out/client-static-cxx-relr" ]; then
+  say "writing the start-up function order"
+  ORCHESTRATOR_API=$three valgrind --tool=callgrind --demangle=no --callgrind-out-file="$out/order-discover.callgrind" \
+    "$out/client-static-cxx-relr" -c discover -i "$instance" >/dev/null 2>&1 || true
+  ORCHESTRATOR_API=$single valgrind --tool=callgrind --demangle=no --callgrind-out-file="$out/order-topology.callgrind" \
+    "$out/client-static-cxx-relr" -c topology -a "$alias_name" >/dev/null 2>&1 || true
+  python3 bench/profile_summary.py --order-file "$out/startup-order.txt" client-static-cxx-relr \
+    "$out/order-discover.callgrind" "$out/order-topology.callgrind" || true
+  if [ -s "$out/startup-order.txt" ] && "${link[@]}" -o "$out/client-static-cxx-relr-ordered" -L "$out/static-libstdc++" \
+       -Xclang-linker -static-libgcc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
+       -Xlinker "--symbol-ordering-file=$out/startup-order.txt" -Xlinker --no-warn-symbol-ordering 2>"$out/link3.log"; then
+    variants+=(client-static-cxx-relr-ordered)
+  else say "relink with a symbol order failed: $(tail -3 "$out/link3.log")"; fi
+fi
 for variant in "${variants[@]}"; do
   each "$variant-discover" "$three" "$out/$variant" -c discover -i "$instance"
   each "$variant-topology" "$single" "$out/$variant" -c topology -a "$alias_name"
@@ -175,12 +192,12 @@ for variant in "${variants[@]}"; do
 done
 timed discover "$three" "${discover_commands[@]}"
 timed topology "$single" "${topology_commands[@]}"
-startup=("empty-c=$out/empty-c" "empty-c-with-libstdc++=$out/empty-c-cxx" "client --version=$client --version"
+startup=("empty-c=$out/empty-c" "empty-c-with-libstdc++=$out/empty-c-cxx" "client --help=$client --help"
          "client --dry-run=$client -c discover -i $instance --dry-run"
          "floor, libcurl loaded only=$out/floor-load-only discover $instance"
          "floor, libcurl loaded only, libstdc++ in scope=$out/floor-load-only-cxx discover $instance")
 [ -x "$out/empty-swift-static" ] && startup+=("empty Swift program, static runtime=$out/empty-swift-static")
-for variant in "${variants[@]}"; do startup+=("$variant --version=$out/$variant --version"); done
+for variant in "${variants[@]}"; do startup+=("$variant --help=$out/$variant --help"); done
 timed startup "$three" "${startup[@]}"
 
 say "summarising"

@@ -2,6 +2,9 @@
 """Summarises what bench/profile.sh measured (issue 14): the client against the floor. Prints Markdown.
 
 Usage: profile_summary.py OUT_DIR CLIENT_PATH
+       profile_summary.py --order-file ORDER_FILE BINARY CALLGRIND_FILE...
+           writes the functions of BINARY that the callgrind runs (made with --demangle=no) executed, in the order
+           first seen: a symbol ordering file for lld (--symbol-ordering-file), see bench/profile-notes.md.
 """
 import collections
 import glob
@@ -94,10 +97,12 @@ def callgrind_phases(path, binary):
 PROGRAMS = [("floor-discover", "floor, discover"), ("client-discover", "client, discover"),
             ("client-static-cxx-discover", "client, static libstdc++, discover"),
             ("client-static-cxx-relr-discover", "client, static libstdc++ + RELR, discover"),
+            ("client-static-cxx-relr-ordered-discover", "client, static libstdc++ + RELR + function order, discover"),
             ("floor-topology", "floor, topology"), ("client-topology", "client, topology"),
             ("client-static-cxx-topology", "client, static libstdc++, topology"),
             ("client-static-cxx-relr-topology", "client, static libstdc++ + RELR, topology"),
-            ("client-version", "client --version"), ("client-dry-run", "client discover --dry-run"),
+            ("client-static-cxx-relr-ordered-topology", "client, static libstdc++ + RELR + function order, topology"),
+            ("client-help", "client --help"), ("client-dry-run", "client discover --dry-run"),
             ("empty-swift-static", "empty Swift program, static runtime"), ("empty-c", "empty C program")]
 
 
@@ -199,8 +204,41 @@ def swift_work_table(out, name):
     return lines
 
 
+def order_file(path, binary, profiles):
+    """The mangled names of `binary`'s functions that ran, first seen first, one a line."""
+    names, seen = [], set()
+    for profile in profiles:
+        objects, functions, current = {}, {}, None
+        for line in read(profile).splitlines():
+            match = re.match(r"^(c?ob)=\((\d+)\)(?: (.*))?$", line)
+            if match:
+                if match.group(3):
+                    objects[match.group(2)] = match.group(3)
+                if match.group(1) == "ob":
+                    current = objects.get(match.group(2))
+                continue
+            match = re.match(r"^(c?fn)=\((\d+)\)(?: (.*))?$", line)
+            if match:
+                if match.group(3):
+                    functions[match.group(2)] = match.group(3)
+                name = functions.get(match.group(2))
+                if (match.group(1) == "fn" and current and os.path.basename(current) == os.path.basename(binary)
+                        and name and not name.startswith("0x")):
+                    name = name.split("'")[0]   # callgrind's recursion marks
+                    if name not in seen:
+                        seen.add(name)
+                        names.append(name)
+    with open(path, "w") as handle:
+        handle.write("\n".join(names) + "\n")
+    return len(names)
+
+
 def main():
     global CLIENT
+    if sys.argv[1] == "--order-file":
+        count = order_file(sys.argv[2], sys.argv[3], sys.argv[4:])
+        print(f"{count} functions", file=sys.stderr)
+        return
     out, CLIENT = sys.argv[1], sys.argv[2]
     lines = ["# Profile: orchestrator-client against the floor (issue 14)", "",
              f"Raw files: `{out}`. Produced by `bash bench/profile.sh`.", ""]
@@ -210,6 +248,7 @@ def main():
     lines += program_table(out)
     lines += smaps_table(out, "floor-discover", "client-discover")
     lines += smaps_table(out, "floor-discover", "client-static-cxx-relr-discover")
+    lines += smaps_table(out, "floor-discover", "client-static-cxx-relr-ordered-discover")
     lines += swift_work_table(out, "client-discover")
     print("\n".join(lines))
 
