@@ -57,7 +57,15 @@ package enum FlagParser {
             if let inlineValue {
                 parsed[spec.flag] = inlineValue
             } else if index < arguments.count {
-                parsed[spec.flag] = arguments[index]
+                let value = arguments[index]
+                // `-i --quiet` is a forgotten value, not the host "--quiet": a value that looks like a flag must be
+                // attached (`-i=--quiet`, `--instance=--quiet`).
+                if value.hasPrefix("-") && value.count > 1 {
+                    let name = spec.names[0]
+                    throw .usage("\(spec.primarySpelling) needs a value, and the next argument \"\(value)\" looks like a flag; "
+                                 + "give the value, or write --\(name)=\(value) if that is the value")
+                }
+                parsed[spec.flag] = value
                 index += 1
             } else {
                 throw .usage("\(spec.primarySpelling) needs a value: \(spec.primarySpelling) <\(spec.valueName)>")
