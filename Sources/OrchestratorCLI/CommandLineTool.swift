@@ -97,8 +97,10 @@ package struct CommandLineTool {
         // This host's name and ORCHESTRATOR_INSTANCE (which may hold `$(hostname -f)`) are looked up only when the
         // command needs them, within the connect timeout.
         let bound = configuration.timeouts.hostNameMilliseconds
-        let instanceFromEnvironment = parsed[.instance].map { !$0.isEmpty } == true
-            ? nil : try environment.value("ORCHESTRATOR_INSTANCE", hostNameWithin: bound)
+        let environment = self.environment
+        let instanceFromEnvironment = { () throws(OrchestratorError) -> String? in
+            try environment.value("ORCHESTRATOR_INSTANCE", hostNameWithin: bound)
+        }
         let thisHost: () throws(OrchestratorError) -> String
         if let given = self.thisHost {
             thisHost = given
@@ -106,7 +108,7 @@ package struct CommandLineTool {
             thisHost = { () throws(OrchestratorError) -> String in try HostIdentity.thisHost(within: bound) }
         }
         // Everything is validated before anything is sent, --dry-run included.
-        let request = try CommandRequest(spec, inputs: parsed.inputs, instanceFromEnvironment: instanceFromEnvironment,
+        let request = try CommandRequest(spec, inputs: parsed.inputs, environmentInstance: instanceFromEnvironment,
                                          thisHost: thisHost)
         let jitter = try parsed[.jitter].map { text throws(OrchestratorError) in try Self.jitterSeconds(text) }
 

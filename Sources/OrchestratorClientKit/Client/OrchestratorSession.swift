@@ -204,6 +204,8 @@ package final class OrchestratorSession {
             return .timedOut(endpoint: endpoint.url, waitedFor: what + attemptsText(attempts), milliseconds: total)
         case .configuration:
             return .usage(failure.reason)
+        case .tooLarge where failure.reason == CurlTransport.outOfMemoryReason:
+            return .outOfMemory(endpoint: endpoint.url, path: path.encoded, bytes: nil)
         default:
             return .unreachable(endpoint: endpoint.url, reason: failure.reason)
         }
@@ -219,6 +221,9 @@ package final class OrchestratorSession {
     func interpret(_ answer: HTTPAnswer, endpoint: Endpoint, path: APIPath) throws(OrchestratorError) -> APIAnswer {
         if answer.status == 401 || answer.status == 403 {
             throw authorizationError(endpoint: endpoint, status: answer.status)
+        }
+        guard MemoryHeadroom.available(answer.body.count * MemoryHeadroom.bytesPerAnswerByte) else {
+            throw .outOfMemory(endpoint: endpoint.url, path: path.encoded, bytes: answer.body.count)
         }
         let json: JSONValue
         do {

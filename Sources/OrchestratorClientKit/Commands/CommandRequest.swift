@@ -15,7 +15,16 @@ package struct CommandRequest: Sendable {
     ///     name cannot be found (see ``HostIdentity/thisHost(within:)``).
     package init(_ spec: CommandSpec, inputs: [CommandInput: String], instanceFromEnvironment: String? = nil,
                 thisHost: @escaping () throws(OrchestratorError) -> String) throws(OrchestratorError) {
-        let resolver = ValueResolver(spec: spec, inputs: inputs, instanceFromEnvironment: instanceFromEnvironment,
+        try self.init(spec, inputs: inputs, environmentInstance: { () throws(OrchestratorError) -> String? in instanceFromEnvironment },
+                      thisHost: thisHost)
+    }
+
+    /// As above, with `ORCHESTRATOR_INSTANCE` read only when the command needs an instance and `-i` is not
+    /// given (its value may hold `$(hostname -f)`, a name lookup).
+    package init(_ spec: CommandSpec, inputs: [CommandInput: String],
+                 environmentInstance: @escaping () throws(OrchestratorError) -> String?,
+                 thisHost: @escaping () throws(OrchestratorError) -> String) throws(OrchestratorError) {
+        let resolver = ValueResolver(spec: spec, inputs: inputs, instanceFromEnvironment: environmentInstance,
                                      defaultPort: try ValueRules.defaultPort(inputs[.defaultPort]), thisHost: thisHost)
         self.spec = spec
         switch spec.kind {
@@ -41,7 +50,7 @@ package struct CommandRequest: Sendable {
 struct ValueResolver {
     let spec: CommandSpec
     let inputs: [CommandInput: String]
-    let instanceFromEnvironment: String?
+    let instanceFromEnvironment: () throws(OrchestratorError) -> String?
     let defaultPort: Int
     /// This host's name, asked for only when a command defaults to it.
     let thisHost: () throws(OrchestratorError) -> String
@@ -49,7 +58,7 @@ struct ValueResolver {
     /// The instance given with `-i`, or `ORCHESTRATOR_INSTANCE`, or (for commands about this host) this host.
     func instanceText() throws(OrchestratorError) -> String? {
         if let given = inputs[.instance], !given.isEmpty { return given }
-        if let fromEnvironment = instanceFromEnvironment, !fromEnvironment.isEmpty { return fromEnvironment }
+        if let fromEnvironment = try instanceFromEnvironment(), !fromEnvironment.isEmpty { return fromEnvironment }
         return spec.defaultsToThisHost ? try thisHost() : nil
     }
 

@@ -38,6 +38,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case unreadableAnswer(endpoint: String, path: String, status: Int, excerpt: String)
         case notAuthorized(endpoint: String, status: Int)
         case credentialsNeeded(endpoint: String, status: Int)
+        case outOfMemory(endpoint: String, path: String, bytes: Int?)
         case noLeader(endpoints: [String])
         case unreachable(endpoint: String, reason: String)
         case timedOut(endpoint: String, waitedFor: String, milliseconds: Int)
@@ -54,7 +55,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case .usage: .usage
         case .invalidValue: .invalidValue
         case .apiFailure: .apiFailure
-        case .unreadableAnswer: .unreadableAnswer
+        case .unreadableAnswer, .outOfMemory: .unreadableAnswer
         case .notAuthorized, .credentialsNeeded: .notAuthorized
         case .noLeader: .noLeader
         case .unreachable: .unreachable
@@ -68,6 +69,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         switch reason {
         case .apiFailure(let failure): failure.endpoint
         case .unreadableAnswer(let endpoint, _, _, _), .notAuthorized(let endpoint, _), .credentialsNeeded(let endpoint, _),
+             .outOfMemory(let endpoint, _, _),
              .unreachable(let endpoint, _),
              .timedOut(let endpoint, _, _): endpoint
         case .usage, .invalidValue, .noLeader, .answeredNo: nil
@@ -111,6 +113,9 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case let .notAuthorized(endpoint, status):
             return "\(endpoint) refused our credentials (HTTP \(status)); check -b/--auth, "
                 + "ORCHESTRATOR_AUTH_USER/ORCHESTRATOR_AUTH_PASSWORD or -e/--headers-auth"
+        case let .outOfMemory(endpoint, path, bytes):
+            let size = bytes.map { " of \($0) bytes" } ?? ""
+            return "\(endpoint)/\(Self.shortened(path)): not enough memory to read its answer\(size) (is the process limited with ulimit -v?)"
         case let .credentialsNeeded(endpoint, status):
             return "\(endpoint) needs credentials (HTTP \(status)), and none are configured; give -b/--auth user with "
                 + "--password-file, set ORCHESTRATOR_AUTH_USER and ORCHESTRATOR_AUTH_PASSWORD_FILE, or -e/--headers-auth"
@@ -133,6 +138,10 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         Self(.unreadableAnswer(endpoint: endpoint, path: path, status: status, excerpt: excerpt))
     }
     package static func notAuthorized(endpoint: String, status: Int) -> Self { Self(.notAuthorized(endpoint: endpoint, status: status)) }
+    /// An answer that does not fit in the memory the process may use (exit 1, one line, instead of a crash).
+    package static func outOfMemory(endpoint: String, path: String, bytes: Int?) -> Self {
+        Self(.outOfMemory(endpoint: endpoint, path: path, bytes: bytes))
+    }
     /// HTTP 401/403 when no credentials were sent: the server needs some, it refused none.
     package static func credentialsNeeded(endpoint: String, status: Int) -> Self { Self(.credentialsNeeded(endpoint: endpoint, status: status)) }
 

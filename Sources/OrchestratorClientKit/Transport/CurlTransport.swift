@@ -50,6 +50,8 @@ package final class CurlTransport: HTTPSending {
         let handle: UnsafeMutableRawPointer
         var body: [UInt8] = []
         var tooLarge = false
+        /// The process could not get the memory the answer needs (`ulimit -v`).
+        var outOfMemory = false
         let started: UInt64
         let isHTTPS: Bool
         /// libcurl's own words for a failure (`CURLOPT_ERRORBUFFER`): names the TLS problem, which the code alone does not.
@@ -171,7 +173,18 @@ package final class CurlTransport: HTTPSending {
                 // Size the buffer once from Content-Length: a large answer is not copied on every doubling.
                 var announced: Int64 = -1
                 _ = occ_getinfo_off(transfer.handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced)
-                if announced > 0 { transfer.body.reserveCapacity(Int(min(announced, Int64(CurlTransport.maximumBodyBytes)))) }
+                let size = Int(min(max(announced, 0), Int64(CurlTransport.maximumBodyBytes)))
+                // Under a memory limit, fail in one line rather than let Swift stop the process (issue 15).
+                guard MemoryHeadroom.available(size * MemoryHeadroom.bytesPerAnswerByte) else {
+                    transfer.outOfMemory = true
+                    return 0
+                }
+                if announced > 0 { transfer.body.reserveCapacity(size) }
+            }
+            if transfer.body.count + length > transfer.body.capacity,
+               !MemoryHeadroom.available((transfer.body.count + length) * MemoryHeadroom.bytesPerAnswerByte) {
+                transfer.outOfMemory = true
+                return 0
             }
             data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
                 transfer.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
@@ -230,6 +243,8 @@ package final class CurlTransport: HTTPSending {
                                         + (transfer.isHTTPS ? "orchestrator speaks HTTP/1.1"
                                                             : "it may speak https (write https:// in the endpoint) or HTTP/2 only (orchestrator speaks HTTP/1.1)"),
                                     elapsedMilliseconds: elapsed)
+        case CURLE_WRITE_ERROR where transfer.outOfMemory:
+            return TransportFailure(kind: .tooLarge, reason: Self.outOfMemoryReason, elapsedMilliseconds: elapsed)
         case CURLE_WRITE_ERROR where transfer.tooLarge:
             return TransportFailure(kind: .tooLarge, reason: "answer larger than \(Self.maximumBodyBytes >> 20) MiB", elapsedMilliseconds: elapsed)
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_SEND_ERROR:
@@ -252,6 +267,9 @@ package final class CurlTransport: HTTPSending {
             return TransportFailure(kind: .other, reason: reason, elapsedMilliseconds: elapsed)
         }
     }
+
+    /// The reason given when an answer does not fit in the memory this process may use.
+    package static let outOfMemoryReason = "not enough memory for the answer (is the process limited with ulimit -v?)"
 
     /// True when libcurl's message reports a TLS alert from the peer (e.g. `tlsv13 alert certificate required`).
     static func isTLSAlert(_ detail: String) -> Bool {
