@@ -73,16 +73,9 @@ package enum ProfileFile {
         guard Int(info.st_size) <= maximumBytes else {
             return refuse("is larger than 1 MiB, so it was not read", "keep only the orchestrator-client settings in it")
         }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while bytes.count <= maximumBytes {
-            let count = read(descriptor, &buffer, buffer.count)
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
-        }
-        guard bytes.count <= maximumBytes else {
-            return refuse("is larger than 1 MiB, so it was not read", "keep only the orchestrator-client settings in it")
+        guard let bytes = readAll(descriptor, limit: maximumBytes) else {
+            return refuse("is larger than 1 MiB, or could not be read whole, so it was not read",
+                          "keep only the orchestrator-client settings in it")
         }
         return .read(bytes)
     }
@@ -123,6 +116,11 @@ package enum ProfileFile {
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) <= limit else { return nil }
+        return readAll(descriptor, limit: limit).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The rest of `descriptor`'s bytes; `nil` on a read error or past `limit` bytes.
+    static func readAll(_ descriptor: Int32, limit: Int) -> [UInt8]? {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while bytes.count <= limit {
@@ -132,8 +130,7 @@ package enum ProfileFile {
             if count == 0 { break }
             bytes.append(contentsOf: buffer[0..<count])
         }
-        guard bytes.count <= limit else { return nil }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes.count <= limit ? bytes : nil
     }
 
     /// Applies the commands of `bytes` (the file at `path`) over `environment`.
