@@ -189,6 +189,22 @@ struct HostConfigurationTests {
         #expect(unlimited.status == 0, "\(unlimited.stderr)")
     }
 
+    @Test("item 14: libcurl that cannot be loaded is a local problem: exit 2, said once for all endpoints")
+    func libcurlNotLoadable() throws {
+        let directory = try TemporaryDirectory()
+        // A file that is no library, found first by dlopen, as a broken install or a memory limit makes it fail.
+        for name in ["libcurl.so.4", "libcurl.so"] {
+            try "not a library".write(toFile: directory.path + "/" + name, atomically: true, encoding: .utf8)
+        }
+        let result = try Support.run(["-c", "clusters"], environment: [
+            "LD_LIBRARY_PATH": directory.path,
+            "ORCHESTRATOR_API": "http://127.0.0.1:1/api http://127.0.0.2:1/api http://127.0.0.3:1/api",
+        ])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("cannot load libcurl"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    }
+
     @Test("item 15: a timeout reports the whole time spent and the number of attempts")
     func timeoutTotal() throws {
         let server = try TestServer(handler: scripted([HostConfigurationTests.clustersAnswer.cutInHalf, .hangForever]))
