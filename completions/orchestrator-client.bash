@@ -45,8 +45,8 @@ _orchestrator_client_flags='
     --seconds= -h -help --help -timeout --timeout --timeout= -connect-timeout --connect-timeout
     --connect-timeout= -leader-timeout --leader-timeout --leader-timeout= -password-file
     --password-file --password-file= -ca-file --ca-file --ca-file= -cert --cert --cert= -key --key
-    --key= -insecure --insecure -dry-run --dry-run -json --json -quiet --quiet -jitter --jitter
-    --jitter= -version --version
+    --key= -key-password-file --key-password-file --key-password-file= -insecure --insecure -dry-run
+    --dry-run -json --json -quiet --quiet -jitter --jitter --jitter= -version --version
 '
 
 # The kind of value flag $1 takes: command, instance, alias, rule, file, other; none for a switch or no flag.
@@ -81,6 +81,7 @@ _orchestrator_client_kind()
         -ca-file|--ca-file) echo file ;;
         -cert|--cert) echo file ;;
         -key|--key) echo file ;;
+        -key-password-file|--key-password-file) echo file ;;
         -insecure|--insecure) echo none ;;
         -dry-run|--dry-run) echo none ;;
         -json|--json) echo none ;;

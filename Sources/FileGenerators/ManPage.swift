@@ -46,7 +46,12 @@ enum ManPage {
         add(".PP")
         text("Commands that act on one instance take it from \(bold("-i")) \(italic("host[:port]")), else from "
              + "\(bold("ORCHESTRATOR_INSTANCE")); those marked \(italic("without -i: this host")) then use "
-             + "this machine's fully qualified name and port 3306. \(bold("help")) \(italic("command")) shows a command's flags, "
+             + "this host's name and port 3306. This host's name is what \(bold("hostname -f")) prints (the resolver's "
+             + "canonical name for \(bold("hostname")); a name without a domain is used as printed), looked up only when "
+             + "needed and within \(bold("--connect-timeout")) (exit 4 when the resolver does not answer in time). It is "
+             + "never \(bold("localhost")) or another loopback name (a Debian-style \(italic("127.0.0.1 localhost db8")) "
+             + "line in /etc/hosts): then, or when the resolver does not know the name, the client says so and exits 2; "
+             + "give \(bold("-i")). \(bold("help")) \(italic("command")) shows a command's flags, "
              + "the API call it makes and an example. Every \(italic("replica")) in a command name may be written "
              + "\(italic("slave")).")
 
@@ -90,11 +95,19 @@ enum ManPage {
         add(".SH FILES",
             ".TP",
             ".I /etc/profile.d/orchestrator\\-client.sh")
-        text("Read for variable assignments, as the bash client sourced it, but never executed: only simple "
-             + "assignments are taken (\(bold("NAME=value")), \(bold("export NAME=value")), single- or "
-             + "double-quoted values); \(bold("`hostname`")) and \(bold("$(hostname)")) (with or without "
-             + "\(bold("-f"))) stand for this machine's name; any other line is skipped. "
-             + "\(bold("ORCHESTRATOR_CLIENT_PROFILE")) names another file, or none.")
+        text("Read as bash would source it, but never executed, and only when it is a regular file of at most 1 MiB, "
+             + "owned by root or the user running the client, and writable by neither group nor others (as sudo and sshd "
+             + "require); otherwise every command that reads the settings stops with exit status 2, naming the file and the "
+             + "fix. Applied exactly: comments and plain assignments (\(bold("NAME=value")), \(bold("export NAME=value")), "
+             + "several per line or separated by \(bold(";"))) with bash's quoting and escapes, \(bold("$NAME")) and "
+             + "\(bold("${NAME}")) (earlier assignments, then the environment, else empty), \(bold("`hostname`")) and "
+             + "\(bold("$(hostname)")) (what \(bold("hostname")) prints, with no lookup), \(bold("$(hostname -s)")) and "
+             + "\(bold("$(hostname -f)")) (this host's name, looked up only when the setting is used). Lines may end in CRLF. "
+             + "Never applied: other commands, compound commands (\(bold("if")) … \(bold("fi")), \(bold("case")), loops, "
+             + "functions, groups, subshells) with every line inside them, lists (\(bold("&&")), \(bold("||"))), pipelines, "
+             + "redirections, here-documents and any other expansion. Each is reported as \(italic("file:line")): an error "
+             + "(exit status 2, nothing sent) when it names an \(bold("ORCHESTRATOR_")) variable, a warning on standard error "
+             + "otherwise. \(bold("ORCHESTRATOR_CLIENT_PROFILE")) names another file, or none.")
 
         add(".SH EXIT STATUS", ".TP", ".B \(ExitStatus.success)")
         text("Success.")
@@ -188,7 +201,12 @@ enum ManPage {
             ("ORCHESTRATOR_CLIENT_CERT",
              "PEM client certificate for mutual TLS; \(bold("--cert")) overrides it."),
             ("ORCHESTRATOR_CLIENT_KEY",
-             "PEM key of the client certificate; \(bold("--key")) overrides it."),
+             "PEM key of the client certificate, readable by its owner only (\(bold("chmod 600"))); \(bold("--key")) "
+                + "overrides it. The TLS files are checked before anything is sent; a problem is exit status 2."),
+            ("ORCHESTRATOR_CLIENT_KEY_PASSWORD_FILE",
+             "A file (mode 600) whose first line is the pass phrase of an encrypted client key; "
+                + "\(bold("--key-password-file")) overrides it. Without it an encrypted key is refused (exit status 2): "
+                + "the client never asks for a pass phrase on the terminal nor reads one from standard input."),
             ("ORCHESTRATOR_INSECURE",
              "\(bold("1")), \(bold("true")) or \(bold("yes")) (any case): do not verify TLS certificates and host names, "
                 + "as \(bold("--insecure")). Only for tests."),

@@ -8,11 +8,12 @@ package struct CommandLineTool {
 
     let environment: ClientEnvironment
     let sender: HTTPSending?
-    let thisHost: () -> String?
+    let thisHost: (() throws(OrchestratorError) -> String)?
 
-    /// A tool reading `environment`; `sender` replaces libcurl (tests), `thisHost` the host name lookup.
+    /// A tool reading `environment`; `sender` replaces libcurl (tests), `thisHost` the host name lookup (by default
+    /// ``HostIdentity/thisHost(within:)``, bounded by the connect timeout, and made only when a command needs it).
     package init(environment: ClientEnvironment, sender: HTTPSending? = nil,
-                 thisHost: @escaping () -> String? = HostIdentity.fullyQualifiedName) {
+                 thisHost: (() throws(OrchestratorError) -> String)? = nil) {
         self.environment = environment
         self.sender = sender
         self.thisHost = thisHost
@@ -77,16 +78,37 @@ package struct CommandLineTool {
             api: parsed[.api], auth: parsed[.auth], passwordFile: parsed[.passwordFile], headersAuth: parsed[.headersAuth],
             timeout: parsed[.timeout], connectTimeout: parsed[.connectTimeout], leaderTimeout: parsed[.leaderTimeout],
             caFile: parsed[.caFile], clientCert: parsed[.clientCert], clientKey: parsed[.clientKey],
-            insecure: parsed.has(.insecure))
+            clientKeyPasswordFile: parsed[.keyPasswordFile], insecure: parsed.has(.insecure))
         let configuration = try ClientConfiguration.resolve(environment, overrides: overrides)
         try configuration.tls.checkFilesReadable()
         return configuration
     }
 
     private func runCommand(_ spec: CommandSpec, _ parsed: ParsedArguments) throws(OrchestratorError) -> ToolResult {
+        var result = try runConfiguredCommand(spec, parsed)
+        // What the profile file holds and the client did not apply, after the command's own output.
+        let warnings = environment.warningLines.map { "\(Self.programName): \($0)\n" }.joined()
+        result.standardError = warnings + result.standardError
+        return result
+    }
+
+    private func runConfiguredCommand(_ spec: CommandSpec, _ parsed: ParsedArguments) throws(OrchestratorError) -> ToolResult {
         let configuration = try configuration(parsed)
+        // This host's name and ORCHESTRATOR_INSTANCE (which may hold `$(hostname -f)`) are looked up only when the
+        // command needs them, within the connect timeout.
+        let bound = configuration.timeouts.hostNameMilliseconds
+        let environment = self.environment
+        let instanceFromEnvironment = { () throws(OrchestratorError) -> String? in
+            try environment.value("ORCHESTRATOR_INSTANCE", hostNameWithin: bound)
+        }
+        let thisHost: () throws(OrchestratorError) -> String
+        if let given = self.thisHost {
+            thisHost = given
+        } else {
+            thisHost = { () throws(OrchestratorError) -> String in try HostIdentity.thisHost(within: bound) }
+        }
         // Everything is validated before anything is sent, --dry-run included.
-        let request = try CommandRequest(spec, inputs: parsed.inputs, instanceFromEnvironment: environment["ORCHESTRATOR_INSTANCE"],
+        let request = try CommandRequest(spec, inputs: parsed.inputs, environmentInstance: instanceFromEnvironment,
                                          thisHost: thisHost)
         let jitter = try parsed[.jitter].map { text throws(OrchestratorError) in try Self.jitterSeconds(text) }
 

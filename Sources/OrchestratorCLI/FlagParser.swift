@@ -57,13 +57,26 @@ package enum FlagParser {
             if let inlineValue {
                 parsed[spec.flag] = inlineValue
             } else if index < arguments.count {
-                parsed[spec.flag] = arguments[index]
+                let value = arguments[index]
+                // `-i --quiet` is a forgotten value, not the host "--quiet": a value that is itself a flag must be
+                // attached (`-i=--quiet`, `--instance=--quiet`). Other values may start with '-' (`-r -x`).
+                if isFlag(value) {
+                    let name = spec.names[0]
+                    throw .usage("\(spec.primarySpelling) needs a value, and the next argument \"\(value)\" is a flag; "
+                                 + "give the value, or write --\(name)=\(value) if that is the value")
+                }
+                parsed[spec.flag] = value
                 index += 1
             } else {
                 throw .usage("\(spec.primarySpelling) needs a value: \(spec.primarySpelling) <\(spec.valueName)>")
             }
         }
         return parsed
+    }
+
+    /// True when `argument` spells a known flag (`--quiet`, `-i`, `-ihost`), as opposed to a value starting with '-'.
+    package static func isFlag(_ argument: String) -> Bool {
+        argument.hasPrefix("-") && argument.count > 1 && (try? resolve(argument)) != nil
     }
 
     /// Finds the flag an argument names, and a value attached to it (`=value`, or `-cvalue`).

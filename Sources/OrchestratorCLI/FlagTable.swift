@@ -5,7 +5,7 @@ import OrchestratorClientKit
 package enum Flag: String, Sendable, CaseIterable {
     case command, instance, destination, alias, owner, reason, duration, promotionRule, tag, pool, hostname
     case defaultPort, api, path, query, auth, headersAuth, binlog, seconds, help
-    case timeout, connectTimeout, leaderTimeout, passwordFile, caFile, clientCert, clientKey, insecure
+    case timeout, connectTimeout, leaderTimeout, passwordFile, caFile, clientCert, clientKey, keyPasswordFile, insecure
     case dryRun, json, quiet, jitter, version
 }
 
@@ -134,7 +134,9 @@ package enum FlagTable {
         FlagSpec(flag: .clientCert, letter: nil, names: ["cert"], valueKind: .file, valueName: "file",
                  summary: "client certificate for mutual TLS (PEM); $ORCHESTRATOR_CLIENT_CERT"),
         FlagSpec(flag: .clientKey, letter: nil, names: ["key"], valueKind: .file, valueName: "file",
-                 summary: "client certificate's key (PEM); $ORCHESTRATOR_CLIENT_KEY"),
+                 summary: "client certificate's key (PEM, mode 600); $ORCHESTRATOR_CLIENT_KEY"),
+        FlagSpec(flag: .keyPasswordFile, letter: nil, names: ["key-password-file"], valueKind: .file, valueName: "file",
+                 summary: "read an encrypted --key's pass phrase from a file (mode 600); $ORCHESTRATOR_CLIENT_KEY_PASSWORD_FILE"),
         FlagSpec(flag: .insecure, letter: nil, names: ["insecure"], valueKind: .none, valueName: "",
                  summary: "do not verify TLS certificates; $ORCHESTRATOR_INSECURE=1"),
         FlagSpec(flag: .dryRun, letter: nil, names: ["dry-run"], valueKind: .none, valueName: "",

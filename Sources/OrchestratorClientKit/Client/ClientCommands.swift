@@ -16,7 +16,8 @@ extension OrchestratorClient {
         guard case .route = spec.kind else {
             throw .usage("\(spec.name) is answered locally; use leader() or get(path:)")
         }
-        let request = try CommandRequest(spec, inputs: inputs, thisHost: HostIdentity.fullyQualifiedName)
+        let bound = configuration.timeouts.hostNameMilliseconds
+        let request = try CommandRequest(spec, inputs: inputs, thisHost: { () throws(OrchestratorError) in try HostIdentity.thisHost(within: bound) })
         guard let path = request.path else { throw .usage("\(spec.name) sends no request of its own") }
         return try await withSession { session throws(OrchestratorError) in try session.perform(spec, path: path).json }
     }

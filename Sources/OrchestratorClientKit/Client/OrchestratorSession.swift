@@ -73,6 +73,10 @@ package final class OrchestratorSession {
                 if case .success(let answer) = outcome { return answer.status == 200 }
                 return false
             }
+            // Our own side cannot send (TLS files, libcurl): the same for every endpoint, said once (exit 2).
+            for case .failure(let failure)? in outcomes where failure.kind == .configuration {
+                throw Self.error(for: failure, endpoint: endpoints[0], path: APIPath(segments: [check]))
+            }
             for (index, outcome) in outcomes.enumerated() {
                 if case .success(let answer)? = outcome, answer.status == 200 {
                     leader = endpoints[index]
@@ -86,7 +90,7 @@ package final class OrchestratorSession {
                 return nil
             }
             if let first = answered.first, answered.allSatisfy({ $0.answer.status == 401 || $0.answer.status == 403 }) {
-                throw .notAuthorized(endpoint: endpoints[first.index].url, status: first.answer.status)
+                throw authorizationError(endpoint: endpoints[first.index], status: first.answer.status)
             }
         }
         throw .noLeader(endpoints: report)
@@ -135,8 +139,9 @@ package final class OrchestratorSession {
             let endpoint = try leaderEndpoint()
             let remaining = remainingMilliseconds
             guard remaining > 0 else {
-                throw .timedOut(endpoint: endpoint.url, waitedFor: "the answer to GET /api/\(path.encoded)",
-                                milliseconds: configuration.timeouts.totalMilliseconds)
+                throw .timedOut(endpoint: endpoint.url, waitedFor: "the answer to GET /api/\(OrchestratorError.shortened(path.encoded))"
+                                    + Self.attemptsText(attempt),
+                                milliseconds: elapsedMilliseconds)
             }
             let request = HTTPRequest(endpoint: endpoint, path: path.encoded, timeoutMilliseconds: remaining)
             let outcome = sender.send([request], isEnough: { _ in true })[0]
@@ -151,7 +156,8 @@ package final class OrchestratorSession {
                     continue
                 }
             case .failure(let failure)?:
-                let retryable = safety == .readOnly ? failure.kind != .tooLarge && failure.kind != .tls : failure.requestNeverSent
+                let retryable = failure.kind == .configuration ? false
+                    : safety == .readOnly ? failure.kind != .tooLarge && failure.kind != .tls : failure.requestNeverSent
                 if retryable && attempt < Self.backoffMilliseconds.count {
                     let pause = Self.backoffMilliseconds[attempt]
                     if remainingMilliseconds > pause {
@@ -161,7 +167,7 @@ package final class OrchestratorSession {
                         continue
                     }
                 }
-                throw Self.error(for: failure, endpoint: endpoint, path: path)
+                throw Self.error(for: failure, endpoint: endpoint, path: path, attempts: attempt + 1, elapsed: elapsedMilliseconds)
             case nil:
                 throw .unreachable(endpoint: endpoint.url, reason: "no answer")
             }
@@ -173,22 +179,51 @@ package final class OrchestratorSession {
         return failure.message == "Unauthorized" || failure.message == "Not leader"
     }
 
-    static func error(for failure: TransportFailure, endpoint: Endpoint, path: APIPath) -> OrchestratorError {
+    /// Milliseconds since the session started (its bound started with it).
+    private var elapsedMilliseconds: Int {
+        let started = deadline - UInt64(max(1, configuration.timeouts.totalMilliseconds))
+        return Int(Clock.nowMilliseconds() - started)
+    }
+
+    static func attemptsText(_ attempts: Int) -> String {
+        attempts > 1 ? ", over \(attempts) attempts" : ""
+    }
+
+    /// The error for a transport failure; a timeout says how long the whole invocation waited and how many
+    /// attempts it made (`elapsed`, `attempts`), not only the last attempt's time.
+    static func error(for failure: TransportFailure, endpoint: Endpoint, path: APIPath, attempts: Int = 1,
+                      elapsed: Int? = nil) -> OrchestratorError {
+        let total = max(elapsed ?? 0, failure.elapsedMilliseconds)
         switch failure.kind {
         case .timeout:
-            return .timedOut(endpoint: endpoint.url, waitedFor: "the answer to GET /api/\(path.encoded)",
-                             milliseconds: failure.elapsedMilliseconds)
+            return .timedOut(endpoint: endpoint.url, waitedFor: "the answer to GET /api/\(OrchestratorError.shortened(path.encoded))"
+                                 + attemptsText(attempts),
+                             milliseconds: total)
         case .connectTimeout:
-            return .timedOut(endpoint: endpoint.url, waitedFor: "a connection", milliseconds: failure.elapsedMilliseconds)
+            let what = failure.reason.contains("not resolved") ? "its host name to resolve" : "a connection"
+            return .timedOut(endpoint: endpoint.url, waitedFor: what + attemptsText(attempts), milliseconds: total)
+        case .configuration:
+            return .usage(failure.reason)
+        case .tooLarge where failure.reason == CurlTransport.outOfMemoryReason:
+            return .outOfMemory(endpoint: endpoint.url, path: path.encoded, bytes: nil)
         default:
             return .unreachable(endpoint: endpoint.url, reason: failure.reason)
         }
     }
 
+    /// 401/403: "refused our credentials" only when some were sent; else the server needs some.
+    func authorizationError(endpoint: Endpoint, status: Int) -> OrchestratorError {
+        let sentSome = configuration.credentials != nil || endpoint.credentials != nil || configuration.authHeader != nil
+        return sentSome ? .notAuthorized(endpoint: endpoint.url, status: status) : .credentialsNeeded(endpoint: endpoint.url, status: status)
+    }
+
     /// Turns an HTTP answer into a result: `Code: ERROR` and HTTP errors become ``OrchestratorError``.
     func interpret(_ answer: HTTPAnswer, endpoint: Endpoint, path: APIPath) throws(OrchestratorError) -> APIAnswer {
         if answer.status == 401 || answer.status == 403 {
-            throw .notAuthorized(endpoint: endpoint.url, status: answer.status)
+            throw authorizationError(endpoint: endpoint, status: answer.status)
+        }
+        guard MemoryHeadroom.available(answer.body.count * MemoryHeadroom.bytesPerAnswerByte) else {
+            throw .outOfMemory(endpoint: endpoint.url, path: path.encoded, bytes: answer.body.count)
         }
         let json: JSONValue
         do {

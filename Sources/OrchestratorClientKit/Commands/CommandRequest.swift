@@ -11,10 +11,20 @@ package struct CommandRequest: Sendable {
     /// Validates `inputs` for `spec` and renders its path.
     /// - Parameters:
     ///   - instanceFromEnvironment: the default for `-i` (`ORCHESTRATOR_INSTANCE`), if any.
-    ///   - thisHost: this host's name, asked for only when the command defaults to this host.
+    ///   - thisHost: this host's name, asked for only when the command defaults to this host; it throws when the
+    ///     name cannot be found (see ``HostIdentity/thisHost(within:)``).
     package init(_ spec: CommandSpec, inputs: [CommandInput: String], instanceFromEnvironment: String? = nil,
-                thisHost: @escaping () -> String?) throws(OrchestratorError) {
-        let resolver = ValueResolver(spec: spec, inputs: inputs, instanceFromEnvironment: instanceFromEnvironment,
+                thisHost: @escaping () throws(OrchestratorError) -> String) throws(OrchestratorError) {
+        try self.init(spec, inputs: inputs, environmentInstance: { () throws(OrchestratorError) -> String? in instanceFromEnvironment },
+                      thisHost: thisHost)
+    }
+
+    /// As above, with `ORCHESTRATOR_INSTANCE` read only when the command needs an instance and `-i` is not
+    /// given (its value may hold `$(hostname -f)`, a name lookup).
+    package init(_ spec: CommandSpec, inputs: [CommandInput: String],
+                 environmentInstance: @escaping () throws(OrchestratorError) -> String?,
+                 thisHost: @escaping () throws(OrchestratorError) -> String) throws(OrchestratorError) {
+        let resolver = ValueResolver(spec: spec, inputs: inputs, instanceFromEnvironment: environmentInstance,
                                      defaultPort: try ValueRules.defaultPort(inputs[.defaultPort]), thisHost: thisHost)
         self.spec = spec
         switch spec.kind {
@@ -40,21 +50,21 @@ package struct CommandRequest: Sendable {
 struct ValueResolver {
     let spec: CommandSpec
     let inputs: [CommandInput: String]
-    let instanceFromEnvironment: String?
+    let instanceFromEnvironment: () throws(OrchestratorError) -> String?
     let defaultPort: Int
     /// This host's name, asked for only when a command defaults to it.
-    let thisHost: () -> String?
+    let thisHost: () throws(OrchestratorError) -> String
 
     /// The instance given with `-i`, or `ORCHESTRATOR_INSTANCE`, or (for commands about this host) this host.
-    var instanceText: String? {
+    func instanceText() throws(OrchestratorError) -> String? {
         if let given = inputs[.instance], !given.isEmpty { return given }
-        if let fromEnvironment = instanceFromEnvironment, !fromEnvironment.isEmpty { return fromEnvironment }
-        return spec.defaultsToThisHost ? thisHost() : nil
+        if let fromEnvironment = try instanceFromEnvironment(), !fromEnvironment.isEmpty { return fromEnvironment }
+        return spec.defaultsToThisHost ? try thisHost() : nil
     }
 
     /// The instance key named by the command line, if any (used by `async-discover`'s output).
     func requestedInstance() throws(OrchestratorError) -> InstanceKey? {
-        guard let text = instanceText else { return nil }
+        guard let text = try instanceText() else { return nil }
         return try InstanceKey(parsing: text, defaultPort: defaultPort)
     }
 
@@ -93,23 +103,23 @@ struct ValueResolver {
         }
         switch value {
         case .instance:
-            guard let raw = instanceText else { return nil }
+            guard let raw = try instanceText() else { return nil }
             return .instance(try InstanceKey(parsing: raw, defaultPort: defaultPort))
         case .destination:
             guard let raw = given(.destination) else { return nil }
             return .instance(try InstanceKey(parsing: raw, defaultPort: defaultPort, source: "-d/--destination"))
         case .cluster:
             if let alias = given(.alias) { return try text(alias) }
-            guard let raw = instanceText else { return nil }
+            guard let raw = try instanceText() else { return nil }
             return .text(try InstanceKey(parsing: raw, defaultPort: defaultPort).description)
         case .alias:
             guard let alias = given(.alias) else { return nil }
             return try text(alias)
         case .search:
-            guard let raw = instanceText else { return nil }
+            guard let raw = try instanceText() else { return nil }
             return .text(try ValueRules.queryText(raw, source: source))
         case .instances:
-            guard let raw = instanceText else { return nil }
+            guard let raw = try instanceText() else { return nil }
             return .text(try ValueRules.instanceList(raw, defaultPort: defaultPort))
         case .owner:
             guard let owner = given(.owner) ?? HostIdentity.currentUser() else { return nil }

@@ -238,7 +238,8 @@ public enum CommandTable {
 
     /// `unknown command "NAME"`, with the nearest command names when some are near.
     public static func unknownCommandMessage(_ name: String) -> String {
-        let nearest = Suggestions.nearest(to: name, among: all.map { ($0.name, $0.name) }, count: 3, containingIsCloser: true)
+        // Compared in lower case: `-c DISCOVER` is as near to discover as `-c Discover`.
+        let nearest = Suggestions.nearest(to: name.lowercased(), among: all.map { ($0.name, $0.name) }, count: 3, containingIsCloser: true)
         return "unknown command \"\(name)\"" + (nearest.isEmpty ? "" : "; did you mean " + nearest.joined(separator: ", ") + "?")
     }
 }

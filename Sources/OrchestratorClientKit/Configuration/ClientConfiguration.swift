@@ -17,6 +17,9 @@ public struct Timeouts: Sendable, Equatable {
         self.totalMilliseconds = totalMilliseconds
     }
 
+    /// The bound on looking up this host's name: a connection's, within the whole invocation's.
+    public var hostNameMilliseconds: Int { max(1, min(connectMilliseconds, totalMilliseconds)) }
+
     /// Parses `500ms`, `2s`, `1m` or a bare number of seconds (`1.5`).
     public static func parseMilliseconds(_ text: String, source: String) throws(OrchestratorError) -> Int {
         var number = Substring(text)
@@ -40,25 +43,27 @@ public struct TLSOptions: Sendable, Equatable {
     public var certificateFile: String?
     /// The client certificate's private key (PEM).
     public var keyFile: String?
+    /// The pass phrase of an encrypted ``keyFile``; never printed. Without it, an encrypted key is refused
+    /// before anything is sent: the TLS library is never allowed to ask for one on the terminal or read standard input.
+    public var keyPassword: String?
     /// Skip certificate and host name verification. Only when explicitly asked for.
     public var insecure: Bool
 
     /// TLS settings; by default, verification against the system trust store and no client certificate.
-    public init(caFile: String? = nil, certificateFile: String? = nil, keyFile: String? = nil, insecure: Bool = false) {
+    public init(caFile: String? = nil, certificateFile: String? = nil, keyFile: String? = nil, keyPassword: String? = nil,
+                insecure: Bool = false) {
         self.caFile = caFile
         self.certificateFile = certificateFile
         self.keyFile = keyFile
+        self.keyPassword = keyPassword
         self.insecure = insecure
     }
 
-    /// Refuses, before anything is sent, a CA file, certificate or key that cannot be read.
+    /// Refuses, before anything is sent, TLS files the client cannot use: missing, not regular files, empty or
+    /// without the PEM blocks they must hold, a certificate without its key (or a key without a certificate), an
+    /// encrypted key without its pass phrase, a key others can read. See ``checkFiles()``.
     public func checkFilesReadable() throws(OrchestratorError) {
-        let files = [("--ca-file/ORCHESTRATOR_CA_FILE", caFile), ("--cert/ORCHESTRATOR_CLIENT_CERT", certificateFile),
-                     ("--key/ORCHESTRATOR_CLIENT_KEY", keyFile)]
-        for case let (source, path?) in files where access(path, R_OK) != 0 {
-            throw .invalidValue(InvalidValue(source: source, value: path, problem: "the file does not exist or cannot be read",
-                                             fix: "give the path of a readable PEM file"))
-        }
+        try checkFiles()
     }
 }
 
@@ -111,12 +116,36 @@ public struct ClientConfiguration: Sendable, Equatable {
     /// The one place where settings meet: `environment` (process environment and profile file), then
     /// `overrides` (the command line's flags) on top, each value validated where it is read.
     public static func resolve(_ environment: ClientEnvironment, overrides: ConfigurationOverrides) throws(OrchestratorError) -> ClientConfiguration {
-        func setting(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        let api = [overrides.api, environment["ORCHESTRATOR_API"]].compactMap { $0 }
-            .first(where: { !$0.allSatisfy(\.isWhitespace) }) ?? defaultEndpoint
-        var configuration = ClientConfiguration(endpoints: try parseEndpoints(api))
+        // A profile line that sets a variable the client reads, and that the client cannot read as bash would, stops
+        // here: guessing could send requests, and credentials, to the wrong server.
+        try environment.checkNotices()
+        var hostNameBound = Timeouts.default.connectMilliseconds
+        func raw(_ name: String) throws(OrchestratorError) -> String? { try environment.value(name, hostNameWithin: hostNameBound) }
+        func setting(_ name: String) throws(OrchestratorError) -> String? { try raw(name).flatMap { $0.isEmpty ? nil : $0 } }
+        func duration(_ flag: String?, _ flagName: String, _ variable: String) throws(OrchestratorError) -> Int? {
+            if let flag { return try Timeouts.parseMilliseconds(flag, source: flagName) }
+            if let value = try setting(variable) { return try Timeouts.parseMilliseconds(value, source: variable) }
+            return nil
+        }
+        // The bounds first: a `$(hostname -f)` in another setting is looked up within them.
+        var timeouts = Timeouts.default
+        if let value = try duration(overrides.connectTimeout, "--connect-timeout", "ORCHESTRATOR_CONNECT_TIMEOUT") {
+            timeouts.connectMilliseconds = value
+        }
+        if let value = try duration(overrides.leaderTimeout, "--leader-timeout", "ORCHESTRATOR_LEADER_TIMEOUT") {
+            timeouts.leaderProbeMilliseconds = value
+        }
+        if let value = try duration(overrides.timeout, "--timeout", "ORCHESTRATOR_TIMEOUT") {
+            timeouts.totalMilliseconds = value
+        }
+        hostNameBound = timeouts.hostNameMilliseconds
 
-        let user = overrides.auth.flatMap { $0.isEmpty ? nil : $0 } ?? setting("ORCHESTRATOR_AUTH_USER")
+        let fromEnvironment = try raw("ORCHESTRATOR_API")
+        let api = [overrides.api, fromEnvironment].compactMap { $0 }.first(where: { !$0.allSatisfy(\.isWhitespace) }) ?? defaultEndpoint
+        var configuration = ClientConfiguration(endpoints: try parseEndpoints(api), timeouts: timeouts)
+
+        let userSetting = try setting("ORCHESTRATOR_AUTH_USER")
+        let user = overrides.auth.flatMap { $0.isEmpty ? nil : $0 } ?? userSetting
         if let file = overrides.passwordFile {
             guard let user, !user.contains(":") else {
                 throw .usage("--password-file needs the user name alone, from -b/--auth <user> or ORCHESTRATOR_AUTH_USER")
@@ -126,40 +155,37 @@ public struct ClientConfiguration: Sendable, Equatable {
             configuration.credentials = try Credentials(parsing: auth)
         } else if let user {
             let password: String
-            if let file = setting("ORCHESTRATOR_AUTH_PASSWORD_FILE") {
+            if let file = try setting("ORCHESTRATOR_AUTH_PASSWORD_FILE") {
                 password = try SecretFile.read(path: file, source: "ORCHESTRATOR_AUTH_PASSWORD_FILE")
             } else {
-                password = environment["ORCHESTRATOR_AUTH_PASSWORD"] ?? ""
+                password = try raw("ORCHESTRATOR_AUTH_PASSWORD") ?? ""
             }
             configuration.credentials = Credentials(user: user, password: password)
         }
+        try configuration.credentials?.checkSendable()
+        for endpoint in configuration.endpoints { try endpoint.credentials?.checkSendable(source: "the credentials in an endpoint URL") }
 
         if let header = overrides.headersAuth.flatMap({ $0.isEmpty ? nil : $0 }) {
             configuration.authHeader = try validatedHeader(header, source: "-e/--headers-auth")
-        } else if let header = setting("ORCHESTRATOR_AUTH_USER_HEADER") {
+        } else if let header = try setting("ORCHESTRATOR_AUTH_USER_HEADER") {
             configuration.authHeader = try validatedHeader(header, source: "ORCHESTRATOR_AUTH_USER_HEADER")
         }
 
-        func duration(_ flag: String?, _ flagName: String, _ variable: String) throws(OrchestratorError) -> Int? {
-            if let flag { return try Timeouts.parseMilliseconds(flag, source: flagName) }
-            if let value = setting(variable) { return try Timeouts.parseMilliseconds(value, source: variable) }
-            return nil
+        func file(_ flag: String?, _ variable: String) throws(OrchestratorError) -> String? {
+            if let flag { return flag }
+            return try setting(variable)
         }
-        if let value = try duration(overrides.connectTimeout, "--connect-timeout", "ORCHESTRATOR_CONNECT_TIMEOUT") {
-            configuration.timeouts.connectMilliseconds = value
+        configuration.tls.caFile = try file(overrides.caFile, "ORCHESTRATOR_CA_FILE")
+        configuration.tls.certificateFile = try file(overrides.clientCert, "ORCHESTRATOR_CLIENT_CERT")
+        configuration.tls.keyFile = try file(overrides.clientKey, "ORCHESTRATOR_CLIENT_KEY")
+        if let file = overrides.clientKeyPasswordFile {
+            configuration.tls.keyPassword = try SecretFile.read(path: file, source: "--key-password-file", what: "the key's pass phrase")
+        } else if let file = try setting("ORCHESTRATOR_CLIENT_KEY_PASSWORD_FILE") {
+            configuration.tls.keyPassword = try SecretFile.read(path: file, source: "ORCHESTRATOR_CLIENT_KEY_PASSWORD_FILE",
+                                                                what: "the key's pass phrase")
         }
-        if let value = try duration(overrides.leaderTimeout, "--leader-timeout", "ORCHESTRATOR_LEADER_TIMEOUT") {
-            configuration.timeouts.leaderProbeMilliseconds = value
-        }
-        if let value = try duration(overrides.timeout, "--timeout", "ORCHESTRATOR_TIMEOUT") {
-            configuration.timeouts.totalMilliseconds = value
-        }
-
-        configuration.tls.caFile = overrides.caFile ?? setting("ORCHESTRATOR_CA_FILE")
-        configuration.tls.certificateFile = overrides.clientCert ?? setting("ORCHESTRATOR_CLIENT_CERT")
-        configuration.tls.keyFile = overrides.clientKey ?? setting("ORCHESTRATOR_CLIENT_KEY")
-        configuration.tls.insecure = overrides.insecure
-            || ["1", "true", "yes"].contains((environment["ORCHESTRATOR_INSECURE"] ?? "").lowercased())
+        let insecureSetting = try raw("ORCHESTRATOR_INSECURE") ?? ""
+        configuration.tls.insecure = overrides.insecure || ["1", "true", "yes"].contains(insecureSetting.lowercased())
         return configuration
     }
 
@@ -190,13 +216,16 @@ public struct ConfigurationOverrides: Sendable, Equatable {
     public var timeout: String?, connectTimeout: String?, leaderTimeout: String?
     /// `--ca-file`, `--cert`, `--key`: PEM files.
     public var caFile: String?, clientCert: String?, clientKey: String?
+    /// `--key-password-file`: a file (mode 600) holding the pass phrase of an encrypted `--key`.
+    public var clientKeyPasswordFile: String?
     /// `--insecure`: skip TLS verification.
     public var insecure: Bool
 
     /// Nothing overridden unless given.
     public init(api: String? = nil, auth: String? = nil, passwordFile: String? = nil, headersAuth: String? = nil,
                 timeout: String? = nil, connectTimeout: String? = nil, leaderTimeout: String? = nil,
-                caFile: String? = nil, clientCert: String? = nil, clientKey: String? = nil, insecure: Bool = false) {
+                caFile: String? = nil, clientCert: String? = nil, clientKey: String? = nil, clientKeyPasswordFile: String? = nil,
+                insecure: Bool = false) {
         self.api = api
         self.auth = auth
         self.passwordFile = passwordFile
@@ -207,6 +236,7 @@ public struct ConfigurationOverrides: Sendable, Equatable {
         self.caFile = caFile
         self.clientCert = clientCert
         self.clientKey = clientKey
+        self.clientKeyPasswordFile = clientKeyPasswordFile
         self.insecure = insecure
     }
 }

@@ -1,52 +1,114 @@
 /// The settings the client reads from outside: the process environment overlaid, as the bash client's
 /// `source` does, with the assignments of `/etc/profile.d/orchestrator-client.sh`.
 ///
-/// `ORCHESTRATOR_CLIENT_PROFILE` names another profile file; set it empty to read none (tests do).
+/// `ORCHESTRATOR_CLIENT_PROFILE` names another profile file; set it empty to read none (tests do). What the file
+/// holds that the client cannot apply exactly as bash would is listed in ``notices``: errors stop every command
+/// that reads the settings (``ClientConfiguration/resolve(_:overrides:)`` throws the first), warnings are printed.
 public struct ClientEnvironment: Sendable {
-    /// The variables, profile assignments applied.
-    public let variables: [String: String]
+    private let plain: [String: String]
+    /// Profile values holding `$(hostname -f)`: looked up only when read.
+    private let deferred: [String: ProfileValue]
+    /// What the profile file (or the environment) holds that was not applied, in file order.
+    public let notices: [ProfileNotice]
 
     /// Uses `variables` as they are.
     public init(variables: [String: String]) {
-        self.variables = variables
+        self.plain = variables
+        self.deferred = [:]
+        self.notices = []
     }
 
-    /// The current process environment with the profile file applied.
+    package init(plain: [String: String], deferred: [String: ProfileValue], notices: [ProfileNotice]) {
+        self.plain = plain
+        self.deferred = deferred
+        self.notices = notices
+    }
+
+    /// The current process environment with the profile file applied. Reads the file (a regular file, at most
+    /// 1 MiB) but looks nothing up: `$(hostname -f)` in it is resolved only when its variable is read.
     public static func current() -> ClientEnvironment {
-        let process = processEnvironment()
-        let path = process["ORCHESTRATOR_CLIENT_PROFILE"] ?? ProfileFile.defaultPath
-        var merged = process
-        if !path.isEmpty {
-            for (name, value) in ProfileFile.load(path: path) { merged[name] = value }
+        let (process, invalid) = processEnvironment()
+        var notices = invalid.filter { $0.hasPrefix("ORCHESTRATOR_") }.sorted().map { name in
+            ProfileNotice(location: "environment variable \(name)", problem: "its value is not valid UTF-8 text",
+                          fix: "set it to UTF-8 text, or unset it", isError: true)
         }
-        return ClientEnvironment(variables: merged)
+        let path = process["ORCHESTRATOR_CLIENT_PROFILE"] ?? ProfileFile.defaultPath
+        var plain = process
+        var deferred: [String: ProfileValue] = [:]
+        if !path.isEmpty {
+            let (values, fileNotices) = ProfileFile.load(path: path, environment: process)
+            notices += fileNotices
+            for (name, value) in values {
+                if let text = value.plainText {
+                    plain[name] = text
+                } else {
+                    plain[name] = nil
+                    deferred[name] = value
+                }
+            }
+        }
+        return ClientEnvironment(plain: plain, deferred: deferred, notices: notices)
     }
 
-    /// The value of `name`, if set.
-    public subscript(name: String) -> String? { variables[name] }
+    /// Every variable; a value holding `$(hostname -f)` is looked up (and left out when that fails).
+    public var variables: [String: String] {
+        var result = plain
+        for name in deferred.keys { result[name] = try? value(name) }
+        return result
+    }
 
-    static func processEnvironment() -> [String: String] {
+    /// The value of `name`, if set (and, for a value holding `$(hostname -f)`, if this host's name can be found).
+    public subscript(name: String) -> String? { try? value(name) }
+
+    /// The value of `name`; a `$(hostname -f)` in it is looked up within `milliseconds`, and a failure says why.
+    package func value(_ name: String, hostNameWithin milliseconds: Int = Timeouts.default.connectMilliseconds) throws(OrchestratorError) -> String? {
+        if let value = deferred[name] { return try value.resolved(within: milliseconds) }
+        return plain[name]
+    }
+
+    /// The first error among ``notices``, as the error every command that reads the settings stops with.
+    package func checkNotices() throws(OrchestratorError) {
+        if let error = notices.first(where: \.isError) {
+            throw .usage(error.description)
+        }
+    }
+
+    /// The warnings among ``notices``, one line each, for standard error.
+    package var warningLines: [String] {
+        notices.filter { !$0.isError }.map { "warning: \($0.description)" }
+    }
+
+    /// The process environment, and the names of variables whose name or value is not valid UTF-8 (left out).
+    static func processEnvironment() -> (values: [String: String], invalid: [String]) {
         var result: [String: String] = [:]
+        var invalid: [String] = []
         var pointer = environ
         while let entry = pointer.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            let length = strlen(entry)
+            let bytes = UnsafeRawBufferPointer(start: entry, count: length)
+            if let equals = bytes.firstIndex(of: UInt8(ascii: "=")) {
+                let name = String(decoding: bytes[..<equals], as: UTF8.self)
+                if let value = String(validating: bytes[(equals + 1)...], as: UTF8.self),
+                   String(validating: bytes[..<equals], as: UTF8.self) != nil {
+                    result[name] = value
+                } else {
+                    invalid.append(name)
+                }
             }
             pointer += 1
         }
-        return result
+        return (result, invalid)
     }
 }
 
 /// Reads a secret (a password) from a file only the owner can read, so it stays off the command line.
 package enum SecretFile {
     /// The file's first line. Refuses a file readable or writable by group or others.
-    package static func read(path: String, source: String) throws(OrchestratorError) -> String {
+    package static func read(path: String, source: String, what: String = "the password") throws(OrchestratorError) -> String {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw .invalidValue(InvalidValue(source: source, value: path, problem: "the file cannot be read",
-                                             fix: "give the path of a file holding the password"))
+                                             fix: "give the path of a file holding \(what)"))
         }
         guard info.st_mode & 0o077 == 0 else {
             throw .invalidValue(InvalidValue(source: source, value: path,
@@ -55,7 +117,7 @@ package enum SecretFile {
         }
         guard let text = ProfileFile.readTextFile(path) else {
             throw .invalidValue(InvalidValue(source: source, value: path, problem: "the file cannot be read",
-                                             fix: "give the path of a file holding the password"))
+                                             fix: "give the path of a file holding \(what)"))
         }
         // The first line; a file written on Windows ends it in "\r\n", which `split` keeps together as one
         // Character, so split on scalars.

@@ -1,84 +1,406 @@
-/// Reads `/etc/profile.d/orchestrator-client.sh` the way a shell would for simple assignments, without
-/// executing anything: `export NAME=value`, `NAME="value"`, `NAME='value'`. Lines it does not understand
-/// are skipped. `$(hostname)` and its backquoted form (optionally `-f`, optionally followed by `:port`) stand for
-/// this machine's name, because the bash client's documentation tells operators to write exactly that.
+/// Reads `/etc/profile.d/orchestrator-client.sh` as bash would source it, without executing anything.
+///
+/// The rules (README "Environment", man page FILES):
+/// - Only a regular file of at most 1 MiB is read, and only when neither group nor others can write it and it
+///   belongs to root or to the user running the client (as sudo and sshd refuse such files): a file anyone can
+///   write could point the client, and its credentials, at any server. Such a file is refused (exit 2).
+/// - Applied: comments, blank lines, and simple assignments (`NAME=value`, `export NAME=value`, several on one
+///   line, `;`-separated), whose values are read exactly as bash reads them: quoting (`'…'`, `"…"` with bash's
+///   backslash rules, `\x`), `$NAME`/`${NAME}` (earlier assignments, then the environment, then empty),
+///   `$(hostname)`/`` `hostname` `` (what `hostname` prints, with no name lookup) and `$(hostname -f)` (this
+///   host's fully qualified name, looked up only when the value is used). Lines may end in CRLF.
+/// - Not applied: anything else: commands, compound commands (`if … fi`, `case`, loops, functions, `{ }`, `( )`)
+///   and every line inside them, `&&`/`||` lists, pipelines, and values using any other expansion. Each is
+///   reported with its file and line: an error (exit 2) when it names an `ORCHESTRATOR_` variable, because
+///   skipping it could send requests to the wrong server or without the password; a warning otherwise.
 package enum ProfileFile {
     /// The file the bash client sources.
     package static let defaultPath = "/etc/profile.d/orchestrator-client.sh"
+    /// Larger files are not read at all (and said so).
+    package static let maximumBytes = 1 << 20
 
-    /// Assignments found in the file at `path`; empty when the file does not exist or cannot be read.
-    package static func load(path: String) -> [String: String] {
-        guard let text = readTextFile(path) else { return [:] }
-        return parse(text)
+    /// The assignments of the file at `path` applied over `environment`, and what was not applied. A file that
+    /// does not exist gives nothing and no notice.
+    package static func load(path: String, environment: [String: String]) -> (values: [String: ProfileValue], notices: [ProfileNotice]) {
+        switch readTrustedFile(path) {
+        case .missing: return ([:], [])
+        case .refused(let notice): return ([:], [notice])
+        case .read(let bytes): return parse(bytes, path: path, environment: environment)
+        }
     }
 
-    /// Assignments found in `text`.
+    /// The assignments of `text` as plain strings (`$(hostname -f)` resolved), for tests and examples.
     package static func parse(_ text: String) -> [String: String] {
         var result: [String: String] = [:]
-        for rawLine in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-            var line = rawLine.drop(while: { $0 == " " || $0 == "\t" })
-            if line.hasPrefix("#") || line.isEmpty { continue }
-            if line.hasPrefix("export ") { line = line.dropFirst(7).drop(while: { $0 == " " }) }
-            guard let equals = line.firstIndex(of: "=") else { continue }
-            let name = line[..<equals]
-            guard let first = name.first, first == "_" || first.isLetter,
-                  name.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }) else { continue }
-            if let value = parseValue(line[line.index(after: equals)...]) {
-                result[String(name)] = value
-            }
+        for (name, value) in parse(Array(text.utf8), path: "-", environment: [:]).values {
+            result[name] = try? value.resolved(within: Timeouts.default.connectMilliseconds)
         }
         return result
     }
 
-    static func parseValue(_ raw: Substring) -> String? {
-        var text = raw
-        // Strip a trailing comment only when unquoted text is followed by " #".
-        if let first = text.first, first == "\"" || first == "'" {
-            guard let close = text.dropFirst().firstIndex(of: first) else { return nil }
-            let inner = text[text.index(after: text.startIndex)..<close]
-            let trailing = text[text.index(after: close)...].trimmingSpaces()
-            guard trailing.isEmpty || trailing.hasPrefix("#") else { return nil }
-            if first == "'" { return String(inner) }
-            return substituteHostname(inner)
-        }
-        if let hash = text.firstRange(of: " #") { text = text[..<hash.lowerBound] }
-        text = text.trimmingSpaces()
-        if text.contains(" ") || text.contains(";") || text.contains("|") || text.contains("&") { return nil }
-        return substituteHostname(text)
+    enum FileRead {
+        case missing
+        case refused(ProfileNotice)
+        case read([UInt8])
     }
 
-    /// Replaces `` `hostname` `` / `$(hostname)` / `$(hostname -f)`; refuses any other substitution or variable.
-    static func substituteHostname(_ text: Substring) -> String? {
-        let forms = ["`hostname -f`", "`hostname`", "$(hostname -f)", "$(hostname)"]
-        var value = String(text)
-        for form in forms where value.contains(form) {
-            guard let name = HostIdentity.fullyQualifiedName() else { return nil }
-            value = value.replacing(form, with: name)
+    /// Opens without blocking (a FIFO must not hang the client), then checks type, owner, mode and size.
+    static func readTrustedFile(_ path: String) -> FileRead {
+        func refuse(_ problem: String, _ fix: String, error: Bool = true) -> FileRead {
+            .refused(ProfileNotice(location: path, problem: problem, fix: fix, isError: error))
         }
-        if value.contains("$") || value.contains("`") { return nil }
-        return value
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { return .missing }
+            // bash would say so and go on without it: a warning, and settings from the environment and flags.
+            return refuse("cannot be read (\(String(cString: strerror(code))))", "its settings are not applied", error: false)
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            return refuse("cannot be read (\(String(cString: strerror(errno))))", "its settings are not applied", error: false)
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            return refuse("is not a regular file, so it was not read", "make it a plain file, or set ORCHESTRATOR_CLIENT_PROFILE to another file or to empty")
+        }
+        if let problem = untrustedOwnership(info) {
+            return refuse(problem.0, problem.1)
+        }
+        if let directoryProblem = untrustedDirectory(of: path) {
+            return refuse(directoryProblem.0, directoryProblem.1)
+        }
+        guard Int(info.st_size) <= maximumBytes else {
+            return refuse("is larger than 1 MiB, so it was not read", "keep only the orchestrator-client settings in it")
+        }
+        guard let bytes = readAll(descriptor, limit: maximumBytes) else {
+            return refuse("is larger than 1 MiB, or could not be read whole, so it was not read",
+                          "keep only the orchestrator-client settings in it")
+        }
+        return .read(bytes)
     }
 
-    static func readTextFile(_ path: String) -> String? {
-        guard let file = fopen(path, "r") else { return nil }
-        defer { fclose(file) }
+    /// Why a file with `info` cannot be trusted with settings, and the fix; `nil` when it can.
+    static func untrustedOwnership(_ info: stat) -> (String, String)? {
+        let owner = info.st_uid
+        if owner != 0 && owner != geteuid() {
+            return ("belongs to user \(owner), neither root nor the user running the client, so it was not read",
+                    "run chown root on it (and chmod 644)")
+        }
+        if info.st_mode & 0o022 != 0 {
+            return ("can be written by \(info.st_mode & 0o002 != 0 ? "anyone" : "its group"), so it was not read "
+                        + "(it could send requests and credentials to any server)",
+                    "run chmod go-w on it")
+        }
+        return nil
+    }
+
+    /// A directory others can write (without the sticky bit, as /tmp has) lets them replace the file.
+    static func untrustedDirectory(of path: String) -> (String, String)? {
+        var directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        if directory.isEmpty { directory = path.hasPrefix("/") ? "/" : "." }
+        var info = stat()
+        guard stat(directory, &info) == 0 else { return nil }
+        if info.st_uid != 0 && info.st_uid != geteuid() || (info.st_mode & 0o022 != 0 && info.st_mode & S_ISVTX == 0) {
+            return ("is in \(directory), which others can write to, so it was not read",
+                    "keep it in a directory only root can write to, such as /etc/profile.d")
+        }
+        return nil
+    }
+
+    /// The text of a small regular file (a password file): opened without blocking, so a FIFO cannot hang the
+    /// client; `nil` when it is not a regular file, cannot be read, or is larger than `limit`.
+    static func readTextFile(_ path: String, limit: Int = 1 << 20) -> String? {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) <= limit else { return nil }
+        return readAll(descriptor, limit: limit).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The rest of `descriptor`'s bytes; `nil` on a read error or past `limit` bytes.
+    static func readAll(_ descriptor: Int32, limit: Int) -> [UInt8]? {
         var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count <= 0 { break }
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while bytes.count <= limit {
+            let count = read(descriptor, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 { return nil }
+            if count == 0 { break }
             bytes.append(contentsOf: buffer[0..<count])
-            if bytes.count > 1 << 20 { return nil }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes.count <= limit ? bytes : nil
+    }
+
+    /// Applies the commands of `bytes` (the file at `path`) over `environment`.
+    static func parse(_ bytes: [UInt8], path: String, environment: [String: String]) -> (values: [String: ProfileValue], notices: [ProfileNotice]) {
+        var scanner = ShellScanner(bytes: bytes)
+        var interpreter = ProfileInterpreter(path: path, environment: environment)
+        interpreter.run(scanner.commands())
+        return (interpreter.assigned, interpreter.notices)
     }
 }
 
-extension Substring {
-    func trimmingSpaces() -> Substring {
-        var text = self
-        while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
-        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
-        return text
+/// Something in the profile file, or in the environment, that the client did not apply.
+public struct ProfileNotice: Sendable, Equatable, CustomStringConvertible {
+    /// `file:line`, the file alone, or the environment variable concerned.
+    public let location: String
+    /// What is wrong.
+    public let problem: String
+    /// What to do.
+    public let fix: String
+    /// An error stops every command that reads the settings (exit 2); a warning is printed and the rest applies.
+    public let isError: Bool
+
+    public init(location: String, problem: String, fix: String, isError: Bool) {
+        self.location = location
+        self.problem = problem
+        self.fix = fix
+        self.isError = isError
+    }
+
+    public var description: String { "\(location): \(problem); \(fix)" }
+}
+
+/// A value assigned in the profile file: text, and `$(hostname -f)` kept until the value is used, so that
+/// reading the file never waits for a name lookup (`--help` and `--version` read it too).
+package struct ProfileValue: Sendable, Equatable {
+    package enum Part: Sendable, Equatable {
+        case text(String)
+        case fullyQualifiedName
+    }
+
+    package var parts: [Part]
+
+    package init(_ parts: [Part]) { self.parts = parts }
+
+    /// Plain text, with nothing to look up.
+    package var plainText: String? {
+        var result = ""
+        for part in parts {
+            guard case .text(let text) = part else { return nil }
+            result += text
+        }
+        return result
+    }
+
+    /// The text, looking up this host's name (bounded by `milliseconds`) if the value holds `$(hostname -f)`.
+    package func resolved(within milliseconds: Int) throws(OrchestratorError) -> String {
+        var result = ""
+        for part in parts {
+            switch part {
+            case .text(let text): result += text
+            case .fullyQualifiedName: result += try HostIdentity.thisHost(within: milliseconds)
+            }
+        }
+        return result
+    }
+}
+
+/// Applies scanned commands the way bash would, for the subset it can evaluate exactly.
+struct ProfileInterpreter {
+    let path: String
+    let environment: [String: String]
+    var assigned: [String: ProfileValue] = [:]
+    var notices: [ProfileNotice] = []
+
+    /// The closing words of the compound commands open at this point (`fi`, `done`, `esac`, `}`, `)`).
+    private var open: [String] = []
+    private var compound: (start: Int, kind: String, mentions: Bool)?
+
+    init(path: String, environment: [String: String]) {
+        self.path = path
+        self.environment = environment
+    }
+
+    /// Variables bash sets itself, which the environment does not show: their values cannot be known here.
+    static let bashVariables: Set<String> = [
+        "BASH", "BASHOPTS", "BASHPID", "BASH_ALIASES", "BASH_ARGC", "BASH_ARGV", "BASH_ARGV0", "BASH_CMDS", "BASH_COMMAND",
+        "BASH_LINENO", "BASH_SOURCE", "BASH_SUBSHELL", "BASH_VERSINFO", "BASH_VERSION", "COLUMNS", "DIRSTACK",
+        "EPOCHREALTIME", "EPOCHSECONDS", "EUID", "FUNCNAME", "GROUPS", "HISTCMD", "HISTFILE", "HISTFILESIZE", "HISTSIZE",
+        "HOSTTYPE", "IFS", "LINENO", "LINES", "MACHTYPE", "OPTARG", "OPTERR", "OPTIND", "OSTYPE", "PIPESTATUS", "PPID",
+        "PS1", "PS2", "PS4", "RANDOM", "SECONDS", "SHELLOPTS", "SHLVL", "SRANDOM", "UID",
+    ]
+
+    static let reservedWords: Set<String> = ["if", "then", "elif", "else", "fi", "case", "esac", "for", "select", "while",
+                                             "until", "do", "done", "function", "{", "}", "!", "[[", "time", "coproc"]
+
+    private mutating func notice(_ line: Int, _ endLine: Int, _ problem: String, mentions: Bool) {
+        let location = endLine > line ? "\(path):\(line)-\(endLine)" : "\(path):\(line)"
+        if mentions {
+            notices.append(ProfileNotice(location: location, problem: "not applied: " + problem,
+                                         fix: "the client reads the file without running it: write plain assignments "
+                                             + "(export NAME=\"value\"), or set the variable in the environment or with its flag",
+                                         isError: true))
+        } else {
+            notices.append(ProfileNotice(location: location, problem: "not run: " + problem,
+                                         fix: "the client reads only plain assignments from this file and runs nothing", isError: false))
+        }
+    }
+
+    mutating func run(_ commands: [ShellCommand]) {
+        var previousJoins = false
+        for command in commands {
+            let mentions = command.source.contains("ORCHESTRATOR_")
+            let wasOpen = !open.isEmpty
+            var words = command.words[...]
+            var keywords: [String] = []
+            let isCasePattern = open.last == "esac" && command.terminator == .closeParen && words.first?.reserved != "esac"
+            while !isCasePattern, let keyword = words.first?.reserved {
+                keywords.append(keyword)
+                words.removeFirst()
+                var restIsNotCommand = false
+                switch keyword {
+                case "if": open.append("fi")
+                case "while", "until": open.append("done")
+                case "for", "select": open.append("done"); restIsNotCommand = true
+                case "case": open.append("esac"); restIsNotCommand = true
+                case "{":
+                    // The body of a function definition replaces its placeholder.
+                    if open.last == "body" { open.removeLast() }
+                    open.append("}")
+                case "function":
+                    if !words.isEmpty { words.removeFirst() }
+                    open.append("body")
+                case "fi", "done", "esac", "}":
+                    if open.last == keyword { open.removeLast() } else { open.append("?") }
+                default: break
+                }
+                if restIsNotCommand { break }
+            }
+            if !isCasePattern {
+                if open.last == "name()" {
+                    // `name (` was seen: this is its `)`.
+                    open.removeLast()
+                    open.append(words.isEmpty && command.terminator == .closeParen ? "body" : "?")
+                } else if words.count == 1, words.first?.assignment == nil, command.terminator == .openParen {
+                    open.append("name()")
+                    keywords.append("function")
+                } else if words.isEmpty && command.terminator == .openParen {
+                    let isBody = open.last == "body"
+                    if isBody { open.removeLast() }
+                    open.append(")")
+                    keywords.append(isBody ? "function" : "(")
+                }
+            }
+            let inCompound = wasOpen || !open.isEmpty || !keywords.isEmpty
+            if inCompound {
+                if compound == nil { compound = (command.line, keywords.first ?? "compound", false) }
+                compound!.mentions = compound!.mentions || mentions
+                if command.terminator == .closeParen && open.last == ")" && !isCasePattern { open.removeLast() }
+                if open.isEmpty || open.contains("?") {
+                    finishCompound(endLine: command.endLine, unbalanced: open.contains("?"))
+                    open.removeAll()
+                }
+                previousJoins = false
+                continue
+            }
+            let joins = [.and, .or, .pipe, .background].contains(command.terminator)
+            defer { previousJoins = joins }
+            if words.isEmpty {
+                if let problem = command.problem { notice(command.line, command.endLine, problem, mentions: mentions) }
+                continue
+            }
+            if previousJoins || joins {
+                notice(command.line, command.endLine, "it is part of a list or pipeline (&&, ||, |, &), which runs conditionally or apart",
+                       mentions: mentions)
+                continue
+            }
+            if let problem = command.problem {
+                notice(command.line, command.endLine, problem, mentions: mentions)
+                continue
+            }
+            apply(words, command: command, mentions: mentions)
+        }
+        if let compound {
+            notice(compound.start, compound.start, "\(Self.describe(compound.kind)) is not closed", mentions: compound.mentions)
+            self.compound = nil
+        }
+    }
+
+    static func describe(_ keyword: String) -> String {
+        switch keyword {
+        case "if": return "an if … fi compound command"
+        case "case": return "a case … esac compound command"
+        case "for", "select", "while", "until": return "a \(keyword) loop"
+        case "function": return "a function definition"
+        case "{": return "a { … } group"
+        case "(": return "a ( … ) subshell"
+        default: return "a compound command"
+        }
+    }
+
+    private mutating func finishCompound(endLine: Int, unbalanced: Bool) {
+        guard let compound else { return }
+        self.compound = nil
+        var problem = Self.describe(compound.kind) + (unbalanced ? " the client cannot follow" : "")
+        if compound.kind == "if" || compound.kind == "case" || compound.kind == "while" || compound.kind == "until" {
+            problem += " (its assignments depend on a condition the client does not evaluate)"
+        }
+        notice(compound.start, endLine, problem, mentions: compound.mentions)
+    }
+
+    /// `export A=1 B`, `A=1 B=2`: applies every assignment, or none when one word cannot be read exactly.
+    private mutating func apply(_ words: ArraySlice<ShellWord>, command: ShellCommand, mentions: Bool) {
+        var words = words
+        let exported = words.first?.assignment == nil && words.first?.literal == "export"
+        if exported { words.removeFirst() }
+        var pending: [(String, ProfileValue)] = []
+        for word in words {
+            if let unsupported = word.unsupported {
+                notice(command.line, command.endLine, "bash would expand \(unsupported), which the client does not evaluate", mentions: mentions)
+                return
+            }
+            if let name = word.assignment {
+                if exported && word.hasPattern {
+                    notice(command.line, command.endLine, "bash may expand the pattern or braces in \(name)'s value (quote the value)",
+                           mentions: mentions)
+                    return
+                }
+                var parts: [ProfileValue.Part] = []
+                for part in word.value {
+                    switch part {
+                    case .literal(let text): parts.append(.text(text))
+                    case .fullyQualifiedName: parts.append(.fullyQualifiedName)
+                    case .variable(let variable):
+                        if let value = pending.last(where: { $0.0 == variable })?.1 ?? assigned[variable] {
+                            parts += value.parts
+                        } else if let value = environment[variable] {
+                            parts.append(.text(value))
+                        } else if variable == "HOSTNAME" {
+                            parts.append(.text(HostIdentity.shortName() ?? ""))
+                        } else if Self.bashVariables.contains(variable) {
+                            notice(command.line, command.endLine, "it uses $\(variable), which bash sets itself", mentions: mentions)
+                            return
+                        }
+                        // Unset: empty, as in bash.
+                    }
+                }
+                pending.append((name, ProfileValue(Self.merged(parts))))
+            } else if exported, let name = word.literal, ShellWord.isName(name) {
+                continue // `export NAME` marks a variable; its value does not change.
+            } else {
+                let shown = word.literal ?? "a command"
+                notice(command.line, command.endLine,
+                       exported ? "export is given \"\(shown)\", which is not NAME=value"
+                                : (pending.isEmpty ? "it runs \(shown)" : "it runs \(shown) with assignments that apply to that command only"),
+                       mentions: mentions)
+                return
+            }
+        }
+        for (name, value) in pending { assigned[name] = value }
+    }
+
+    static func merged(_ parts: [ProfileValue.Part]) -> [ProfileValue.Part] {
+        var result: [ProfileValue.Part] = []
+        for part in parts {
+            if case .text(let text) = part, case .text(let previous)? = result.last {
+                result[result.count - 1] = .text(previous + text)
+            } else {
+                result.append(part)
+            }
+        }
+        return result
     }
 }

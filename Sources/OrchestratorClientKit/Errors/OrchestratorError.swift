@@ -37,6 +37,8 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case apiFailure(APIFailure)
         case unreadableAnswer(endpoint: String, path: String, status: Int, excerpt: String)
         case notAuthorized(endpoint: String, status: Int)
+        case credentialsNeeded(endpoint: String, status: Int)
+        case outOfMemory(endpoint: String, path: String, bytes: Int?)
         case noLeader(endpoints: [String])
         case unreachable(endpoint: String, reason: String)
         case timedOut(endpoint: String, waitedFor: String, milliseconds: Int)
@@ -53,8 +55,8 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case .usage: .usage
         case .invalidValue: .invalidValue
         case .apiFailure: .apiFailure
-        case .unreadableAnswer: .unreadableAnswer
-        case .notAuthorized: .notAuthorized
+        case .unreadableAnswer, .outOfMemory: .unreadableAnswer
+        case .notAuthorized, .credentialsNeeded: .notAuthorized
         case .noLeader: .noLeader
         case .unreachable: .unreachable
         case .timedOut: .timedOut
@@ -66,7 +68,9 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
     public var endpoint: String? {
         switch reason {
         case .apiFailure(let failure): failure.endpoint
-        case .unreadableAnswer(let endpoint, _, _, _), .notAuthorized(let endpoint, _), .unreachable(let endpoint, _),
+        case .unreadableAnswer(let endpoint, _, _, _), .notAuthorized(let endpoint, _), .credentialsNeeded(let endpoint, _),
+             .outOfMemory(let endpoint, _, _),
+             .unreachable(let endpoint, _),
              .timedOut(let endpoint, _, _): endpoint
         case .usage, .invalidValue, .noLeader, .answeredNo: nil
         }
@@ -76,7 +80,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
     public var httpStatus: Int? {
         switch reason {
         case .apiFailure(let failure): failure.status
-        case .unreadableAnswer(_, _, let status, _), .notAuthorized(_, let status): status
+        case .unreadableAnswer(_, _, let status, _), .notAuthorized(_, let status), .credentialsNeeded(_, let status): status
         default: nil
         }
     }
@@ -101,10 +105,20 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case .apiFailure(let failure): return failure.message
         case let .unreadableAnswer(endpoint, path, status, excerpt):
             let shown = excerpt.isEmpty ? "an empty body" : "\"\(excerpt)\""
-            return "\(endpoint)/\(path) answered HTTP \(status) with something that is not JSON: \(shown)"
+            var text = "\(endpoint)/\(Self.shortened(path)) answered HTTP \(status) with something that is not JSON: \(shown)"
+            if excerpt.contains("HTTP request to an HTTPS server") {
+                text += "; the endpoint speaks https: write https:// in ORCHESTRATOR_API or -U"
+            }
+            return text
         case let .notAuthorized(endpoint, status):
             return "\(endpoint) refused our credentials (HTTP \(status)); check -b/--auth, "
                 + "ORCHESTRATOR_AUTH_USER/ORCHESTRATOR_AUTH_PASSWORD or -e/--headers-auth"
+        case let .outOfMemory(endpoint, path, bytes):
+            let size = bytes.map { " of \($0) bytes" } ?? ""
+            return "\(endpoint)/\(Self.shortened(path)): not enough memory to read its answer\(size) (is the process limited with ulimit -v?)"
+        case let .credentialsNeeded(endpoint, status):
+            return "\(endpoint) needs credentials (HTTP \(status)), and none are configured; give -b/--auth user with "
+                + "--password-file, set ORCHESTRATOR_AUTH_USER and ORCHESTRATOR_AUTH_PASSWORD_FILE, or -e/--headers-auth"
         case .noLeader(let lines):
             return (["cannot find the orchestrator raft leader:"] + lines.map { "  " + $0 }).joined(separator: "\n")
         case let .unreachable(endpoint, reason): return "cannot reach \(endpoint): \(reason)"
@@ -124,6 +138,18 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         Self(.unreadableAnswer(endpoint: endpoint, path: path, status: status, excerpt: excerpt))
     }
     package static func notAuthorized(endpoint: String, status: Int) -> Self { Self(.notAuthorized(endpoint: endpoint, status: status)) }
+    /// An answer that does not fit in the memory the process may use (exit 1, one line, instead of a crash).
+    package static func outOfMemory(endpoint: String, path: String, bytes: Int?) -> Self {
+        Self(.outOfMemory(endpoint: endpoint, path: path, bytes: bytes))
+    }
+    /// HTTP 401/403 when no credentials were sent: the server needs some, it refused none.
+    package static func credentialsNeeded(endpoint: String, status: Int) -> Self { Self(.credentialsNeeded(endpoint: endpoint, status: status)) }
+
+    /// A path or URL for a message: a 70 KB value must not make a 70 KB line (a 414 answer names the URL it refused).
+    package static func shortened(_ text: String, limit: Int = 200) -> String {
+        guard text.count > limit else { return text }
+        return String(text.prefix(limit)) + "… (\(text.utf8.count) bytes)"
+    }
     package static func noLeader(endpoints: [String]) -> Self { Self(.noLeader(endpoints: endpoints)) }
     package static func unreachable(endpoint: String, reason: String) -> Self { Self(.unreachable(endpoint: endpoint, reason: reason)) }
     package static func timedOut(endpoint: String, waitedFor: String, milliseconds: Int) -> Self {

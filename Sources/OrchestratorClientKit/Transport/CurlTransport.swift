@@ -30,11 +30,12 @@ package final class CurlTransport: HTTPSending {
     private func prepare() -> Result<(multi: UnsafeMutableRawPointer, headers: UnsafeMutablePointer<curl_slist>?), TransportFailure> {
         if let handles { return .success(handles) }
         if let error = occ_curl_load() {
-            return .failure(TransportFailure(kind: .other, reason: "cannot load libcurl (install libcurl4): \(String(cString: error))",
+            // Not the endpoints' fault (a missing package, or too little memory to load it): exit 2, said once.
+            return .failure(TransportFailure(kind: .configuration, reason: "cannot load libcurl (install libcurl4): \(String(cString: error))",
                                              elapsedMilliseconds: 0))
         }
         guard let multi = occ_multi_init() else {
-            return .failure(TransportFailure(kind: .other, reason: "libcurl could not start", elapsedMilliseconds: 0))
+            return .failure(TransportFailure(kind: .configuration, reason: "libcurl could not start (out of memory?)", elapsedMilliseconds: 0))
         }
         var list: UnsafeMutablePointer<curl_slist>? = occ_slist_append(nil, "Accept: application/json")
         if let header = configuration.authHeader {
@@ -49,6 +50,8 @@ package final class CurlTransport: HTTPSending {
         let handle: UnsafeMutableRawPointer
         var body: [UInt8] = []
         var tooLarge = false
+        /// The process could not get the memory the answer needs (`ulimit -v`).
+        var outOfMemory = false
         let started: UInt64
         let isHTTPS: Bool
         /// libcurl's own words for a failure (`CURLOPT_ERRORBUFFER`): names the TLS problem, which the code alone does not.
@@ -128,6 +131,10 @@ package final class CurlTransport: HTTPSending {
         _ = occ_setopt_pointer(handle, CURLOPT_PRIVATE, UnsafeMutableRawPointer(bitPattern: index))
         _ = occ_setopt_pointer(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(transfer.errorBuffer))
         _ = occ_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        // An abandoned transfer still resolving its host name must not be waited for at clean-up: libcurl would join
+        // its resolver thread, which waits as long as the system resolver does (resolv.conf's timeout, 20 s or more),
+        // past every bound. libcurl before 7.87.0 refuses the option; nothing else depends on it.
+        _ = occ_setopt_long(handle, CURLOPT_QUICK_EXIT, 1)
         _ = occ_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
         _ = occ_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
         _ = occ_setopt_string(handle, CURLOPT_USERAGENT, userAgent)
@@ -144,6 +151,11 @@ package final class CurlTransport: HTTPSending {
         if let caFile = tls.caFile { _ = occ_setopt_string(handle, CURLOPT_CAINFO, caFile) }
         if let certificate = tls.certificateFile { _ = occ_setopt_string(handle, CURLOPT_SSLCERT, certificate) }
         if let key = tls.keyFile { _ = occ_setopt_string(handle, CURLOPT_SSLKEY, key) }
+        if tls.keyFile != nil || tls.certificateFile != nil {
+            // Always a pass phrase (empty without one): OpenSSL would otherwise ask for it on the terminal, or read
+            // it from standard input, and wait for ever. An encrypted key without one is refused before (TLSFiles).
+            _ = occ_setopt_string(handle, CURLOPT_KEYPASSWD, tls.keyPassword ?? "")
+        }
         if tls.insecure {
             _ = occ_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
             _ = occ_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
@@ -161,7 +173,18 @@ package final class CurlTransport: HTTPSending {
                 // Size the buffer once from Content-Length: a large answer is not copied on every doubling.
                 var announced: Int64 = -1
                 _ = occ_getinfo_off(transfer.handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced)
-                if announced > 0 { transfer.body.reserveCapacity(Int(min(announced, Int64(CurlTransport.maximumBodyBytes)))) }
+                let size = Int(min(max(announced, 0), Int64(CurlTransport.maximumBodyBytes)))
+                // Under a memory limit, fail in one line rather than let Swift stop the process (issue 15).
+                guard MemoryHeadroom.available(size * MemoryHeadroom.bytesPerAnswerByte) else {
+                    transfer.outOfMemory = true
+                    return 0
+                }
+                if announced > 0 { transfer.body.reserveCapacity(size) }
+            }
+            if transfer.body.count + length > transfer.body.capacity,
+               !MemoryHeadroom.available((transfer.body.count + length) * MemoryHeadroom.bytesPerAnswerByte) {
+                transfer.outOfMemory = true
+                return 0
             }
             data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
                 transfer.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
@@ -192,16 +215,36 @@ package final class CurlTransport: HTTPSending {
         }
         switch code {
         case CURLE_COULDNT_CONNECT:
-            return TransportFailure(kind: .refused, reason: "connection refused", elapsedMilliseconds: elapsed)
+            var osError = 0
+            _ = occ_getinfo_long(transfer.handle, CURLINFO_OS_ERRNO, &osError)
+            return TransportFailure(kind: .refused, reason: Self.connectFailure(errno: Int32(osError), detail: transfer.detail),
+                                    elapsedMilliseconds: elapsed)
         case CURLE_COULDNT_RESOLVE_HOST:
             return TransportFailure(kind: .unresolved, reason: "host name not resolved", elapsedMilliseconds: elapsed)
         case CURLE_OPERATION_TIMEDOUT:
             var connectMicroseconds: Int = 0
             _ = occ_getinfo_long(transfer.handle, CURLINFO_CONNECT_TIME_T, &connectMicroseconds)
             if connectMicroseconds == 0 {
+                if transfer.detail.hasPrefix("resolving timed out") {
+                    return TransportFailure(kind: .connectTimeout, reason: "the host name was not resolved within \(elapsed) ms",
+                                            elapsedMilliseconds: elapsed)
+                }
                 return TransportFailure(kind: .connectTimeout, reason: "no connection after \(elapsed) ms", elapsedMilliseconds: elapsed)
             }
             return TransportFailure(kind: .timeout, reason: "no complete answer after \(elapsed) ms", elapsedMilliseconds: elapsed)
+        case CURLE_SSL_CERTPROBLEM, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ENGINE_NOTFOUND,
+             CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED:
+            // Our own files, not the server: the same for every endpoint, so said once (exit 2).
+            let detail = transfer.detail.isEmpty ? Self.describe(code) : transfer.detail
+            return TransportFailure(kind: .configuration, reason: Self.localTLSProblem(detail), elapsedMilliseconds: elapsed)
+        case CURLE_UNSUPPORTED_PROTOCOL where transfer.detail.contains("http/0.9"),
+             CURLE_WEIRD_SERVER_REPLY where transfer.detail.contains("http/0.9"):
+            return TransportFailure(kind: .other, reason: "the server did not answer in HTTP/1.x (\(transfer.detail)); "
+                                        + (transfer.isHTTPS ? "orchestrator speaks HTTP/1.1"
+                                                            : "it may speak https (write https:// in the endpoint) or HTTP/2 only (orchestrator speaks HTTP/1.1)"),
+                                    elapsedMilliseconds: elapsed)
+        case CURLE_WRITE_ERROR where transfer.outOfMemory:
+            return TransportFailure(kind: .tooLarge, reason: Self.outOfMemoryReason, elapsedMilliseconds: elapsed)
         case CURLE_WRITE_ERROR where transfer.tooLarge:
             return TransportFailure(kind: .tooLarge, reason: "answer larger than \(Self.maximumBodyBytes >> 20) MiB", elapsedMilliseconds: elapsed)
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_SEND_ERROR:
@@ -215,12 +258,9 @@ package final class CurlTransport: HTTPSending {
                     : "; an https server that refuses our client certificate closes like this"
             }
             return TransportFailure(kind: .broken, reason: reason, elapsedMilliseconds: elapsed)
-        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
-             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ENGINE_NOTFOUND:
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CIPHER:
             let detail = transfer.detail.isEmpty ? Self.describe(code) : transfer.detail
-            let hint = code == CURLE_PEER_FAILED_VERIFICATION
-                ? "; trust its certificate authority with --ca-file or ORCHESTRATOR_CA_FILE" : Self.tlsHint(detail)
-            return TransportFailure(kind: .tls, reason: "TLS failed: \(detail)\(hint)", elapsedMilliseconds: elapsed)
+            return TransportFailure(kind: .tls, reason: "TLS failed: \(detail)\(Self.tlsHint(detail))", elapsedMilliseconds: elapsed)
         default:
             let detail = transfer.detail
             let reason = detail.isEmpty || detail == Self.describe(code) ? Self.describe(code) : "\(Self.describe(code)): \(detail)"
@@ -228,22 +268,86 @@ package final class CurlTransport: HTTPSending {
         }
     }
 
+    /// The reason given when an answer does not fit in the memory this process may use.
+    package static let outOfMemoryReason = "not enough memory for the answer (is the process limited with ulimit -v?)"
+
     /// True when libcurl's message reports a TLS alert from the peer (e.g. `tlsv13 alert certificate required`).
     static func isTLSAlert(_ detail: String) -> Bool {
         detail.contains("alert") && (detail.contains("ssl") || detail.contains("tls"))
     }
 
+    /// One accurate hint per TLS failure, from libcurl's (OpenSSL's) words; empty when none fits.
     static func tlsHint(_ detail: String) -> String {
+        // The server's certificate.
+        if detail.contains("certificate has expired") {
+            return "; the server's certificate has expired: it must be renewed on the server"
+        }
+        if detail.contains("certificate is not yet valid") {
+            return "; the server's certificate is not valid yet: check this host's clock, and the certificate's start date"
+        }
+        if detail.contains("does not match target host name") || detail.contains("no alternative certificate subject name matches") {
+            return "; the server's certificate is for another name: use a name it was issued for in the endpoint"
+        }
+        if detail.contains("self-signed certificate") || detail.contains("self signed certificate")
+            || detail.contains("unable to get local issuer certificate") || detail.contains("unable to get issuer certificate")
+            || detail.contains("unable to verify the first certificate") {
+            return "; trust its certificate authority with --ca-file or ORCHESTRATOR_CA_FILE"
+        }
+        // The protocol.
+        if detail.contains("wrong version number") || detail.contains("packet length too long") || detail.contains("record layer failure") {
+            return "; the server does not speak TLS there: write http:// in the endpoint, or use its https port"
+        }
+        if detail.contains("unsupported protocol") || detail.contains("alert protocol version") || detail.contains("no protocols available") {
+            return "; the server offers only an old TLS version (1.0 or 1.1) that this host's TLS library refuses: "
+                + "enable TLS 1.2 or later on the server"
+        }
+        // Our client certificate, as the server judged it.
+        if detail.contains("alert certificate expired") {
+            return "; the server refused our client certificate: it has expired; renew it (--cert)"
+        }
         if detail.contains("certificate required") {
             return "; the server requires a client certificate: give --cert and --key"
         }
-        if detail.contains("alert unknown ca") || detail.contains("alert bad certificate") || detail.contains("alert certificate unknown") {
+        if detail.contains("alert unknown ca") || detail.contains("alert bad certificate") || detail.contains("alert certificate unknown")
+            || detail.contains("alert certificate revoked") || detail.contains("alert unsupported certificate") {
             return "; the server refused our client certificate"
         }
         if detail.contains("alert handshake failure") {
             return "; the server may require a client certificate: give --cert and --key"
         }
         return ""
+    }
+
+    /// Why libcurl could not use our own TLS files (a certificate with another certificate's key, a wrong pass
+    /// phrase, contents it cannot parse), and what to check.
+    static func localTLSProblem(_ detail: String) -> String {
+        var reason = "the TLS files cannot be used: \(detail)"
+        if detail.contains("does not match") || detail.contains("key values mismatch") {
+            reason += "; --key is not the key of --cert"
+        } else if detail.contains("private key") || detail.contains("key file") {
+            reason += "; check --key, and --key-password-file if the key is encrypted"
+        } else if detail.contains("verify locations") || detail.contains("ca cert") || detail.contains("cafile") {
+            reason += "; check --ca-file (a PEM file of certificates)"
+        } else {
+            reason += "; check --cert and --key"
+        }
+        return reason
+    }
+
+    /// A connection that could not be made, from the system's `errno` (CURLINFO_OS_ERRNO): not always "refused".
+    static func connectFailure(errno code: Int32, detail: String) -> String {
+        switch code {
+        case ECONNREFUSED: return "connection refused"
+        case ENETUNREACH: return "network unreachable (no route to its network from this host)"
+        case EHOSTUNREACH: return "host unreachable (no route to it from this host)"
+        case EINVAL: return "invalid address (an IPv6 link-local address needs its interface, e.g. [fe80::1%25eth0])"
+        case EMFILE, ENFILE: return "too many open files (raise ulimit -n)"
+        case EADDRNOTAVAIL: return "no local address to connect from (EADDRNOTAVAIL)"
+        case EACCES, EPERM: return "connection not permitted (a firewall rule or security policy)"
+        case ETIMEDOUT: return "connection timed out"
+        case 0: return detail.isEmpty ? "connection failed" : "connection failed: \(detail)"
+        default: return "connection failed: " + String(cString: strerror(code)).lowercased()
+        }
     }
 
     private func release(_ transfer: Transfer, from multi: UnsafeMutableRawPointer) {

@@ -53,7 +53,7 @@ public struct InstanceKey: Sendable, Hashable, CustomStringConvertible {
             }
             guard !host.isEmpty else { throw invalid("the host name is empty", "give host or host:port") }
             guard Self.isHostname(host) else {
-                throw invalid("\"\(host)\" is not a valid host name", "use letters, digits, '-', '_' and '.' only, as host or host:port")
+                throw invalid("\"\(host)\" is not a valid host name", "use a name of letters and digits (with '-', '_' and '.' between them), as host or host:port")
             }
         }
         var port = defaultPort
@@ -71,6 +71,10 @@ public struct InstanceKey: Sendable, Hashable, CustomStringConvertible {
     /// Host names, IPv4 addresses and names with `_`, as seen in real inventories; at most 253 bytes.
     static func isHostname(_ host: Substring) -> Bool {
         guard host.utf8.count <= 253, host != ".", host != ".." else { return false }
+        // `-`, `_`, `...`: no letter or digit names no host; a leading `-` or `.`, or an empty label, neither.
+        guard host.utf8.contains(where: { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z"))
+                                          || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) }),
+              !host.hasPrefix("-"), !host.hasPrefix("."), !host.contains("..") else { return false }
         return host.utf8.allSatisfy { byte in
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),

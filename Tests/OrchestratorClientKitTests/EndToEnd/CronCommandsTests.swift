@@ -91,7 +91,21 @@ struct CronCommandsTests {
         """.write(toFile: profile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: profile) }
         let result = try Support.run(["-c", "discover", "-i", "127.0.0.1:10111"], environment: ["ORCHESTRATOR_CLIENT_PROFILE": profile])
-        #expect(result.status == 0, "\(result.stderr)")
+        // Issue 15: the substitution on line 4 sets a variable the client reads and cannot be evaluated without
+        // running it: an error naming the line, in one line, nothing sent.
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("\(profile):4: not applied"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(server.targets.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: marker))
+        // Without that line, the rest applies, and still nothing runs.
+        try """
+        export ORCHESTRATOR_API="\(server.apiURL)"
+        touch \(marker)
+        """.write(toFile: profile, atomically: true, encoding: .utf8)
+        let applied = try Support.run(["-c", "discover", "-i", "127.0.0.1:10111"], environment: ["ORCHESTRATOR_CLIENT_PROFILE": profile])
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(applied.stderr.contains("\(profile):2: not run"), "line 2 is a warning: \(applied.stderr)")
         #expect(server.targets == ["/api/discover/127.0.0.1/10111"])
         #expect(!FileManager.default.fileExists(atPath: marker))
     }

@@ -89,12 +89,15 @@ struct FuzzTests {
                 return Given(spec: spec, arguments: [Fuzz.pick(spellings, &generator)], value: "")
             }
             let value = Fuzz.chance(20, &generator) ? Fuzz.pick(Self.flagTokens, &generator) : Fuzz.string(&generator, maximum: 8)
+            // A value that is itself a flag must be attached (issue 15: `-i --quiet` is refused).
+            let separable = !FlagParser.isFlag(value)
             switch Fuzz.int(0...4, &generator) {
+            case 0 where !separable: return Given(spec: spec, arguments: ["--\(name)=\(value)"], value: value)
             case 0: return Given(spec: spec, arguments: ["--\(name)", value], value: value)
             case 1: return Given(spec: spec, arguments: ["--\(name)=\(value)"], value: value)
             case 2: return Given(spec: spec, arguments: ["-\(name)=\(value)"], value: value)
             case 3:
-                guard let letter = spec.letter else { continue }
+                guard let letter = spec.letter, separable else { continue }
                 return Given(spec: spec, arguments: ["-\(letter)", value], value: value)
             default:
                 // getopts' attached form; ambiguous (so not generated) when it spells a long name or starts with '='.

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+
+/// A host of its own for one run of the client: new mount, UTS and network namespaces (`unshare`, as root, as CI
+/// runs), with its own host name, /etc/hosts, /etc/resolv.conf, only a loopback interface, and optionally a DNS
+/// server on 127.0.0.1 that receives queries and never answers. Nothing leaves the namespace.
+enum IsolatedHost {
+    /// Why namespaces cannot be made here, or `nil` when they can.
+    static let unavailable: String? = {
+        guard let unshare = Support.find("unshare") else { return "unshare (util-linux) is not installed" }
+        guard geteuid() == 0 else { return "namespaces need root (CI runs as root)" }
+        let probe = try? Support.run(["--mount", "--uts", "--net", "/bin/sh", "-c", "hostname probe && ip link set lo up"],
+                                     timeout: 10, program: unshare)
+        return probe?.status == 0 ? nil : "this machine cannot make mount/UTS/network namespaces: \(probe?.stderr ?? "")"
+    }()
+
+    /// Runs the client with `arguments` inside the namespaces.
+    static func run(_ arguments: [String], hostname: String = "db7", hosts: String = "127.0.0.1 localhost\n",
+                    silentDNS: Bool = false, loopbackUp: Bool = true, environment: [String: String] = [:],
+                    timeout: TimeInterval = 60) throws -> ProcessResult {
+        let directory = try TemporaryDirectory()
+        try hosts.write(toFile: directory.path + "/hosts", atomically: true, encoding: .utf8)
+        try "nameserver 127.0.0.1\noptions timeout:20 attempts:1\n".write(toFile: directory.path + "/resolv.conf",
+                                                                           atomically: true, encoding: .utf8)
+        try """
+        import socket, sys
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("127.0.0.1", 53))
+        open(sys.argv[1], "w").close()
+        s.settimeout(60)
+        try:
+            while True:
+                s.recvfrom(4096)
+        except Exception:
+            pass
+        """.write(toFile: directory.path + "/silent_dns.py", atomically: true, encoding: .utf8)
+        let python = TLSServer.python ?? "python3"
+        let d = directory.path
+        var script = "set -e\nhostname \(hostname)\nmount --bind \(d)/hosts /etc/hosts\nmount --bind \(d)/resolv.conf /etc/resolv.conf\n"
+        if loopbackUp { script += "ip link set lo up\n" }
+        if silentDNS {
+            script += "\(python) \(d)/silent_dns.py \(d)/ready & stub=$!\n"
+            script += "while [ ! -e \(d)/ready ]; do sleep 0.05; done\n"
+        }
+        script += "set +e\nstart=$(date +%s%N)\n\"$0\" \"$@\"; status=$?\nend=$(date +%s%N)\n"
+        script += "echo \"elapsed-ms $(( (end - start) / 1000000 ))\" >&2\n"
+        if silentDNS { script += "kill $stub\n" }
+        script += "exit $status\n"
+        var result = try Support.run(["--mount", "--uts", "--net", "/bin/sh", "-c", script, Support.executable] + arguments,
+                                     environment: environment, timeout: timeout, program: Support.find("unshare") ?? "unshare")
+        // The client's own time, without the namespace's set-up.
+        var lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let index = lines.lastIndex(where: { $0.hasPrefix("elapsed-ms ") }), let value = Int(lines[index].dropFirst(11)) {
+            lines.remove(at: index)
+            result = ProcessResult(status: result.status, stdout: result.stdout, stderr: lines.joined(separator: "\n"), milliseconds: value)
+        }
+        return result
+    }
+}
+
+@Suite("This host, isolated (namespaces)", .enabled(if: IsolatedHost.unavailable == nil, "\(IsolatedHost.unavailable ?? "")"))
+struct IsolatedHostTests {
+    @Test("item 2: a DNS server that never answers: --connect-timeout and --timeout still bound the run")
+    func silentResolver() throws {
+        let result = try IsolatedHost.run(["--connect-timeout", "1s", "--timeout", "3s", "-c", "clusters"], silentDNS: true,
+                                          environment: ["ORCHESTRATOR_API": "http://orc.example.test:3000/api"])
+        #expect(result.status == 4, "\(result.stderr)")
+        #expect(result.milliseconds < 5_000, "took \(result.milliseconds) ms: the resolver was waited for")
+        #expect(result.stderr.contains("its host name to resolve"), "\(result.stderr)")
+        #expect(result.stderr.contains("over "), "the attempts are counted: \(result.stderr)")
+    }
+
+    @Test("item 3: with $(hostname -f) in the profile and a silent resolver, --help, --version, usage errors and commands that need no instance never look anything up", arguments: [["--help"], ["--version"], ["-c", "no-such"],
+                                                                        ["--dry-run", "-c", "clusters"], ["--dry-run", "-c", "discover", "-i", "db1"]])
+    func noLookupWhenNotNeeded(_ arguments: [String]) throws {
+        let directory = try TemporaryDirectory()
+        let profile = directory.path + "/p.sh"
+        try "export ORCHESTRATOR_INSTANCE=$(hostname -f):3306\n".write(toFile: profile, atomically: true, encoding: .utf8)
+        chmod(profile, 0o644)
+        let result = try IsolatedHost.run(arguments, silentDNS: true, environment: ["ORCHESTRATOR_CLIENT_PROFILE": profile])
+        #expect(result.milliseconds < 1_500, "took \(result.milliseconds) ms: \(result.stderr)")
+        #expect(result.status == (arguments.contains("no-such") ? 2 : 0), "\(result.stderr)")
+    }
+
+    @Test("item 3: discover without -i looks this host up within --connect-timeout, and says so when the resolver is silent")
+    func boundedThisHost() throws {
+        let result = try IsolatedHost.run(["--dry-run", "--connect-timeout", "1s", "-c", "discover"], silentDNS: true)
+        #expect(result.status == 4, "\(result.stderr)")
+        #expect(result.milliseconds < 2_500, "took \(result.milliseconds) ms")
+        #expect(result.stderr.contains("this host's name"), "\(result.stderr)")
+        #expect(result.stderr.contains("-i host[:port]"), "\(result.stderr)")
+    }
+
+    @Test("item 9: a Debian-style /etc/hosts (127.0.0.1 localhost db8) never makes this host localhost: exit 2, nothing sent")
+    func loopbackName() throws {
+        let result = try IsolatedHost.run(["--dry-run", "-c", "discover"], hostname: "db8", hosts: "127.0.0.1 localhost db8\n")
+        #expect(result.status == 2, "\(result.stdout)")
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("\"localhost\", a loopback name"), "\(result.stderr)")
+        let unknown = try IsolatedHost.run(["--dry-run", "--connect-timeout", "1s", "-c", "discover"], hostname: "db8",
+                                           hosts: "127.0.0.1 localhost\n", loopbackUp: false)
+        #expect(unknown.status == 2 || unknown.status == 4, "\(unknown.stderr)")
+        #expect(unknown.stdout.isEmpty, "never the short name silently: \(unknown.stdout)")
+    }
+
+    @Test("items 9 and 10: this host is what hostname -f prints; $(hostname) in the profile is what hostname prints")
+    func fullAndShortNames() throws {
+        let hosts = "127.0.0.1 localhost\n127.0.1.1 db8.prod.example.com db8\n"
+        let full = try IsolatedHost.run(["--dry-run", "-c", "discover"], hostname: "db8", hosts: hosts)
+        #expect(full.status == 0, "\(full.stderr)")
+        #expect(full.stdout.contains("/discover/db8.prod.example.com/3306"), "\(full.stdout)")
+        let directory = try TemporaryDirectory()
+        let profile = directory.path + "/p.sh"
+        try "export ORCHESTRATOR_INSTANCE=$(hostname):3307\nORCHESTRATOR_API=\"http://orc-`hostname -s`:3000/api\"\n"
+            .write(toFile: profile, atomically: true, encoding: .utf8)
+        chmod(profile, 0o644)
+        let short = try IsolatedHost.run(["--dry-run", "-c", "discover"], hostname: "db8", hosts: hosts,
+                                         environment: ["ORCHESTRATOR_CLIENT_PROFILE": profile])
+        #expect(short.status == 0, "\(short.stderr)")
+        #expect(short.stdout == "GET http://orc-db8:3000/api/discover/db8/3307\n", "\(short.stdout)")
+    }
+
+    @Test("item 12: a connection that fails for another reason than a refusal says which (no route: network unreachable)")
+    func networkUnreachable() throws {
+        let result = try IsolatedHost.run(["--timeout", "1s", "-c", "clusters"], loopbackUp: false,
+                                          environment: ["ORCHESTRATOR_API": "http://127.0.0.1:9/api"])
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("network unreachable"), "\(result.stderr)")
+        #expect(!result.stderr.contains("refused"), "\(result.stderr)")
+    }
+}
