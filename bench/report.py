@@ -83,8 +83,10 @@ def goals(scenario, results):
     elif scenario == "discover-hung":
         base = results.get("discover-3", {})
         if base.get("state") == "ok":
-            time_goal(base["median"] + 2, "≤ 3-node discover + 2 ms")
-        requests_goal(4, "3 probes + 1 request")
+            # The hung node is listed before the leader: it is asked once more, for at least 10 ms, in case it
+            # claims leadership too (issue 12: the choice among claimants must not depend on who answers first).
+            time_goal(base["median"] + 12, "≤ 3-node discover + 12 ms")
+        requests_goal(5, "3 probes + 1 re-probe + 1 request")
     elif scenario == "topology-1":
         time_goal(13, "≤ 13 ms")
         requests_goal(1, "1 request")

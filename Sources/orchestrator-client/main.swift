@@ -2,4 +2,4 @@ import OrchestratorCLI
 import OrchestratorClientKit
 
 // The executable is only this: the command line lives in OrchestratorCLI, everything else in OrchestratorClientKit.
-exit(CommandLineTool(environment: .current()).run(Array(CommandLine.arguments.dropFirst())).emit())
+exit(CommandLineTool.main())

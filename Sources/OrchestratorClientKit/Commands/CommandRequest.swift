@@ -14,6 +14,10 @@ package struct CommandRequest: Sendable {
     ///   - thisHost: this host's name, asked for only when the command defaults to this host.
     package init(_ spec: CommandSpec, inputs: [CommandInput: String], instanceFromEnvironment: String? = nil,
                 thisHost: @escaping () -> String?) throws(OrchestratorError) {
+        // An empty value is a mistake, never "not given": `-i ""` must not fall back to this host.
+        if let empty = CommandInput.allCases.first(where: { inputs[$0]?.isEmpty == true }) {
+            throw .usage("\(empty.spelling) is empty; give a value, or leave it out")
+        }
         let resolver = ValueResolver(spec: spec, inputs: inputs, instanceFromEnvironment: instanceFromEnvironment,
                                      defaultPort: try ValueRules.defaultPort(inputs[.defaultPort]), thisHost: thisHost)
         self.spec = spec

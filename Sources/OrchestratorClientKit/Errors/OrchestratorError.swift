@@ -28,6 +28,9 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         public static let timedOut = Code("timed out")
         /// A yes/no question answered "no" (`can-replicate-from`).
         public static let answeredNo = Code("answered no")
+        /// A request that changes something was sent, but no complete answer came back (the connection broke, the
+        /// answer was cut short or too large): it may or may not have been applied. Check before sending it again.
+        public static let outcomeUnknown = Code("outcome unknown")
     }
 
     /// What happened, with its details; internal so that cases can be added freely.
@@ -41,6 +44,13 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case unreachable(endpoint: String, reason: String)
         case timedOut(endpoint: String, waitedFor: String, milliseconds: Int)
         case answeredNo
+        /// An answer that is not what the command expects: a redirect, the wrong shape, JSON nested too deep,
+        /// an answer over the size limit. `problem` follows "answered HTTP <status> ".
+        case unexpectedAnswer(endpoint: String, path: String, status: Int?, problem: String)
+        /// The whole operation's bound ran out while looking for the raft leader; one line per endpoint.
+        case leaderTimedOut(endpoints: [String], milliseconds: Int)
+        /// A change was sent and its answer broke: `what` says how.
+        case outcomeUnknown(endpoint: String, path: String, what: String)
     }
 
     let reason: Reason
@@ -57,8 +67,10 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case .notAuthorized: .notAuthorized
         case .noLeader: .noLeader
         case .unreachable: .unreachable
-        case .timedOut: .timedOut
+        case .timedOut, .leaderTimedOut: .timedOut
         case .answeredNo: .answeredNo
+        case .unexpectedAnswer: .unreadableAnswer
+        case .outcomeUnknown: .outcomeUnknown
         }
     }
 
@@ -67,8 +79,8 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         switch reason {
         case .apiFailure(let failure): failure.endpoint
         case .unreadableAnswer(let endpoint, _, _, _), .notAuthorized(let endpoint, _), .unreachable(let endpoint, _),
-             .timedOut(let endpoint, _, _): endpoint
-        case .usage, .invalidValue, .noLeader, .answeredNo: nil
+             .timedOut(let endpoint, _, _), .unexpectedAnswer(let endpoint, _, _, _), .outcomeUnknown(let endpoint, _, _): endpoint
+        case .usage, .invalidValue, .noLeader, .answeredNo, .leaderTimedOut: nil
         }
     }
 
@@ -77,6 +89,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         switch reason {
         case .apiFailure(let failure): failure.status
         case .unreadableAnswer(_, _, let status, _), .notAuthorized(_, let status): status
+        case .unexpectedAnswer(_, _, let status, _): status
         default: nil
         }
     }
@@ -111,6 +124,14 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case let .timedOut(endpoint, waitedFor, milliseconds):
             return "\(endpoint): timed out after \(milliseconds) ms waiting for \(waitedFor)"
         case .answeredNo: return ""
+        case let .unexpectedAnswer(endpoint, path, status, problem):
+            return "\(endpoint)/\(path) answered " + (status.map { "HTTP \($0) " } ?? "") + problem
+        case let .leaderTimedOut(lines, milliseconds):
+            return (["timed out after \(milliseconds) ms looking for the orchestrator raft leader:"] + lines.map { "  " + $0 })
+                .joined(separator: "\n")
+        case let .outcomeUnknown(endpoint, path, what):
+            return "GET \(endpoint)/\(path) was sent, but \(what); the change may or may not have been applied: "
+                + "check its effect before sending it again"
         }
     }
 
@@ -130,6 +151,15 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         Self(.timedOut(endpoint: endpoint, waitedFor: waitedFor, milliseconds: milliseconds))
     }
     package static let answeredNo = Self(.answeredNo)
+    package static func unexpectedAnswer(endpoint: String, path: String, status: Int?, problem: String) -> Self {
+        Self(.unexpectedAnswer(endpoint: endpoint, path: path, status: status, problem: problem))
+    }
+    package static func leaderTimedOut(endpoints: [String], milliseconds: Int) -> Self {
+        Self(.leaderTimedOut(endpoints: endpoints, milliseconds: milliseconds))
+    }
+    package static func outcomeUnknown(endpoint: String, path: String, what: String) -> Self {
+        Self(.outcomeUnknown(endpoint: endpoint, path: path, what: what))
+    }
 }
 
 /// A value the client refuses to send, with the reason and the fix.
@@ -150,9 +180,9 @@ public struct InvalidValue: Sendable, Equatable, CustomStringConvertible {
         self.fix = fix
     }
 
+    /// The message; the value is shown escaped (see ``TerminalText``) and shortened when long.
     public var description: String {
-        let shown = value.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? $0.escaped(asASCII: true) : String($0) }.joined()
-        return "invalid \(source) \"\(shown)\": \(problem); \(fix)"
+        "invalid \(source) \"\(TerminalText.value(value))\": \(problem); \(fix)"
     }
 }
 

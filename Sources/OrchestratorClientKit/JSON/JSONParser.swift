@@ -113,6 +113,7 @@ public enum JSONParser {
         mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
             position += 1
             var members: [(key: String, value: JSONValue)] = []
+            var positions: [String: Int] = [:]
             skipWhitespace()
             if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
                 position += 1
@@ -129,7 +130,25 @@ public enum JSONParser {
                 position += 1
                 skipWhitespace()
                 let value = try parseValue(depth: depth + 1)
-                members.append((key, value))
+                // A name sent twice: the last value counts, where the name first occurred, as in jq (and so in the
+                // bash client). A table of positions only for objects large enough for a linear search to cost.
+                if members.count < 16 {
+                    if let existing = members.firstIndex(where: { $0.key == key }) {
+                        members[existing].value = value
+                    } else {
+                        members.append((key, value))
+                    }
+                } else {
+                    if positions.isEmpty {
+                        for (index, member) in members.enumerated() where positions[member.key] == nil { positions[member.key] = index }
+                    }
+                    if let existing = positions[key] {
+                        members[existing].value = value
+                    } else {
+                        positions[key] = members.count
+                        members.append((key, value))
+                    }
+                }
                 skipWhitespace()
                 guard position < bytes.count else { throw fail("unexpected end of input") }
                 if bytes[position] == UInt8(ascii: ",") { position += 1; continue }

@@ -5,8 +5,8 @@ import CCurl
 /// libcurl is loaded (dlopen) by the first ``send(_:isEnough:)``, not before: commands that send nothing never
 /// pay for it. This is the only file that calls libcurl (see Sources/CCurl/shim.h).
 package final class CurlTransport: HTTPSending {
-    /// The largest answer accepted; orchestrator's biggest answers (all instances of a large fleet) are far below.
-    package static let maximumBodyBytes = 512 << 20
+    /// The largest answer accepted by default; ``ClientConfiguration/maximumAnswerBytes`` sets it.
+    package static let maximumBodyBytes = ClientConfiguration.defaultMaximumAnswerBytes
 
     private let configuration: ClientConfiguration
     private let userAgent: String
@@ -49,6 +49,8 @@ package final class CurlTransport: HTTPSending {
         let handle: UnsafeMutableRawPointer
         var body: [UInt8] = []
         var tooLarge = false
+        /// The largest body accepted (``ClientConfiguration/maximumAnswerBytes``).
+        var limit = CurlTransport.maximumBodyBytes
         let started: UInt64
         let isHTTPS: Bool
         /// libcurl's own words for a failure (`CURLOPT_ERRORBUFFER`): names the TLS problem, which the code alone does not.
@@ -88,6 +90,7 @@ package final class CurlTransport: HTTPSending {
                 continue
             }
             let transfer = Transfer(handle: handle, started: Clock.nowMilliseconds(), isHTTPS: request.url.hasPrefix("https://"))
+            transfer.limit = configuration.maximumAnswerBytes
             configure(handle, for: request, transfer: transfer, index: index, headers: headers)
             occ_multi_add_handle(multi, handle)
             transfers.append(transfer)
@@ -148,12 +151,20 @@ package final class CurlTransport: HTTPSending {
             _ = occ_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
             _ = occ_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
         }
+        // The proxy is decided by ProxySettings (from the variables libcurl itself reads) and given explicitly, or
+        // none: what errors name is what was used.
+        if let proxy = configuration.proxy.proxy(for: request.url) {
+            _ = occ_setopt_string(handle, CURLOPT_PROXY, proxy.url)
+            _ = occ_setopt_string(handle, CURLOPT_NOPROXY, "")
+        } else {
+            _ = occ_setopt_string(handle, CURLOPT_PROXY, "")
+        }
         _ = occ_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(transfer).toOpaque())
         _ = occ_setopt_write_function(handle) { data, size, count, context in
             guard let context, let data else { return 0 }
             let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
             let length = size * count
-            if transfer.body.count + length > CurlTransport.maximumBodyBytes {
+            if transfer.body.count + length > transfer.limit {
                 transfer.tooLarge = true
                 return 0
             }
@@ -161,7 +172,7 @@ package final class CurlTransport: HTTPSending {
                 // Size the buffer once from Content-Length: a large answer is not copied on every doubling.
                 var announced: Int64 = -1
                 _ = occ_getinfo_off(transfer.handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced)
-                if announced > 0 { transfer.body.reserveCapacity(Int(min(announced, Int64(CurlTransport.maximumBodyBytes)))) }
+                if announced > 0 { transfer.body.reserveCapacity(Int(min(announced, Int64(transfer.limit)))) }
             }
             data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
                 transfer.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
@@ -177,7 +188,13 @@ package final class CurlTransport: HTTPSending {
             _ = occ_getinfo_long(transfer.handle, CURLINFO_RESPONSE_CODE, &status)
             var typePointer: UnsafeMutablePointer<CChar>?
             _ = occ_getinfo_string(transfer.handle, CURLINFO_CONTENT_TYPE, &typePointer)
-            return .success(HTTPAnswer(status: status, contentType: typePointer.map { String(cString: $0) }, body: transfer.body))
+            var answer = HTTPAnswer(status: status, contentType: typePointer.map { String(cString: $0) }, body: transfer.body)
+            if (300..<400).contains(status) {
+                var location: UnsafeMutablePointer<CChar>?
+                _ = occ_getinfo_string(transfer.handle, CURLINFO_REDIRECT_URL, &location)
+                answer.location = location.map { String(cString: $0) }
+            }
+            return .success(answer)
         }
         return .failure(failure(for: code, transfer: transfer, elapsed: elapsed))
     }
@@ -203,7 +220,17 @@ package final class CurlTransport: HTTPSending {
             }
             return TransportFailure(kind: .timeout, reason: "no complete answer after \(elapsed) ms", elapsedMilliseconds: elapsed)
         case CURLE_WRITE_ERROR where transfer.tooLarge:
-            return TransportFailure(kind: .tooLarge, reason: "answer larger than \(Self.maximumBodyBytes >> 20) MiB", elapsedMilliseconds: elapsed)
+            return TransportFailure(kind: .tooLarge, reason: "the answer is larger than the limit of "
+                                        + "\(Self.describeSize(transfer.limit)) (--max-answer-size, ORCHESTRATOR_MAX_ANSWER_SIZE)",
+                                    elapsedMilliseconds: elapsed)
+        case CURLE_OUT_OF_MEMORY where transfer.detail.contains("header"), CURLcode(rawValue: 100) /* CURLE_TOO_LARGE, 8.6 */:
+            // libcurl refuses headers over 100 KiB (7.x reports it as out of memory): the server answered, oddly.
+            return TransportFailure(kind: .tooLarge, reason: "the answer's headers are larger than libcurl accepts (100 KiB)",
+                                    elapsedMilliseconds: elapsed)
+        case CURLE_WEIRD_SERVER_REPLY, CURLE_UNSUPPORTED_PROTOCOL where transfer.detail.contains("http/0.9"):
+            // The request was sent; what came back is not HTTP.
+            return TransportFailure(kind: .broken, reason: "the answer is not HTTP (\(transfer.detail.isEmpty ? Self.describe(code) : transfer.detail))",
+                                    elapsedMilliseconds: elapsed)
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_SEND_ERROR:
             var reason = "connection closed before the answer was complete (\(Self.describe(code)))"
             var headerBytes = 0
@@ -249,6 +276,13 @@ package final class CurlTransport: HTTPSending {
     private func release(_ transfer: Transfer, from multi: UnsafeMutableRawPointer) {
         occ_multi_remove_handle(multi, transfer.handle)
         occ_easy_cleanup(transfer.handle)
+    }
+
+    /// `512 MiB`, `64 KiB`, or bytes.
+    static func describeSize(_ bytes: Int) -> String {
+        if bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+        if bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+        return "\(bytes) bytes"
     }
 
     private static func describe(_ code: CURLcode) -> String {
