@@ -112,7 +112,9 @@ package final class CurlTransport: HTTPSending {
                 release(transfer, from: multi)
                 transfers[index] = nil
                 running -= 1
-                if isEnough(outcome) { done = true; break }
+                // Enough, but the transfers already finished are still read: their outcomes are known at no cost
+                // (leader detection uses them to choose among several claimants).
+                if isEnough(outcome) { done = true }
             }
             if running == 0 { done = true }
             if !done {
@@ -223,8 +225,9 @@ package final class CurlTransport: HTTPSending {
             return TransportFailure(kind: .tooLarge, reason: "the answer is larger than the limit of "
                                         + "\(Self.describeSize(transfer.limit)) (--max-answer-size, ORCHESTRATOR_MAX_ANSWER_SIZE)",
                                     elapsedMilliseconds: elapsed)
-        case CURLE_OUT_OF_MEMORY where transfer.detail.contains("header"), CURLcode(rawValue: 100) /* CURLE_TOO_LARGE, 8.6 */:
-            // libcurl refuses headers over 100 KiB (7.x reports it as out of memory): the server answered, oddly.
+        case CURLE_OUT_OF_MEMORY, CURLcode(rawValue: 100) /* CURLE_TOO_LARGE, 8.6 */:
+            // libcurl refuses headers over 100 KiB; before 8.6 it reports that as "out of memory", its only cause
+            // once a transfer runs. The request was sent: not "cannot reach".
             return TransportFailure(kind: .tooLarge, reason: "the answer's headers are larger than libcurl accepts (100 KiB)",
                                     elapsedMilliseconds: elapsed)
         case CURLE_WEIRD_SERVER_REPLY, CURLE_UNSUPPORTED_PROTOCOL where transfer.detail.contains("http/0.9"):

@@ -64,7 +64,7 @@ struct FuzzTests {
     func argumentParserModel() {
         let failure = Fuzz.check("argument-parser-model", cases: 4_000, generate: { generator -> [Given] in
             (0..<Fuzz.int(1...6, &generator)).map { _ in Self.given(&generator) }
-        }, shrink: { Fuzz.shrinkArray($0) }, describe: { "\($0.flatMap(\.arguments))" }) { list in
+        }, shrink: { Fuzz.shrinkArray($0) }, describe: { (list: [Given]) in "\(list.flatMap(\.arguments))" }) { (list: [Given]) -> String? in
             var expected: [Flag: String] = [:]
             var refused = false
             for given in list {
@@ -79,7 +79,7 @@ struct FuzzTests {
                 if !parsed.positional.isEmpty { return "positional \(parsed.positional)" }
                 return nil
             } catch {
-                if refused, case .usage = error.reason { return nil }
+                if refused, let error = error as? OrchestratorError, case .usage = error.reason { return nil }
                 return "threw \(error)"
             }
         }
