@@ -18,6 +18,13 @@ package struct CommandRequest: Sendable {
         if let empty = CommandInput.allCases.first(where: { inputs[$0]?.isEmpty == true }) {
             throw .usage("\(empty.spelling) is empty; give a value, or leave it out")
         }
+        // The same for the environment: `export ORCHESTRATOR_INSTANCE=$TARGET` with TARGET unset must not fall back
+        // to this host either.
+        if instanceFromEnvironment?.isEmpty == true, inputs[.instance] == nil, spec.defaultsToThisHost,
+           spec.template?.values.contains(where: { [.instance, .cluster].contains($0.value) && $0.required }) == true,
+           !(inputs[.alias].map { !$0.isEmpty } ?? false) {
+            throw .usage("ORCHESTRATOR_INSTANCE is set but empty; give -i <host[:port]>, or unset it to mean this host")
+        }
         let resolver = ValueResolver(spec: spec, inputs: inputs, instanceFromEnvironment: instanceFromEnvironment,
                                      defaultPort: try ValueRules.defaultPort(inputs[.defaultPort]), thisHost: thisHost)
         self.spec = spec

@@ -198,32 +198,13 @@ public enum JSONParser {
 
         mutating func parseNumber() throws(JSONParseError) -> String {
             let start = position
-            if bytes[position] == UInt8(ascii: "-") { position += 1 }
-            guard position < bytes.count else { throw fail("incomplete number") }
-            if bytes[position] == UInt8(ascii: "0") {
-                position += 1
-            } else if isDigit(bytes[position]) {
-                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
-            } else {
-                throw fail("invalid number")
-            }
-            if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
-                position += 1
-                guard position < bytes.count, isDigit(bytes[position]) else { throw fail("invalid fraction") }
-                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
-            }
-            if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
-                position += 1
-                if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
-                    position += 1
-                }
-                guard position < bytes.count, isDigit(bytes[position]) else { throw fail("invalid exponent") }
-                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
-            }
+            // One grammar for numbers: the validator's (JSONDocument checks answers with it).
+            var validator = JSONValidator(bytes: bytes)
+            validator.position = position
+            try validator.number()
+            position = validator.position
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         }
-
-        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
         mutating func parseString() throws(JSONParseError) -> String {
             position += 1

@@ -27,6 +27,21 @@ struct NamedHostTests {
         #expect(server.requests.isEmpty, "\(server.targets)")
     }
 
+    @Test("ORCHESTRATOR_INSTANCE set but empty never means this host either; with -i or -a it does not matter")
+    func emptyEnvironmentInstance() throws {
+        let server = try TestServer { _ in NamedHostTests.okAnswer }
+        defer { server.stop() }
+        let environment = ["ORCHESTRATOR_API": server.apiURL, "ORCHESTRATOR_INSTANCE": ""]
+        for arguments in [["-c", "begin-downtime", "-r", "r"], ["-c", "discover"], ["-c", "which-cluster"]] {
+            let result = try Support.run(arguments, environment: environment)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("ORCHESTRATOR_INSTANCE is set but empty"), "\(result.stderr)")
+        }
+        #expect(server.requests.isEmpty)
+        #expect(try Support.run(["-c", "end-downtime", "-i", "db1"], environment: environment).status == 0)
+        #expect(server.targets == ["/api/end-downtime/db1/3306"])
+    }
+
     @Test("the library refuses an empty input too, instead of acting on this host")
     func emptyValueInLibrary() async throws {
         let server = try TestServer { _ in NamedHostTests.okAnswer }
