@@ -108,7 +108,7 @@ start_server three three-nodes
 start_server hung hung-first
 start_server single single
 start_server big big --write-all-instances "$tmp/all-instances.json"
-start_server big100k big --instances 100000 --write-all-instances "$tmp/all-instances-100k.json"
+start_server big100k big --instances 100000 --write-all-instances "$tmp/all-instances-100000.json"
 
 # The client sees only what the benchmark sets: no profile file, no ORCHESTRATOR_* from the caller.
 for variable in $(compgen -e | grep '^ORCHESTRATOR_' || true); do unset "$variable"; done

@@ -159,6 +159,8 @@ struct TerminalAndSecretsTests {
         #expect(failed.stderr.contains("(from http_proxy)"))
         #expect(!failed.stderr.contains("Pr0xyPw"))
         #expect(server.requests.isEmpty)
+        let dryRun = try Support.run(Self.discover + ["--dry-run"], environment: environment)
+        #expect(dryRun.stdout.contains("# through the proxy http://user:****@127.0.0.1:"), "\(dryRun.stdout)")
         let direct = try Support.run(Self.discover + ["--no-proxy"], environment: environment)
         #expect(direct.status == 0, "\(direct.stderr)")
         var noProxy = environment
