@@ -180,7 +180,7 @@ public struct InvalidValue: Sendable, Equatable, CustomStringConvertible {
         self.fix = fix
     }
 
-    /// The message; the value is shown escaped (see ``TerminalText``) and shortened when long.
+    /// The message; the value is shown with control characters escaped, and shortened when long.
     public var description: String {
         "invalid \(source) \"\(TerminalText.value(value))\": \(problem); \(fix)"
     }

@@ -103,7 +103,7 @@ package struct JSONNode: Sendable, Equatable {
         guard kind == .object else { return nil }
         var found: JSONNode?
         let wanted = Array(name.utf8)
-        bytes.withUnsafeBufferPointer { buffer in
+        _ = bytes.withUnsafeBufferPointer { buffer in
             JSONScan.forEachMember(buffer, start: start) { keyStart, keyEnd, valueStart, valueEnd in
                 if JSONScan.keyEquals(buffer, keyStart, keyEnd, wanted) {
                     found = JSONNode(bytes: bytes, start: valueStart, end: valueEnd)
@@ -155,7 +155,7 @@ package struct JSONNode: Sendable, Equatable {
         guard kind == .object else { return [] }
         var result: [(key: String, value: JSONNode)] = []
         var index: [String: Int] = [:]
-        bytes.withUnsafeBufferPointer { buffer in
+        _ = bytes.withUnsafeBufferPointer { buffer in
             JSONScan.forEachMember(buffer, start: start) { keyStart, keyEnd, valueStart, valueEnd in
                 let key = JSONScan.decodeString(buffer, start: keyStart, end: keyEnd)
                 let value = JSONNode(bytes: bytes, start: valueStart, end: valueEnd)

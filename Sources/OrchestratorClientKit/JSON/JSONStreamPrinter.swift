@@ -97,7 +97,7 @@ package enum JSONStreamPrinter {
 
         mutating func object(_ node: JSONNode, indent: Int) {
             var count = 0
-            node.bytes.withUnsafeBufferPointer { bytes in
+            _ = node.bytes.withUnsafeBufferPointer { bytes in
                 JSONScan.forEachMember(bytes, start: node.start) { _, _, _, _ in
                     count += 1
                     return count <= JSONStreamPrinter.mergedMemberLimit

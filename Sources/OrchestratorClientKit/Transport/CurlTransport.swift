@@ -230,10 +230,11 @@ package final class CurlTransport: HTTPSending {
             // once a transfer runs. The request was sent: not "cannot reach".
             return TransportFailure(kind: .tooLarge, reason: "the answer's headers are larger than libcurl accepts (100 KiB)",
                                     elapsedMilliseconds: elapsed)
-        case CURLE_WEIRD_SERVER_REPLY, CURLE_UNSUPPORTED_PROTOCOL where transfer.detail.contains("http/0.9"):
+        case CURLE_WEIRD_SERVER_REPLY:
             // The request was sent; what came back is not HTTP.
-            return TransportFailure(kind: .broken, reason: "the answer is not HTTP (\(transfer.detail.isEmpty ? Self.describe(code) : transfer.detail))",
-                                    elapsedMilliseconds: elapsed)
+            return Self.notHTTP(code, transfer, elapsed)
+        case CURLE_UNSUPPORTED_PROTOCOL where transfer.detail.contains("http/0.9"):
+            return Self.notHTTP(code, transfer, elapsed)
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_SEND_ERROR:
             var reason = "connection closed before the answer was complete (\(Self.describe(code)))"
             var headerBytes = 0
@@ -279,6 +280,11 @@ package final class CurlTransport: HTTPSending {
     private func release(_ transfer: Transfer, from multi: UnsafeMutableRawPointer) {
         occ_multi_remove_handle(multi, transfer.handle)
         occ_easy_cleanup(transfer.handle)
+    }
+
+    private static func notHTTP(_ code: CURLcode, _ transfer: Transfer, _ elapsed: Int) -> TransportFailure {
+        TransportFailure(kind: .broken, reason: "the answer is not HTTP (\(transfer.detail.isEmpty ? describe(code) : transfer.detail))",
+                         elapsedMilliseconds: elapsed)
     }
 
     /// `512 MiB`, `64 KiB`, or bytes.
