@@ -21,9 +21,12 @@ SCENARIOS = [
     ("dry-run", "`discover --dry-run`, 3 endpoints", ""),
     ("all-instances-10k", "`all-instances`, 10,000 instances", ""),
     ("json-tool-10k", "`python3 -m json.tool`, the same bytes", ""),
+    ("all-instances-100k", "`all-instances`, 100,000 instances", ""),
 ]
 RSS_GOAL_MIB = 20.0
-NO_RSS_GOAL = {"all-instances-10k", "json-tool-10k"}
+NO_RSS_GOAL = {"all-instances-10k", "json-tool-10k", "all-instances-100k"}
+# Issue 12: peak RSS within twice the answer plus 20 MiB, whatever the answer's size (answer files by scenario).
+ANSWER_FILES = {"all-instances-10k": "all-instances.json", "all-instances-100k": "all-instances-100000.json"}
 
 
 def percentile(values, fraction):
@@ -58,6 +61,9 @@ def load_results(directory):
                     rss=int(peak_kib) / 1024 if peak_kib.isdigit() else None,
                     requests=None if requests == "-" else float(requests),
                 )
+                answer = os.path.join(directory, ANSWER_FILES.get(scenario, "-"))
+                if os.path.exists(answer):
+                    entry["answer_mib"] = os.path.getsize(answer) / (1 << 20)
             results[scenario] = entry
     return results
 
@@ -190,12 +196,15 @@ def goals(scenario, results):
 
     if scenario == "discover-3":
         time_goal(20, "≤ 20 ms")
-        requests_goal(4, "3 probes + 1 request")
+        # A follower listed before the leader whose 404 came after the leader's 200 is asked once more (issue 12).
+        requests_goal(5, "3 probes (+ ≤ 1 re-probe) + 1 request", at_most=True)
     elif scenario == "discover-hung":
         base = results.get("discover-3", {})
         if base.get("state") == "ok":
-            time_goal(base["median"] + 2, "≤ 3-node discover + 2 ms")
-        requests_goal(4, "3 probes + 1 request")
+            # The hung node is listed before the leader: it is asked once more, for at least 10 ms, in case it
+            # claims leadership too (issue 12: the choice among claimants must not depend on who answers first).
+            time_goal(base["median"] + 12, "≤ 3-node discover + 12 ms")
+        requests_goal(6, "3 probes + 1-2 re-probes + 1 request", at_most=True)
     elif scenario == "topology-1":
         time_goal(13, "≤ 13 ms")
         requests_goal(1, "1 request")
@@ -209,6 +218,12 @@ def goals(scenario, results):
         if reference.get("state") == "ok":
             time_goal(3 * reference["median"], "≤ 3 × json.tool")
         requests_goal(1, "1 request")
+    if scenario == "all-instances-100k":
+        requests_goal(1, "1 request")
+    if entry.get("answer_mib") is not None and entry.get("rss") is not None:
+        bound = 2 * entry["answer_mib"] + 20
+        out.append((f"RSS ≤ 2 × answer ({entry['answer_mib']:.0f} MiB) + 20 MiB", entry["rss"] <= bound,
+                    f"RSS {entry['rss']:.1f} MiB"))
     if scenario not in NO_RSS_GOAL and entry.get("rss") is not None:
         out.append((f"RSS ≤ {RSS_GOAL_MIB:g} MiB", entry["rss"] <= RSS_GOAL_MIB, f"RSS {entry['rss']:.1f} MiB"))
     return out

@@ -14,7 +14,7 @@
 # 1 when a scenario could not run or exited with an unexpected status; 2 for a usage error.
 #
 # Environment: SCRATCH (build directory, default .build), RUNS (runs per scenario: 100, quick 5), WARMUP (5, quick 1),
-# BIG_RUNS (runs of the 10,000-instance scenario and of python3 json.tool: 10, quick 2), RSS_RUNS (10, quick 2),
+# BIG_RUNS (runs of the 10,000- and 100,000-instance scenarios and of python3 json.tool: 10, quick 2), RSS_RUNS (10, quick 2),
 # OUT (the report file), PROFILE (1: profile with valgrind; default 1 in full mode, 0 in quick mode), KEEP (1: keep
 # the temporary directory with the raw measurements), VERSUS_ROUNDS and VERSUS_RUNS (the floor against the client:
 # rounds of one hyperfine run holding both commands, the order swapped every round, and runs of each per round:
@@ -125,6 +125,7 @@ start_server three three-nodes
 start_server hung hung-first
 start_server single single
 start_server big big --write-all-instances "$tmp/all-instances.json"
+start_server big100k big --instances 100000 --write-all-instances "$tmp/all-instances-100000.json"
 
 # The client sees only what the benchmark sets: no profile file, no ORCHESTRATOR_* from the caller.
 for variable in $(compgen -e | grep '^ORCHESTRATOR_' || true); do unset "$variable"; done
@@ -254,6 +255,7 @@ bench usage-error three 2 "$RUNS" "$WARMUP" -- "$client" -c discover --bogus
 bench dry-run three 0 "$RUNS" "$WARMUP" -- "$client" -c discover -i "$instance" --dry-run
 bench all-instances-10k big 0 "$BIG_RUNS" 1 -- "$client" -c all-instances
 bench json-tool-10k - 0 "$BIG_RUNS" 0 -- python3 -m json.tool "$tmp/all-instances.json"
+bench all-instances-100k big100k 0 "$BIG_RUNS" 1 -- "$client" -c all-instances
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- profile (full mode) ---------------------------------------------------------------------------------------------

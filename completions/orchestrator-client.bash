@@ -46,7 +46,8 @@ _orchestrator_client_flags='
     --connect-timeout= -leader-timeout --leader-timeout --leader-timeout= -password-file
     --password-file --password-file= -ca-file --ca-file --ca-file= -cert --cert --cert= -key --key
     --key= -key-password-file --key-password-file --key-password-file= -insecure --insecure -dry-run
-    --dry-run -json --json -quiet --quiet -jitter --jitter --jitter= -version --version
+    --dry-run -json --json -quiet --quiet -jitter --jitter --jitter= -no-proxy --no-proxy
+    -max-answer-size --max-answer-size --max-answer-size= -version --version
 '
 
 # The kind of value flag $1 takes: command, instance, alias, rule, file, other; none for a switch or no flag.
@@ -87,6 +88,8 @@ _orchestrator_client_kind()
         -json|--json) echo none ;;
         -quiet|--quiet) echo none ;;
         -jitter|--jitter) echo other ;;
+        -no-proxy|--no-proxy) echo none ;;
+        -max-answer-size|--max-answer-size) echo other ;;
         -version|--version) echo none ;;
         *) echo none ;;
     esac

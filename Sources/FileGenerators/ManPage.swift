@@ -71,7 +71,8 @@ enum ManPage {
         add(".SH OPTIONS")
         text("Each flag is accepted with one or two dashes and, for a flag taking a value, with the value as the "
              + "next argument or after \(bold("=")); a single letter also takes the value attached "
-             + "(\(bold("-i"))\(italic("host:3306"))). A flag given twice keeps its last value. An unknown flag is "
+             + "(\(bold("-i"))\(italic("host:3306"))). A flag given twice must have the same value both times, "
+             + "and an empty value is an error (an empty \(bold("-i")) never means this host). An unknown flag is "
              + "an error, never guessed.")
         for spec in FlagTable.all {
             add(".TP")
@@ -92,6 +93,16 @@ enum ManPage {
             text(description)
         }
 
+        add(".SH PROXIES")
+        text("Requests go through a proxy when the environment names one, as with curl: \(bold("http_proxy")) (lower "
+             + "case only) for http endpoints, \(bold("https_proxy")) or \(bold("HTTPS_PROXY")) for https endpoints, else "
+             + "\(bold("all_proxy")) or \(bold("ALL_PROXY")); \(bold("no_proxy")) or \(bold("NO_PROXY")) lists hosts "
+             + "reached directly (comma-separated names, each also matching the names below it, IPv4 blocks such as "
+             + "\(bold("10.0.0.0/8")), or \(bold("*")) for all). The profile file's assignments count too. An error "
+             + "names the proxy used and the variable it came from (its password masked). \(bold("--no-proxy")) or "
+             + "\(bold("ORCHESTRATOR_NO_PROXY=1")) ignores them all, for hosts whose shell profile sets a proxy that "
+             + "cannot reach orchestrator.")
+
         add(".SH FILES",
             ".TP",
             ".I /etc/profile.d/orchestrator\\-client.sh")
@@ -110,16 +121,26 @@ enum ManPage {
              + "otherwise. \(bold("ORCHESTRATOR_CLIENT_PROFILE")) names another file, or none.")
 
         add(".SH EXIT STATUS", ".TP", ".B \(ExitStatus.success)")
-        text("Success.")
+        text("Success: the API answered 2xx with what the command prints, and all of it was written.")
         add(".TP", ".B \(ExitStatus.apiFailure)")
-        text("The API refused or failed the operation (its message is printed on standard error), or the answer "
-             + "of a yes/no command (\(bold("can-replicate-from")), \(bold("can-replicate-from-gtid"))) was no.")
+        text("The API refused or failed the operation (its message is printed on standard error); or it answered "
+             + "something else than the command expects (a redirect, which is never followed, an answer of the wrong "
+             + "shape such as {} or null, JSON nested too deep, an answer larger than \(bold("--max-answer-size"))); or "
+             + "the answer of a yes/no command (\(bold("can-replicate-from")), \(bold("can-replicate-from-gtid"))) was "
+             + "no; or standard output could not be written.")
         add(".TP", ".B \(ExitStatus.usage)")
-        text("Usage error or invalid input: unknown command or flag, missing or malformed value. Nothing was sent.")
+        text("Usage error or invalid input: unknown command or flag, missing, empty, repeated or malformed value. "
+             + "Nothing was sent.")
         add(".TP", ".B \(ExitStatus.unreachable)")
-        text("No endpoint could be reached, or none of several endpoints is the raft leader.")
+        text("No endpoint could be reached (or, for a read, none gave a complete answer), or none of several "
+             + "endpoints is the raft leader. A change was not delivered.")
         add(".TP", ".B \(ExitStatus.timeout)")
-        text("A timeout expired (\(bold("--timeout")), \(bold("--connect-timeout")), \(bold("--leader-timeout"))).")
+        text("A timeout expired (\(bold("--timeout")), \(bold("--connect-timeout")), \(bold("--leader-timeout"))), "
+             + "the search for the leader included. When the message says the change was sent, it may have been applied.")
+        add(".TP", ".B \(ExitStatus.outcomeUnknown)")
+        text("A change was sent, but no complete answer came back (the connection broke, the answer was cut short, "
+             + "too large, or not HTTP): it may or may not have been applied. Check its effect (e.g. with "
+             + "\(bold("-c instance"))) before sending it again.")
 
         add(".SH EXAMPLES")
         text("Keep a host known to orchestrator, with its promotion rule and a continuous downtime, from its crontab:")
@@ -165,24 +186,30 @@ enum ManPage {
     static var environment: [(String, String)] {
         let timeouts = Timeouts.default
         func seconds(_ milliseconds: Int) -> String { "\(milliseconds / 1000)s" }
-        let durations = "a duration such as \(bold("500ms")), \(bold("2s")), \(bold("1.5")) (seconds) or \(bold("1m"))"
+        let durations = "a duration such as \(bold("500ms")), \(bold("2s")), \(bold("1.5")) (seconds), \(bold("1m")) or "
+            + "\(bold("1h")), at most \(bold("1d"))"
         return [
             ("ORCHESTRATOR_API",
-             "One API endpoint, or several separated by spaces, e.g. \(bold("http://orc1:3000/api http://orc2:3000/api")). "
+             "One API endpoint, or several separated by spaces or commas, e.g. "
+                + "\(bold("http://orc1:3000/api http://orc2:3000/api")). "
                 + "With several, the raft leader among them is found (\(bold("leader-check")), then "
-                + "\(bold("routed-leader-check"))) and used. Default \(bold(ClientConfiguration.defaultEndpoint)); "
-                + "\(bold("-U")) overrides it. Credentials written in a URL are used for basic auth and never printed."),
+                + "\(bold("routed-leader-check"))) and used: the first endpoint, in this order, that claims leadership; "
+                + "when several claim it (a split brain), a warning names them. Default "
+                + "\(bold(ClientConfiguration.defaultEndpoint)); \(bold("-U")) overrides it. Ports are 1 to 65535. "
+                + "Credentials written in a URL are used for basic auth and never printed; a password holding a space "
+                + "must be percent-encoded (\(bold("%20")))."),
             ("ORCHESTRATOR_INSTANCE",
              "The instance used when \(bold("-i")) is not given, by every command that takes one."),
             ("ORCHESTRATOR_AUTH_USER",
              "User for HTTP basic auth; \(bold("-b")) overrides it."),
             ("ORCHESTRATOR_AUTH_PASSWORD",
-             "Password for HTTP basic auth, with \(bold("ORCHESTRATOR_AUTH_USER")). Prefer "
-                + "\(bold("ORCHESTRATOR_AUTH_PASSWORD_FILE")), which keeps it out of the environment."),
+             "Password for HTTP basic auth, with \(bold("ORCHESTRATOR_AUTH_USER")) (without it, a warning says it is "
+                + "not used). Prefer \(bold("ORCHESTRATOR_AUTH_PASSWORD_FILE")), which keeps it out of the environment."),
             ("ORCHESTRATOR_AUTH_PASSWORD_FILE",
-             "A file whose first line is the basic-auth password (with \(bold("ORCHESTRATOR_AUTH_USER")); it wins over "
-                + "\(bold("ORCHESTRATOR_AUTH_PASSWORD"))). The file must not be readable or writable by group or "
-                + "others (\(bold("chmod 600"))); \(bold("--password-file")) is the flag."),
+             "A regular file holding the basic-auth password on one line (with \(bold("ORCHESTRATOR_AUTH_USER")); it "
+                + "wins over \(bold("ORCHESTRATOR_AUTH_PASSWORD"))). It must not be readable or writable by group or "
+                + "others (mode 600); an empty file, a file of several lines, a directory, a device or pipe and the "
+                + "kernel's /proc and /sys files are refused. \(bold("--password-file")) is the flag."),
             ("ORCHESTRATOR_AUTH_USER_HEADER",
              "A header \(italic("Name: value")) sent with every request, for orchestrator behind an authenticating "
                 + "proxy; \(bold("-e")) overrides it."),
@@ -210,6 +237,14 @@ enum ManPage {
             ("ORCHESTRATOR_INSECURE",
              "\(bold("1")), \(bold("true")) or \(bold("yes")) (any case): do not verify TLS certificates and host names, "
                 + "as \(bold("--insecure")). Only for tests."),
+            ("ORCHESTRATOR_NO_PROXY",
+             "\(bold("1")), \(bold("true")) or \(bold("yes")): use no proxy, whatever \(bold("http_proxy")) and the "
+                + "like say, as \(bold("--no-proxy")) (see \(bold("PROXIES")))."),
+            ("ORCHESTRATOR_MAX_ANSWER_SIZE",
+             "The largest answer read, e.g. \(bold("64M")) (K, M, G: binary multiples; 1K to 4G); default "
+                + "\(bold("\(ClientConfiguration.defaultMaximumAnswerBytes >> 20)M")); \(bold("--max-answer-size")) "
+                + "overrides it. Memory stays under about twice the answer plus 20 MiB: answers are read in place "
+                + "and printed as they are read."),
             ("ORCHESTRATOR_CLIENT_PROFILE",
              "The profile file to read instead of \(italic("/etc/profile.d/orchestrator-client.sh")); "
                 + "set but empty, no file is read."),

@@ -19,39 +19,63 @@ package struct CommandLineTool {
         self.thisHost = thisHost
     }
 
-    /// Runs one invocation with `arguments` (without the program name).
+    /// Runs one invocation with `arguments` (without the program name); standard output is kept in the result.
     package func run(_ arguments: [String]) -> ToolResult {
+        let sink = MemorySink()
+        var result = run(arguments, output: sink)
+        result.standardOutput = sink.text
+        return result
+    }
+
+    /// Runs one invocation, writing standard output to `output` as it is produced; the result holds the exit
+    /// status and standard error (warnings first), every line made terminal-safe (``TerminalText``).
+    package func run(_ arguments: [String], output: ByteSink) -> ToolResult {
+        var warnings: [String] = []
+        var result: ToolResult
         do {
-            return try execute(arguments)
+            result = try execute(arguments, output: output, warnings: &warnings)
         } catch let error {
-            return Self.failure(error)
+            result = Self.failure(error, output: output)
         }
+        let warningText = warnings.map { "\(Self.programName): warning: \($0)\n" }.joined()
+        result.standardError = TerminalText.message(warningText + result.standardError)
+        return result
     }
 
     static func failure(_ error: OrchestratorError) -> ToolResult {
+        let sink = MemorySink()
+        var result = failure(error, output: sink)
+        result.standardOutput = sink.text
+        return result
+    }
+
+    static func failure(_ error: OrchestratorError, output: ByteSink) -> ToolResult {
         let status = ExitStatus.of(error)
         if error.code == .answeredNo { return ToolResult(exitStatus: status) }
         if let failure = error.failure {
-            // The server's message alone, as the bash client printed it; its Details, if any, on stdout.
-            let output = failure.details.map { JSONPrinter.render($0, style: .inline) + "\n" } ?? ""
-            return ToolResult(exitStatus: status, standardOutput: output, standardError: failure.message + "\n")
+            // The server's message alone, as the bash client printed it (escaped, on one line); its Details, if any,
+            // on stdout.
+            if let details = failure.details { output.write(JSONPrinter.render(details, style: .inline) + "\n") }
+            return ToolResult(exitStatus: status, standardError: TerminalText.value(failure.message, limit: 2_000) + "\n")
         }
         return ToolResult(exitStatus: status, standardError: "\(programName): \(error.message)\n")
     }
 
-    private func execute(_ arguments: [String]) throws(OrchestratorError) -> ToolResult {
+    private func execute(_ arguments: [String], output: ByteSink, warnings: inout [String]) throws(OrchestratorError) -> ToolResult {
         let parsed = try FlagParser.parse(arguments)
         if parsed.has(.version) {
             // The only path besides a request that loads libcurl: support asks for its version first.
-            return ToolResult(exitStatus: 0, standardOutput: ClientVersion.versionLine(program: Self.programName) + "\n")
+            output.write(ClientVersion.versionLine(program: Self.programName) + "\n")
+            return ToolResult(exitStatus: 0)
         }
         let helpAsked = parsed.has(.help) || parsed.positional.first == CommandID.help.rawValue
             || parsed[.command].flatMap(CommandTable.find)?.id == .help
         if helpAsked {
-            return ToolResult(exitStatus: 0, standardOutput: try helpText(parsed))
+            output.write(try helpText(parsed))
+            return ToolResult(exitStatus: 0)
         }
         if let extra = parsed.positional.first {
-            throw .usage("unexpected argument \"\(extra)\"; flags take the form -i value or --instance=value")
+            throw .usage("unexpected argument \"\(TerminalText.value(extra, limit: 60))\"; flags take the form -i value or --instance=value")
         }
         guard let commandName = parsed[.command], !commandName.isEmpty else {
             throw .usage("no command given; use \(Self.programName) -c <command> [flags], or --help for the list")
@@ -59,7 +83,7 @@ package struct CommandLineTool {
         guard let spec = CommandTable.find(commandName) else {
             throw .usage(CommandTable.unknownCommandMessage(commandName) + " (see \(Self.programName) --help)")
         }
-        return try runCommand(spec, parsed)
+        return try runCommand(spec, parsed, output: output, warnings: &warnings)
     }
 
     private func helpText(_ parsed: ParsedArguments) throws(OrchestratorError) -> String {
@@ -78,22 +102,23 @@ package struct CommandLineTool {
             api: parsed[.api], auth: parsed[.auth], passwordFile: parsed[.passwordFile], headersAuth: parsed[.headersAuth],
             timeout: parsed[.timeout], connectTimeout: parsed[.connectTimeout], leaderTimeout: parsed[.leaderTimeout],
             caFile: parsed[.caFile], clientCert: parsed[.clientCert], clientKey: parsed[.clientKey],
-            clientKeyPasswordFile: parsed[.keyPasswordFile], insecure: parsed.has(.insecure))
+            clientKeyPasswordFile: parsed[.keyPasswordFile], insecure: parsed.has(.insecure), noProxy: parsed.has(.noProxy),
+            maxAnswerSize: parsed[.maxAnswerSize])
         let configuration = try ClientConfiguration.resolve(environment, overrides: overrides)
         try configuration.tls.checkFilesReadable()
         return configuration
     }
 
-    private func runCommand(_ spec: CommandSpec, _ parsed: ParsedArguments) throws(OrchestratorError) -> ToolResult {
-        var result = try runConfiguredCommand(spec, parsed)
-        // What the profile file holds and the client did not apply, after the command's own output.
-        let warnings = environment.warningLines.map { "\(Self.programName): \($0)\n" }.joined()
-        result.standardError = warnings + result.standardError
-        return result
+    /// Settings given that have no effect (a password without a user), for warnings.
+    func ignoredSettings(_ parsed: ParsedArguments) -> [String] {
+        ClientConfiguration.ignoredSettings(environment, overrides: ConfigurationOverrides(auth: parsed[.auth]))
     }
 
-    private func runConfiguredCommand(_ spec: CommandSpec, _ parsed: ParsedArguments) throws(OrchestratorError) -> ToolResult {
+    private func runCommand(_ spec: CommandSpec, _ parsed: ParsedArguments, output: ByteSink,
+                            warnings: inout [String]) throws(OrchestratorError) -> ToolResult {
         let configuration = try configuration(parsed)
+        // What the profile file holds and the client did not apply (not said when the profile stopped the run).
+        warnings += environment.warnings + ignoredSettings(parsed)
         // This host's name and ORCHESTRATOR_INSTANCE (which may hold `$(hostname -f)`) are looked up only when the
         // command needs them, within the connect timeout.
         let bound = configuration.timeouts.hostNameMilliseconds
@@ -101,6 +126,7 @@ package struct CommandLineTool {
         let instanceFromEnvironment = { () throws(OrchestratorError) -> String? in
             try environment.value("ORCHESTRATOR_INSTANCE", hostNameWithin: bound)
         }
+        // (An if rather than `??`: Swift 6.3's code generation crashes on `??` with a typed-throws closure.)
         let thisHost: () throws(OrchestratorError) -> String
         if let given = self.thisHost {
             thisHost = given
@@ -110,55 +136,56 @@ package struct CommandLineTool {
         // Everything is validated before anything is sent, --dry-run included.
         let request = try CommandRequest(spec, inputs: parsed.inputs, environmentInstance: instanceFromEnvironment,
                                          thisHost: thisHost)
-        let jitter = try parsed[.jitter].map { text throws(OrchestratorError) in try Self.jitterSeconds(text) }
+        let jitter = try parsed[.jitter].map { text throws(OrchestratorError) in try Self.jitterMilliseconds(text) }
 
         if parsed.has(.dryRun) {
-            return ToolResult(exitStatus: 0, standardOutput: DryRun.describe(request, configuration: configuration))
+            output.write(DryRun.describe(request, configuration: configuration))
+            return ToolResult(exitStatus: 0)
         }
-        if let jitter, jitter > 0 { Self.sleepRandomly(upTo: jitter) }
+        if let jitter, jitter > 0 { Self.sleepRandomly(upToMilliseconds: jitter) }
 
         let session = OrchestratorSession(configuration: configuration, sender: sender)
-        var output: String
+        defer { warnings += session.warnings }
+        let out: ByteSink = parsed.has(.quiet) ? DiscardSink() : output
         switch spec.kind {
         case .whichAPI:
-            output = try session.leaderEndpoint().url + "\n"
+            out.write(try session.leaderEndpoint().url + "\n")
         case .help:
-            output = ""
+            break
         case .rawAPI, .route:
-            guard let path = request.path else { output = ""; break }
+            guard let path = request.path else { break }
             let answer: APIAnswer
             do {
                 answer = try session.perform(spec, path: path)
             } catch let error {
                 // `-c api` prints the server's JSON answer even when it reports an error, as the bash client did.
                 if case .rawAPI = spec.kind, let failure = error.failure, let json = failure.answer {
-                    return ToolResult(exitStatus: ExitStatus.apiFailure, standardOutput: JSONPrinter.render(json, style: .pretty) + "\n",
-                                      standardError: failure.message + "\n")
+                    output.write(JSONPrinter.render(json, style: .pretty) + "\n")
+                    return ToolResult(exitStatus: ExitStatus.apiFailure,
+                                      standardError: TerminalText.value(failure.message, limit: 2_000) + "\n")
                 }
                 throw error
             }
             if case .rawAPI = spec.kind {
-                output = JSONPrinter.render(answer.json, style: .pretty) + "\n"
+                JSONStreamPrinter.write(answer.document.root, style: .pretty, to: out)
+                out.write("\n")
             } else if parsed.has(.json) {
-                output = JSONPrinter.render(answer.json, style: .pretty) + "\n"
+                JSONStreamPrinter.write(answer.document.root, style: .pretty, to: out)
+                out.write("\n")
             } else {
-                output = try OutputFormatter.render(spec.output, answer: answer.json, requested: request.requestedInstance)
+                try OutputFormatter.write(spec.output, answer: answer.document.root, requested: request.requestedInstance, to: out)
             }
         }
-        if parsed.has(.quiet) { output = "" }
-        return ToolResult(exitStatus: 0, standardOutput: output)
+        return ToolResult(exitStatus: 0)
     }
 
-    static func jitterSeconds(_ text: String) throws(OrchestratorError) -> Int {
-        guard let seconds = Int(text), seconds >= 0, seconds <= 86_400 else {
-            throw .invalidValue(InvalidValue(source: "--jitter", value: text, problem: "it is not a whole number of seconds",
-                                                               fix: "give e.g. --jitter 600 to wait up to ten minutes"))
-        }
-        return seconds
+    /// `--jitter`: a duration (a bare number is seconds), at most a day.
+    static func jitterMilliseconds(_ text: String) throws(OrchestratorError) -> Int {
+        try DurationText.milliseconds(text, source: "--jitter", rule: .jitter)
     }
 
-    static func sleepRandomly(upTo seconds: Int) {
+    static func sleepRandomly(upToMilliseconds milliseconds: Int) {
         var generator = SystemRandomNumberGenerator()
-        Clock.sleep(milliseconds: Int.random(in: 0...(seconds * 1000), using: &generator))
+        Clock.sleep(milliseconds: Int.random(in: 0...milliseconds, using: &generator))
     }
 }

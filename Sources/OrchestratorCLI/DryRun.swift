@@ -24,6 +24,9 @@ enum DryRun {
         if let header = configuration.authHeader {
             lines.append("# header \(header)")
         }
+        if sendsRequests, let proxy = endpoints.lazy.compactMap({ configuration.proxy.describeProxy(for: $0.url) }).first {
+            lines.append("# through the proxy \(proxy)")
+        }
         if lines.isEmpty { lines.append("# \(request.spec.name) sends no request") }
         return lines.map { $0 + "\n" }.joined()
     }

@@ -12,6 +12,8 @@ package enum ExitStatus {
     package static let unreachable: Int32 = 3
     /// A timeout expired.
     package static let timeout: Int32 = 4
+    /// A change was sent but no complete answer came back: it may or may not have been applied.
+    package static let outcomeUnknown: Int32 = 5
 
     /// The status the executable ends with for `error`; a code this version does not know is a failure (1).
     package static func of(_ error: OrchestratorError) -> Int32 {
@@ -19,6 +21,7 @@ package enum ExitStatus {
         case .usage, .invalidValue: usage
         case .noLeader, .unreachable: unreachable
         case .timedOut: timeout
+        case .outcomeUnknown: outcomeUnknown
         default: apiFailure
         }
     }

@@ -2,7 +2,7 @@ import OrchestratorClientKit
 
 /// The flags of one command line, as given.
 package struct ParsedArguments: Sendable, Equatable {
-    /// Values by flag; a repeated flag keeps its last value, as `getopts` does. Switches hold `""`.
+    /// Values by flag. Switches hold `""`. A value flag given twice must have the same value both times.
     package var values: [Flag: String] = [:]
     /// Words that are not flags (only `help COMMAND` uses one).
     package var positional: [String] = []
@@ -49,27 +49,29 @@ package enum FlagParser {
             let (spec, inlineValue) = try resolve(argument)
             if spec.valueKind == .none {
                 if inlineValue != nil {
-                    throw .usage("\(spec.primarySpelling) takes no value (got \"\(argument)\")")
+                    let shown = spec.flag == .auth ? "" : " (got \"\(TerminalText.value(argument, limit: 60))\")"
+                    throw .usage("\(spec.primarySpelling) takes no value\(shown)")
                 }
                 parsed[spec.flag] = ""
                 continue
             }
+            let value: String
             if let inlineValue {
-                parsed[spec.flag] = inlineValue
+                value = inlineValue
             } else if index < arguments.count {
-                let value = arguments[index]
+                value = arguments[index]
                 // `-i --quiet` is a forgotten value, not the host "--quiet": a value that is itself a flag must be
                 // attached (`-i=--quiet`, `--instance=--quiet`). Other values may start with '-' (`-r -x`).
                 if isFlag(value) {
                     let name = spec.names[0]
-                    throw .usage("\(spec.primarySpelling) needs a value, and the next argument \"\(value)\" is a flag; "
+                    throw .usage("\(spec.primarySpelling) needs a value, and the next argument \"\(TerminalText.value(value, limit: 60))\" is a flag; "
                                  + "give the value, or write --\(name)=\(value) if that is the value")
                 }
-                parsed[spec.flag] = value
                 index += 1
             } else {
                 throw .usage("\(spec.primarySpelling) needs a value: \(spec.primarySpelling) <\(spec.valueName)>")
             }
+            try store(value, for: spec, in: &parsed)
         }
         return parsed
     }
@@ -77,6 +79,53 @@ package enum FlagParser {
     /// True when `argument` spells a known flag (`--quiet`, `-i`, `-ihost`), as opposed to a value starting with '-'.
     package static func isFlag(_ argument: String) -> Bool {
         argument.hasPrefix("-") && argument.count > 1 && (try? resolve(argument)) != nil
+    }
+
+    /// Records a flag's value. An empty value is refused, not read as "not given": `-i "$TARGET"` with `TARGET`
+    /// unset must not act on this host. A second, different value is refused, not silently preferred:
+    /// `-c which-master -c discover` must not turn a read into a change.
+    static func store(_ value: String, for spec: FlagSpec, in parsed: inout ParsedArguments) throws(OrchestratorError) {
+        if value.isEmpty {
+            var message = "\(spec.primarySpelling) was given an empty value; give a value, or leave the flag out"
+            if spec.flag == .instance { message += " (an empty -i never means this host)" }
+            throw .usage(message)
+        }
+        if let earlier = parsed[spec.flag], earlier != value {
+            // -b's values are never shown: they hold passwords.
+            let values = spec.flag == .auth ? ""
+                : " (\"\(TerminalText.value(earlier, limit: 60))\", then \"\(TerminalText.value(value, limit: 60))\")"
+            throw .usage("\(spec.primarySpelling) given twice with different values\(values); give it once")
+        }
+        parsed[spec.flag] = value
+    }
+
+    /// Where the secrets of `arguments` are: for each `-b/--auth` value, the argument's index and the UTF-8 offset
+    /// at which the password starts (after the first `:`, or the whole value when it has none). Best effort: an
+    /// argument that does not parse is skipped (the real parse reports it).
+    package static func secretLocations(_ arguments: [String]) -> [(index: Int, offset: Int)] {
+        var locations: [(index: Int, offset: Int)] = []
+        var index = 0
+        func passwordOffset(_ value: Substring) -> Int {
+            guard let colon = value.firstIndex(of: ":") else { return 0 }
+            return value.utf8.distance(from: value.startIndex, to: colon) + 1
+        }
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument == "--" { break }
+            guard argument.hasPrefix("-"), argument != "-", let (spec, inlineValue) = try? resolve(argument) else { continue }
+            guard spec.valueKind != .none else { continue }
+            if let inlineValue {
+                if spec.flag == .auth {
+                    let start = argument.utf8.count - inlineValue.utf8.count
+                    locations.append((index - 1, start + passwordOffset(Substring(inlineValue))))
+                }
+            } else if index < arguments.count {
+                if spec.flag == .auth { locations.append((index, passwordOffset(Substring(arguments[index])))) }
+                index += 1
+            }
+        }
+        return locations
     }
 
     /// Finds the flag an argument names, and a value attached to it (`=value`, or `-cvalue`).
@@ -97,7 +146,7 @@ package enum FlagParser {
             // getopts' attached form `-ihost:3306`; a switch cannot carry one.
             if spec.valueKind != .none { return (spec, String(rest)) }
         }
-        throw .usage(unknownFlagMessage(argument, name: String(name)))
+        throw .usage(unknownFlagMessage(argument, name: String(name.prefix(64))))
     }
 
     static func unknownFlagMessage(_ argument: String, name: String) -> String {
@@ -106,7 +155,7 @@ package enum FlagParser {
             candidates += spec.names.map { ("--" + $0, $0) }
             if let letter = spec.letter { candidates.append(("-\(letter)", String(letter))) }
         }
-        var message = "unknown flag \"\(argument)\""
+        var message = "unknown flag \"\(TerminalText.value(argument, limit: 60))\""
         if let best = Suggestions.nearest(to: name, among: candidates, count: 1).first {
             message += "; did you mean \(best)?"
         }

@@ -6,7 +6,7 @@ package enum Flag: String, Sendable, CaseIterable {
     case command, instance, destination, alias, owner, reason, duration, promotionRule, tag, pool, hostname
     case defaultPort, api, path, query, auth, headersAuth, binlog, seconds, help
     case timeout, connectTimeout, leaderTimeout, passwordFile, caFile, clientCert, clientKey, keyPasswordFile, insecure
-    case dryRun, json, quiet, jitter, version
+    case dryRun, json, quiet, jitter, version, noProxy, maxAnswerSize
 }
 
 extension Flag {
@@ -106,13 +106,14 @@ package enum FlagTable {
         FlagSpec(input: .defaultPort, valueKind: .number,
                  summary: "port for instances given without one; default 3306"),
         FlagSpec(flag: .api, letter: "U", names: ["api"], valueKind: .text, valueName: "url ...",
-                 summary: "API endpoint(s), space-separated; overrides $ORCHESTRATOR_API"),
+                 summary: "API endpoint(s), separated by spaces or commas; overrides $ORCHESTRATOR_API"),
         FlagSpec(input: .path, valueKind: .text,
                  summary: "for -c api: the API path to call, e.g. clusters-info"),
         FlagSpec(input: .query, valueKind: .text,
                  summary: "for restart-replica-statements: the statement to wrap"),
         FlagSpec(flag: .auth, letter: "b", names: ["auth"], valueKind: .text, valueName: "user:password",
-                 summary: "HTTP basic auth; prefer $ORCHESTRATOR_AUTH_USER with --password-file"),
+                 summary: "HTTP basic auth; the password shows in ps until the client overwrites it at start: "
+                     + "prefer -b user with --password-file"),
         FlagSpec(flag: .headersAuth, letter: "e", names: ["headers-auth"], valueKind: .text, valueName: "Header: user",
                  summary: "header for orchestrator behind an authenticating proxy"),
         FlagSpec(input: .binlog, valueKind: .text,
@@ -122,7 +123,7 @@ package enum FlagTable {
         FlagSpec(flag: .help, letter: "h", names: ["help"], valueKind: .none, valueName: "",
                  summary: "show help (with -c COMMAND: that command's help)"),
         FlagSpec(flag: .timeout, letter: nil, names: ["timeout"], valueKind: .duration, valueName: "duration",
-                 summary: "bound on the whole invocation (e.g. 30s); default 60s, $ORCHESTRATOR_TIMEOUT"),
+                 summary: "bound on the whole invocation (ms, s, m, h or d, at most 1d; e.g. 30s); default 60s, $ORCHESTRATOR_TIMEOUT"),
         FlagSpec(flag: .connectTimeout, letter: nil, names: ["connect-timeout"], valueKind: .duration, valueName: "duration",
                  summary: "bound on each connection; default 3s, $ORCHESTRATOR_CONNECT_TIMEOUT"),
         FlagSpec(flag: .leaderTimeout, letter: nil, names: ["leader-timeout"], valueKind: .duration, valueName: "duration",
@@ -145,8 +146,12 @@ package enum FlagTable {
                  summary: "print the API's JSON answer instead of text"),
         FlagSpec(flag: .quiet, letter: nil, names: ["quiet"], valueKind: .none, valueName: "",
                  summary: "print nothing on success (errors still go to stderr)"),
-        FlagSpec(flag: .jitter, letter: nil, names: ["jitter"], valueKind: .number, valueName: "seconds",
-                 summary: "wait a random 0..N seconds before contacting the API (for cron)"),
+        FlagSpec(flag: .jitter, letter: nil, names: ["jitter"], valueKind: .duration, valueName: "seconds",
+                 summary: "wait a random 0..N seconds (or 10m, 1h) before contacting the API (for cron)"),
+        FlagSpec(flag: .noProxy, letter: nil, names: ["no-proxy"], valueKind: .none, valueName: "",
+                 summary: "never use a proxy, whatever http_proxy/https_proxy/all_proxy say; $ORCHESTRATOR_NO_PROXY=1"),
+        FlagSpec(flag: .maxAnswerSize, letter: nil, names: ["max-answer-size"], valueKind: .text, valueName: "size",
+                 summary: "largest answer read (e.g. 64M); default 512M, $ORCHESTRATOR_MAX_ANSWER_SIZE"),
         FlagSpec(flag: .version, letter: nil, names: ["version"], valueKind: .none, valueName: "",
                  summary: "print the version"),
     ]

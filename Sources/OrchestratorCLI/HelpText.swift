@@ -24,8 +24,12 @@ package enum HelpText {
             text += "  " + pad(usage, flagWidth) + "  " + spec.summary + "\n"
         }
         text += "\n'orchestrator-client help COMMAND' shows one command's flags and an example.\n"
-        text += "Exit status: 0 success, 1 the API refused or failed (or answered no), 2 usage or invalid input,\n"
-        text += "3 no endpoint reachable or no leader, 4 timeout.\n"
+        text += "Proxies: http_proxy, https_proxy, all_proxy and no_proxy are honoured (errors name the proxy);\n"
+        text += "--no-proxy or ORCHESTRATOR_NO_PROXY=1 goes direct.\n"
+        text += "Exit status: 0 success, 1 the API refused or failed (or answered no, or something unexpected, or\n"
+        text += "stdout could not be written), 2 usage or invalid input (nothing sent), 3 no endpoint reachable or no\n"
+        text += "leader (nothing delivered), 4 timeout, 5 a change was sent but its answer broke: it may or may not\n"
+        text += "have been applied, check before retrying.\n"
         return text
     }
 

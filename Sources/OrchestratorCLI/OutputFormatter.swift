@@ -2,66 +2,78 @@ import OrchestratorClientKit
 
 /// Produces the text the bash client prints for an answer, rule by rule (see ``OutputRule``).
 ///
-/// Every line ends in `\n`; an empty result prints nothing.
+/// Works on the answer in place (``JSONNode``) and writes as it goes, so that a list of 100,000 instances costs
+/// its bytes and not a tree of them. Every line ends in `\n`; an empty result prints nothing. The answer's shape
+/// has been checked before (``AnswerShape``); here, what is missing prints as the bash client printed it.
 package enum OutputFormatter {
     /// The stdout text of `rule` for `answer`; `requested` is the instance the command was given, if any.
     /// Throws ``OrchestratorError/answeredNo`` for a "no" to a yes/no question.
     package static func render(_ rule: OutputRule, answer: JSONValue, requested: InstanceKey?) throws(OrchestratorError) -> String {
-        var lines: [String] = []
+        guard let document = try? JSONDocument(Array(JSONPrinter.render(answer, style: .inline).utf8)) else { return "" }
+        let sink = MemorySink()
+        try write(rule, answer: document.root, requested: requested, to: sink)
+        return sink.text
+    }
+
+    /// Writes the stdout text of `rule` for `answer` to `sink`.
+    package static func write(_ rule: OutputRule, answer: JSONNode, requested: InstanceKey?, to sink: ByteSink) throws(OrchestratorError) {
+        func line(_ text: String) { sink.write(text); sink.write("\n") }
+        func printed(_ node: JSONNode?, _ style: JSONPrinter.Style) {
+            if let node { JSONStreamPrinter.write(node, style: style, to: sink) } else { sink.write("null") }
+            sink.write("\n")
+        }
         switch rule {
         case .nothing:
             break
         case .key(let part):
-            lines.append(keyText(select(part, answer)))
+            line(keyText(select(part, answer)))
         case .instanceKey(let part):
-            lines.append(keyText(select(part, answer)?["Key"]))
+            line(keyText(select(part, answer)?["Key"]))
         case .masterKey(let part):
-            lines.append(keyText(select(part, answer)?["MasterKey"]))
+            line(keyText(select(part, answer)?["MasterKey"]))
         case .keys(let part):
-            lines += (select(part, answer)?.arrayValue ?? []).map { keyText($0) }
+            try select(part, answer)?.forEachElement { line(keyText($0)) }
         case let .instanceKeys(part, filter):
-            let instances = (select(part, answer)?.arrayValue ?? []).filter { matches($0, filter) }
-            lines += instances.map { keyText($0["Key"]) }
+            try select(part, answer)?.forEachElement { instance in
+                if matches(instance, filter) { line(keyText(instance["Key"])) }
+            }
         case .raw(let part):
-            lines.append(JSONPrinter.render(select(part, answer) ?? .null, style: .raw))
+            printed(select(part, answer), .raw)
         case .lines(let part):
-            lines += (select(part, answer)?.arrayValue ?? []).map { JSONPrinter.render($0, style: .raw) }
+            try select(part, answer)?.forEachElement { printed($0, .raw) }
         case .inline(let part):
-            lines.append(JSONPrinter.render(select(part, answer) ?? .null, style: .inline))
+            printed(select(part, answer), .inline)
         case let .field(name, part):
-            lines.append(JSONPrinter.render(select(part, answer)?[name] ?? .null, style: .raw))
+            printed(select(part, answer)?[name], .raw)
         case .relocation:
             let details = answer["Details"]
-            lines.append(keyText(details?["Key"]) + "<" + keyText(details?["MasterKey"]))
+            line(keyText(details?["Key"]) + "<" + keyText(details?["MasterKey"]))
         case .successor:
-            lines.append(keyText(answer["Details"]?["SuccessorKey"]))
+            line(keyText(answer["Details"]?["SuccessorKey"]))
         case .replicationAnalysis:
-            lines += (answer["Details"]?.arrayValue ?? []).map(analysisLine)
+            try answer["Details"]?.forEachElement { line(analysisLine($0)) }
         case .dominantDataCenter:
-            if let center = dominantDataCenter(answer.arrayValue ?? []) { lines.append(center) }
+            if let center = dominantDataCenter(answer) { line(center) }
         case .keyValuePairs:
-            lines += (answer["Details"]?.arrayValue ?? []).map { pair in
-                rawText(pair["Key"]) + ":" + rawText(pair["Value"])
-            }
+            try answer["Details"]?.forEachElement { pair in line(rawText(pair["Key"]) + ":" + rawText(pair["Value"])) }
         case .clusterNames:
-            lines += (answer.arrayValue ?? []).map { rawText($0["ClusterName"]) }
+            try answer.forEachElement { line(rawText($0["ClusterName"])) }
         case .clusterAliases:
-            lines += (answer.arrayValue ?? []).map { rawText($0["ClusterName"]) + "," + rawText($0["ClusterAlias"]) }
+            try answer.forEachElement { line(rawText($0["ClusterName"]) + "," + rawText($0["ClusterAlias"])) }
         case .replicationState(let running):
             let wanted = running ? "1" : "0"
-            if answer["ReplicationSQLThreadState"] == .number(wanted), answer["ReplicationIOThreadState"] == .number(wanted) {
-                lines.append(keyText(answer["Key"]))
+            if answer["ReplicationSQLThreadState"]?.numberText == wanted, answer["ReplicationIOThreadState"]?.numberText == wanted {
+                line(keyText(answer["Key"]))
             }
         case .yesNo:
             guard let message = answer["Message"]?.stringValue, message.contains("true") else { throw OrchestratorError.answeredNo }
-            lines.append(keyText(answer["Details"]))
+            line(keyText(answer["Details"]))
         case .requestedInstance:
-            if let requested { lines.append(requested.description) }
+            if let requested { line(requested.description) }
         }
-        return lines.map { $0 + "\n" }.joined()
     }
 
-    static func select(_ part: AnswerPart, _ answer: JSONValue) -> JSONValue? {
+    static func select(_ part: AnswerPart, _ answer: JSONNode) -> JSONNode? {
         switch part {
         case .response: return answer
         case .details: return answer["Details"]
@@ -69,45 +81,47 @@ package enum OutputFormatter {
     }
 
     /// `Hostname:Port` as the bash client's `print_key` builds it.
-    static func keyText(_ value: JSONValue?) -> String {
+    static func keyText(_ value: JSONNode?) -> String {
         rawText(value?["Hostname"]) + ":" + rawText(value?["Port"])
     }
 
     /// A value as `jq -r` prints it inside a string concatenation.
-    static func rawText(_ value: JSONValue?) -> String {
-        switch value {
-        case .string(let text)?: return text
-        case nil, .null?: return ""
-        case let other?: return JSONPrinter.render(other, style: .raw)
-        }
+    static func rawText(_ value: JSONNode?) -> String {
+        guard let value, !value.isNull else { return "" }
+        if let text = value.stringValue { return text }
+        let sink = MemorySink()
+        JSONStreamPrinter.write(value, style: .raw, to: sink)
+        return sink.text
     }
 
-    static func matches(_ instance: JSONValue, _ filter: InstanceFilter?) -> Bool {
+    static func matches(_ instance: JSONNode, _ filter: InstanceFilter?) -> Bool {
         switch filter {
         case nil:
             return true
         case .broken?:
-            let stopped = instance["ReplicationSQLThreadRuning"] == .bool(false) || instance["ReplicationIOThreadRuning"] == .bool(false)
+            let stopped = instance["ReplicationSQLThreadRuning"]?.boolValue == false || instance["ReplicationIOThreadRuning"]?.boolValue == false
             let failed = rawText(instance["LastSQLError"]) != "" || rawText(instance["LastIOError"]) != ""
             return stopped && failed
         case .running?:
-            return instance["ReplicationSQLThreadRuning"] == .bool(true) && instance["ReplicationIOThreadRuning"] == .bool(true)
+            return instance["ReplicationSQLThreadRuning"]?.boolValue == true && instance["ReplicationIOThreadRuning"]?.boolValue == true
         }
     }
 
-    static func analysisLine(_ entry: JSONValue) -> String {
+    static func analysisLine(_ entry: JSONNode) -> String {
         let key = entry["AnalyzedInstanceKey"]
         let prefix = keyText(key) + " (cluster " + rawText(entry["ClusterDetails"]?["ClusterName"]) + "): "
         if entry["Analysis"]?.stringValue == "NoProblem" {
-            return prefix + rawText(entry["StructureAnalysis"]?.arrayValue?.first)
+            var first: JSONNode?
+            try? entry["StructureAnalysis"]?.forEachElement { element in if first == nil { first = element } }
+            return prefix + rawText(first)
         }
         return prefix + rawText(entry["Analysis"])
     }
 
     /// The most frequent `DataCenter`; ties go to the name that sorts last, as `sort | uniq -c | sort -nr` does.
-    static func dominantDataCenter(_ masters: [JSONValue]) -> String? {
+    static func dominantDataCenter(_ masters: JSONNode) -> String? {
         var counts: [String: Int] = [:]
-        for master in masters { counts[rawText(master["DataCenter"]), default: 0] += 1 }
+        try? masters.forEachElement { master in counts[rawText(master["DataCenter"]), default: 0] += 1 }
         return counts.max { ($0.value, $0.key) < ($1.value, $1.key) }?.key
     }
 }

@@ -30,6 +30,10 @@ public struct Reply: Sendable {
     public var closeAfterBodyBytes: Int?
     /// After sending this reply, stop the whole server (as a node that dies): later connections are refused.
     public var stopServerAfterReply = false
+    /// More header lines, e.g. `("Location", "http://elsewhere/api")`.
+    public var headers: [(name: String, value: String)] = []
+    /// Read the request, then close the connection without a byte of answer (a crash or reset after reading).
+    public var closeWithoutAnswer = false
 
     public init(status: Int, contentType: String = "application/json; charset=UTF-8", body: [UInt8]) {
         self.status = status
@@ -175,8 +179,10 @@ public final class TestServer: @unchecked Sendable {
                 return
             }
             if reply.delayMilliseconds > 0 { usleep(UInt32(reply.delayMilliseconds) * 1000) }
+            if reply.closeWithoutAnswer { return }
             var response = "HTTP/1.1 \(reply.status) \(Self.reason(reply.status))\r\n"
             response += "Content-Type: \(reply.contentType)\r\n"
+            for (name, value) in reply.headers { response += "\(name): \(value)\r\n" }
             response += "Content-Length: \(reply.body.count)\r\n"
             response += "Connection: keep-alive\r\n\r\n"
             var bytes = Array(response.utf8)

@@ -2,4 +2,4 @@ import OrchestratorCLI
 import OrchestratorClientKit
 
 // The executable is only this: the command line lives in OrchestratorCLI, everything else in OrchestratorClientKit.
-exit(CommandLineTool(environment: .current()).run(argc: CommandLine.argc, argv: CommandLine.unsafeArgv).emit())
+exit(CommandLineTool.main())

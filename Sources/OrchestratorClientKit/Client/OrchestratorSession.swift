@@ -1,11 +1,14 @@
 /// An answer the API gave successfully.
-package struct APIAnswer: Sendable, Equatable {
+package struct APIAnswer: Sendable {
     /// The endpoint that answered.
     package let endpoint: Endpoint
     /// The HTTP status.
     package let status: Int
-    /// The decoded body.
-    package let json: JSONValue
+    /// The body, validated as JSON and read in place (bounded memory, see ``JSONDocument``).
+    package let document: JSONDocument
+
+    /// The body as a tree; built on each use, for the library's typed answers.
+    package var json: JSONValue { document.root.value }
 }
 
 /// Whether sending a request again could apply a change twice.
@@ -46,6 +49,9 @@ package final class OrchestratorSession {
     /// The leader this session found or was given, if any yet.
     package var currentLeader: Endpoint? { leader }
 
+    /// Things worth saying that are not errors (several endpoints claiming leadership), for standard error.
+    package private(set) var warnings: [String] = []
+
     private var remainingMilliseconds: Int {
         let now = Clock.nowMilliseconds()
         return now >= deadline ? 0 : Int(deadline - now)
@@ -55,8 +61,12 @@ package final class OrchestratorSession {
 
     /// The endpoint requests go to: the only one configured, or the raft leader among several.
     ///
-    /// All endpoints are asked `leader-check` at once and the first `200` wins without waiting for the
-    /// others; failing that, `routed-leader-check` the same way (a follower that can route to the leader).
+    /// All endpoints are asked `leader-check` at once; slow or dead nodes are not waited for. The choice does not
+    /// depend on who answers first: when one endpoint answers 200, those listed before it that have not answered
+    /// yet are asked once more, for twice the time the first took (at least 10 ms, at most the probe bound), and
+    /// the first endpoint in configured order that answered 200 is used. When several claim leadership (a split
+    /// brain), a warning names them. Failing any 200, `routed-leader-check` the same way (a follower that can route
+    /// to the leader). When the whole operation's bound runs out first, the error is a timeout.
     package func leaderEndpoint() throws(OrchestratorError) -> Endpoint {
         if let leader { return leader }
         let endpoints = configuration.endpoints
@@ -68,21 +78,40 @@ package final class OrchestratorSession {
         for check in ["leader-check", "routed-leader-check"] {
             let timeout = min(configuration.timeouts.leaderProbeMilliseconds, remainingMilliseconds)
             guard timeout > 0 else { break }
+            let started = Clock.nowMilliseconds()
             let requests = endpoints.map { HTTPRequest(endpoint: $0, path: check, timeoutMilliseconds: timeout) }
-            let outcomes = sender.send(requests) { outcome in
+            var outcomes = sender.send(requests) { outcome in
                 if case .success(let answer) = outcome { return answer.status == 200 }
                 return false
             }
             // Our own side cannot send (TLS files, libcurl): the same for every endpoint, said once (exit 2).
             for case .failure(let failure)? in outcomes where failure.kind == .configuration {
-                throw Self.error(for: failure, endpoint: endpoints[0], path: APIPath(segments: [check]))
+                throw error(for: failure, endpoint: endpoints[0], path: APIPath(segments: [check]), safety: .readOnly)
+            }
+            func claims(_ index: Int) -> Bool {
+                if case .success(let answer)? = outcomes[index] { return answer.status == 200 }
+                return false
+            }
+            if let first = outcomes.indices.first(where: claims) {
+                let pending = (0..<first).filter { outcomes[$0] == nil }
+                let elapsed = Int(Clock.nowMilliseconds() - started)
+                let grace = min(max(10, 2 * elapsed), configuration.timeouts.leaderProbeMilliseconds, remainingMilliseconds)
+                if !pending.isEmpty && grace > 0 {
+                    let again = sender.send(pending.map { HTTPRequest(endpoint: endpoints[$0], path: check, timeoutMilliseconds: grace) }) { _ in false }
+                    for (position, index) in pending.enumerated() where again[position] != nil { outcomes[index] = again[position] }
+                }
+                let claimants = outcomes.indices.filter(claims)
+                let chosen = endpoints[claimants[0]]
+                if check == "leader-check" && claimants.count > 1 {
+                    warnings.append("several endpoints claim to be the raft leader (split brain?): "
+                                    + claimants.map { endpoints[$0].url }.joined(separator: ", ")
+                                    + "; using \(chosen.url), the first of them in the configured order")
+                }
+                leader = chosen
+                return chosen
             }
             for (index, outcome) in outcomes.enumerated() {
-                if case .success(let answer)? = outcome, answer.status == 200 {
-                    leader = endpoints[index]
-                    return endpoints[index]
-                }
-                report[index] += " \(check) " + Self.describeProbe(outcome)
+                report[index] += " \(check) " + describeProbe(outcome, endpoint: endpoints[index])
             }
             // Every node that answered refused our credentials: say so, rather than "no leader".
             let answered = outcomes.enumerated().compactMap { index, outcome -> (index: Int, answer: HTTPAnswer)? in
@@ -93,7 +122,22 @@ package final class OrchestratorSession {
                 throw authorizationError(endpoint: endpoints[first.index], status: first.answer.status)
             }
         }
+        if remainingMilliseconds == 0 {
+            // The operation's bound, not the endpoints, ended the search (e.g. --timeout shorter than --leader-timeout).
+            throw .leaderTimedOut(endpoints: report, milliseconds: configuration.timeouts.totalMilliseconds)
+        }
         throw .noLeader(endpoints: report)
+    }
+
+    func describeProbe(_ outcome: HTTPOutcome?, endpoint: Endpoint) -> String {
+        if case .failure(let failure)? = outcome { return "failed: \(reason(failure, endpoint: endpoint));" }
+        return Self.describeProbe(outcome)
+    }
+
+    /// A transport failure in words, naming the proxy when one was used (errors would otherwise blame the endpoint).
+    func reason(_ failure: TransportFailure, endpoint: Endpoint) -> String {
+        guard let proxy = configuration.proxy.describeProxy(for: endpoint.url) else { return failure.reason }
+        return failure.reason + " (through the proxy \(proxy); --no-proxy or ORCHESTRATOR_NO_PROXY=1 goes direct)"
     }
 
     static func describeProbe(_ outcome: HTTPOutcome?) -> String {
@@ -113,16 +157,22 @@ package final class OrchestratorSession {
     /// commands), with the retry rule of the command's safety.
     package func perform(_ spec: CommandSpec, path: APIPath) throws(OrchestratorError) -> APIAnswer {
         if spec.precheck == .raftLeader { try confirmRaftLeader() }
-        return try get(path, safety: spec.safety)
+        let answer = try get(path, safety: spec.safety)
+        // A 2xx answer is success only when it holds what the command prints (`-c api` prints anything).
+        if case .route = spec.kind, let problem = AnswerShape.problem(spec.output, answer.document.root) {
+            throw .unexpectedAnswer(endpoint: answer.endpoint.url, path: path.encoded, status: answer.status, problem: problem)
+        }
+        return answer
     }
 
     /// The bash client's check before raft commands: the node asked must say it leads.
     func confirmRaftLeader() throws(OrchestratorError) {
         let state = try get(APIPath(segments: ["raft-state"]), safety: .readOnly)
-        guard let text = state.json.stringValue, text.contains("Leader") else {
+        guard let text = state.document.root.stringValue, text.contains("Leader") else {
+            let shown = state.document.root.byteCount > 200 ? "a \(state.document.root.typeName)"
+                : TerminalText.value(JSONPrinter.render(state.json, style: .inline))
             throw .apiFailure(APIFailure(endpoint: state.endpoint.url, status: state.status,
-                                         message: "Cannot determine raft state: \(state.endpoint.url) answered raft-state "
-                                             + JSONPrinter.render(state.json, style: .inline),
+                                         message: "Cannot determine raft state: \(state.endpoint.url) answered raft-state " + shown,
                                          details: nil))
         }
     }
@@ -139,7 +189,7 @@ package final class OrchestratorSession {
             let endpoint = try leaderEndpoint()
             let remaining = remainingMilliseconds
             guard remaining > 0 else {
-                throw .timedOut(endpoint: endpoint.url, waitedFor: "the answer to GET /api/\(OrchestratorError.shortened(path.encoded))"
+                throw .timedOut(endpoint: endpoint.url, waitedFor: "the answer to GET /api/\(TerminalText.value(path.encoded, limit: 200))"
                                     + Self.attemptsText(attempt),
                                 milliseconds: elapsedMilliseconds)
             }
@@ -167,7 +217,8 @@ package final class OrchestratorSession {
                         continue
                     }
                 }
-                throw Self.error(for: failure, endpoint: endpoint, path: path, attempts: attempt + 1, elapsed: elapsedMilliseconds)
+                throw error(for: failure, endpoint: endpoint, path: path, safety: safety, attempts: attempt + 1,
+                            elapsed: elapsedMilliseconds)
             case nil:
                 throw .unreachable(endpoint: endpoint.url, reason: "no answer")
             }
@@ -189,25 +240,37 @@ package final class OrchestratorSession {
         attempts > 1 ? ", over \(attempts) attempts" : ""
     }
 
-    /// The error for a transport failure; a timeout says how long the whole invocation waited and how many
-    /// attempts it made (`elapsed`, `attempts`), not only the last attempt's time.
-    static func error(for failure: TransportFailure, endpoint: Endpoint, path: APIPath, attempts: Int = 1,
-                      elapsed: Int? = nil) -> OrchestratorError {
+    /// The error for a request that got no usable answer. A change whose request went out is never reported as
+    /// "cannot reach": a broken or oversized answer leaves its outcome unknown. A timeout says how long the whole
+    /// invocation waited and how many attempts it made (`elapsed`, `attempts`), not only the last attempt's time.
+    func error(for failure: TransportFailure, endpoint: Endpoint, path: APIPath, safety: RequestSafety, attempts: Int = 1,
+               elapsed: Int? = nil) -> OrchestratorError {
+        let sentChange = safety == .changes && !failure.requestNeverSent
         let total = max(elapsed ?? 0, failure.elapsedMilliseconds)
         switch failure.kind {
         case .timeout:
-            return .timedOut(endpoint: endpoint.url, waitedFor: "the answer to GET /api/\(OrchestratorError.shortened(path.encoded))"
-                                 + attemptsText(attempts),
+            return .timedOut(endpoint: endpoint.url,
+                             waitedFor: "the answer to GET /api/\(TerminalText.value(path.encoded, limit: 200))"
+                                 + Self.attemptsText(attempts)
+                                 + (sentChange ? " (the change was sent and may or may not have been applied)" : ""),
                              milliseconds: total)
         case .connectTimeout:
             let what = failure.reason.contains("not resolved") ? "its host name to resolve" : "a connection"
-            return .timedOut(endpoint: endpoint.url, waitedFor: what + attemptsText(attempts), milliseconds: total)
+            return .timedOut(endpoint: endpoint.url, waitedFor: what + proxyNote(endpoint) + Self.attemptsText(attempts),
+                             milliseconds: total)
         case .configuration:
             return .usage(failure.reason)
         case .tooLarge where failure.reason == CurlTransport.outOfMemoryReason:
             return .outOfMemory(endpoint: endpoint.url, path: path.encoded, bytes: nil)
+        case .broken where sentChange, .tooLarge where sentChange:
+            return .outcomeUnknown(endpoint: endpoint.url, path: path.encoded, what: "no complete answer came back: \(failure.reason)")
+        case .tooLarge:
+            return .unexpectedAnswer(endpoint: endpoint.url, path: path.encoded, status: nil,
+                                     problem: "with something the client does not read: \(failure.reason)")
+        case .broken:
+            return .unreachable(endpoint: endpoint.url, reason: "no complete answer: \(reason(failure, endpoint: endpoint))")
         default:
-            return .unreachable(endpoint: endpoint.url, reason: failure.reason)
+            return .unreachable(endpoint: endpoint.url, reason: reason(failure, endpoint: endpoint))
         }
     }
 
@@ -217,7 +280,12 @@ package final class OrchestratorSession {
         return sentSome ? .notAuthorized(endpoint: endpoint.url, status: status) : .credentialsNeeded(endpoint: endpoint.url, status: status)
     }
 
-    /// Turns an HTTP answer into a result: `Code: ERROR` and HTTP errors become ``OrchestratorError``.
+    private func proxyNote(_ endpoint: Endpoint) -> String {
+        configuration.proxy.describeProxy(for: endpoint.url).map { " through the proxy \($0)" } ?? ""
+    }
+
+    /// Turns an HTTP answer into a result: `Code: ERROR` and HTTP errors become ``OrchestratorError``; a redirect
+    /// (never followed) or a status outside 2xx–5xx is never success.
     func interpret(_ answer: HTTPAnswer, endpoint: Endpoint, path: APIPath) throws(OrchestratorError) -> APIAnswer {
         if answer.status == 401 || answer.status == 403 {
             throw authorizationError(endpoint: endpoint, status: answer.status)
@@ -225,23 +293,46 @@ package final class OrchestratorSession {
         guard MemoryHeadroom.available(answer.body.count * MemoryHeadroom.bytesPerAnswerByte) else {
             throw .outOfMemory(endpoint: endpoint.url, path: path.encoded, bytes: answer.body.count)
         }
-        let json: JSONValue
+        if (300..<400).contains(answer.status) {
+            let target = answer.location.map { "a redirect to \(TerminalText.value($0))" } ?? "a redirect without a Location"
+            throw .unexpectedAnswer(endpoint: endpoint.url, path: path.encoded, status: answer.status,
+                                    problem: "with \(target), which the client does not follow: point ORCHESTRATOR_API "
+                                        + "or -U at the API itself (check http or https, host and path)")
+        }
+        guard (200..<600).contains(answer.status) else {
+            throw .unexpectedAnswer(endpoint: endpoint.url, path: path.encoded, status: answer.status,
+                                    problem: "which is not an answer status the API uses")
+        }
+        let document: JSONDocument
         do {
-            json = try JSONParser.parse(answer.body)
+            document = try JSONDocument(answer.body)
         } catch {
+            if JSONDocument.isNestingError(error) {
+                throw .unexpectedAnswer(endpoint: endpoint.url, path: path.encoded, status: answer.status,
+                                        problem: "with JSON nested deeper than \(JSONParser.maximumDepth) levels, "
+                                            + "which the client does not read")
+            }
             throw .unreadableAnswer(endpoint: endpoint.url, path: path.encoded, status: answer.status,
                                     excerpt: Self.excerpt(answer.body, limit: 120))
         }
-        if json["Code"]?.stringValue == "ERROR" {
-            let details = json["Details"].flatMap { $0.isNull ? nil : $0 }
-            throw .apiFailure(APIFailure(endpoint: endpoint.url, status: answer.status,
-                                         message: json["Message"]?.stringValue ?? "", details: details, answer: json))
+        let root = document.root
+        if root["Code"]?.stringValue == "ERROR" {
+            let details = root["Details"].flatMap { $0.isNull ? nil : $0 }
+            throw .apiFailure(APIFailure(endpoint: endpoint.url, status: answer.status, message: root["Message"]?.stringValue ?? "",
+                                         details: details.flatMap(Self.tree), answer: Self.tree(root)))
         }
         if answer.status >= 400 {
-            let message = json.stringValue ?? json["Message"]?.stringValue ?? "HTTP \(answer.status)"
-            throw .apiFailure(APIFailure(endpoint: endpoint.url, status: answer.status, message: message, details: nil, answer: json))
+            let message = root.stringValue ?? root["Message"]?.stringValue ?? "HTTP \(answer.status)"
+            throw .apiFailure(APIFailure(endpoint: endpoint.url, status: answer.status, message: message, details: nil,
+                                         answer: Self.tree(root)))
         }
-        return APIAnswer(endpoint: endpoint, status: answer.status, json: json)
+        return APIAnswer(endpoint: endpoint, status: answer.status, document: document)
+    }
+
+    /// A tree of a value in an error answer; `nil` past 16 MiB, so that a huge error answer costs no more than a
+    /// huge answer (it is then not printed).
+    static func tree(_ node: JSONNode) -> JSONValue? {
+        node.byteCount <= 16 << 20 ? node.value : nil
     }
 
     /// The start of a body as one printable line: line breaks become spaces; control characters (a proxy's
@@ -255,10 +346,8 @@ package final class OrchestratorSession {
             switch scalar.value {
             case 0x09, 0x0A, 0x0D, 0x2028, 0x2029:
                 line += " "
-            case 0x00..<0x20, 0x7F...0x9F, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
-                line += scalar.escaped(asASCII: true)
             default:
-                line.unicodeScalars.append(scalar)
+                if TerminalText.isUnsafe(scalar) { line += scalar.escaped(asASCII: true) } else { line.unicodeScalars.append(scalar) }
             }
             count += 1
         }

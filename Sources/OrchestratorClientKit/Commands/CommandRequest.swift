@@ -24,6 +24,10 @@ package struct CommandRequest: Sendable {
     package init(_ spec: CommandSpec, inputs: [CommandInput: String],
                  environmentInstance: @escaping () throws(OrchestratorError) -> String?,
                  thisHost: @escaping () throws(OrchestratorError) -> String) throws(OrchestratorError) {
+        // An empty value is a mistake, never "not given": `-i ""` must not fall back to this host.
+        if let empty = CommandInput.allCases.first(where: { inputs[$0]?.isEmpty == true }) {
+            throw .usage("\(empty.spelling) is empty; give a value, or leave it out")
+        }
         let resolver = ValueResolver(spec: spec, inputs: inputs, instanceFromEnvironment: environmentInstance,
                                      defaultPort: try ValueRules.defaultPort(inputs[.defaultPort]), thisHost: thisHost)
         self.spec = spec
@@ -58,7 +62,13 @@ struct ValueResolver {
     /// The instance given with `-i`, or `ORCHESTRATOR_INSTANCE`, or (for commands about this host) this host.
     func instanceText() throws(OrchestratorError) -> String? {
         if let given = inputs[.instance], !given.isEmpty { return given }
-        if let fromEnvironment = try instanceFromEnvironment(), !fromEnvironment.isEmpty { return fromEnvironment }
+        if let fromEnvironment = try instanceFromEnvironment() {
+            if !fromEnvironment.isEmpty { return fromEnvironment }
+            // Set but empty (`export ORCHESTRATOR_INSTANCE=$TARGET` with TARGET unset) must not mean this host either.
+            if spec.defaultsToThisHost {
+                throw .usage("ORCHESTRATOR_INSTANCE is set but empty; give -i <host[:port]>, or unset it to mean this host")
+            }
+        }
         return spec.defaultsToThisHost ? try thisHost() : nil
     }
 

@@ -20,18 +20,9 @@ public struct Timeouts: Sendable, Equatable {
     /// The bound on looking up this host's name: a connection's, within the whole invocation's.
     public var hostNameMilliseconds: Int { max(1, min(connectMilliseconds, totalMilliseconds)) }
 
-    /// Parses `500ms`, `2s`, `1m` or a bare number of seconds (`1.5`).
+    /// Parses `500ms`, `2s`, `1m`, `1h`, `1d` or a bare number of seconds (`1.5`), at most one day.
     public static func parseMilliseconds(_ text: String, source: String) throws(OrchestratorError) -> Int {
-        var number = Substring(text)
-        var scale = 1000.0
-        if number.hasSuffix("ms") { number = number.dropLast(2); scale = 1 }
-        else if number.hasSuffix("s") { number = number.dropLast() }
-        else if number.hasSuffix("m") { number = number.dropLast(); scale = 60_000 }
-        guard let value = Double(number), value > 0, value <= 86_400, number.allSatisfy({ $0.isNumber || $0 == "." }) else {
-            throw .invalidValue(InvalidValue(source: source, value: text, problem: "it is not a positive duration",
-                                             fix: "give e.g. 500ms, 2s, 1.5 (seconds) or 1m"))
-        }
-        return max(1, Int(value * scale))
+        try DurationText.milliseconds(text, source: source, rule: .timeout)
     }
 }
 
@@ -79,25 +70,85 @@ public struct ClientConfiguration: Sendable, Equatable {
     public var timeouts: Timeouts
     /// TLS verification and client certificates.
     public var tls: TLSOptions
+    /// The proxy requests go through, if any; by default from the process environment, as libcurl reads it.
+    public var proxy: ProxySettings
+    /// The largest answer read, in bytes; a larger one fails (a read with exit 1, a change as "outcome unknown").
+    /// Peak memory stays under about twice this plus 20 MiB.
+    public var maximumAnswerBytes: Int
 
     /// The bash client's default endpoint.
     public static let defaultEndpoint = "http://localhost:3000/api"
 
+    /// 512 MiB: orchestrator's largest answers (every instance of a fleet of 100,000) stay below it.
+    public static let defaultMaximumAnswerBytes = 512 << 20
+
     /// A configuration for `endpoints`, with default timeouts and TLS verification unless given.
     public init(endpoints: [Endpoint], credentials: Credentials? = nil, authHeader: String? = nil,
-                timeouts: Timeouts = .default, tls: TLSOptions = TLSOptions()) {
+                timeouts: Timeouts = .default, tls: TLSOptions = TLSOptions(),
+                proxy: ProxySettings = .processEnvironment(),
+                maximumAnswerBytes: Int = ClientConfiguration.defaultMaximumAnswerBytes) {
         self.endpoints = endpoints
         self.credentials = credentials
         self.authHeader = authHeader
         self.timeouts = timeouts
         self.tls = tls
+        self.proxy = proxy
+        self.maximumAnswerBytes = maximumAnswerBytes
     }
 
-    /// Parses a whitespace-separated endpoint list as `ORCHESTRATOR_API` holds it; duplicates are dropped.
+    /// Parses a size such as `64M`, `512MiB`, `1G` or a number of bytes, from 1 KiB to 4 GiB.
+    public static func parseSize(_ text: String, source: String) throws(OrchestratorError) -> Int {
+        var number = Substring(text)
+        var scale = 1
+        for (suffixes, multiple) in [(["KiB", "K", "k"], 1 << 10), (["MiB", "M", "m"], 1 << 20), (["GiB", "G", "g"], 1 << 30)] {
+            if let suffix = suffixes.first(where: { text.hasSuffix($0) }) {
+                number = number.dropLast(suffix.count)
+                scale = multiple
+                break
+            }
+        }
+        guard !number.isEmpty, number.count <= 10, number.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(number),
+              value <= (4 << 30) / scale, value * scale >= 1 << 10 else {
+            throw .invalidValue(InvalidValue(source: source, value: text, problem: "it is not a size from 1K to 4G",
+                                             fix: "give a number of bytes or a number followed by K, M or G (binary), e.g. 64M"))
+        }
+        return value * scale
+    }
+
+    /// Parses an endpoint list as `ORCHESTRATOR_API` holds it: URLs separated by spaces, tabs, line breaks or
+    /// commas; duplicates are dropped.
+    ///
+    /// A word that does not start with `http://` or `https://` is not an endpoint of its own but the rest of the
+    /// one before (a password holding a space or a comma): it is joined back, so that such a password is used
+    /// whole when it can be (a comma) and refused masked when it cannot (a space), never shown in pieces.
     public static func parseEndpoints(_ text: String) throws(OrchestratorError) -> [Endpoint] {
+        var words: [String] = []
+        var separator = ""
+        var word = ""
+        func endWord() {
+            guard !word.isEmpty else { return }
+            let lowered = word.lowercased()
+            if let last = words.indices.last, !lowered.hasPrefix("http://"), !lowered.hasPrefix("https://") {
+                words[last] += separator + word
+            } else {
+                words.append(word)
+            }
+            word = ""
+            separator = ""
+        }
+        for character in text {
+            if character == " " || character == "\t" || character == "\n" || character == "," || character == "\r\n" || character == "\r" {
+                endWord()
+                separator.append(character)
+            } else {
+                if word.isEmpty && words.isEmpty { separator = "" }
+                word.append(character)
+            }
+        }
+        endWord()
         var endpoints: [Endpoint] = []
-        for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
-            let endpoint = try Endpoint(parsing: String(word))
+        for word in words {
+            let endpoint = try Endpoint(parsing: word)
             if !endpoints.contains(endpoint) { endpoints.append(endpoint) }
         }
         if endpoints.isEmpty {
@@ -143,6 +194,16 @@ public struct ClientConfiguration: Sendable, Equatable {
         let fromEnvironment = try raw("ORCHESTRATOR_API")
         let api = [overrides.api, fromEnvironment].compactMap { $0 }.first(where: { !$0.allSatisfy(\.isWhitespace) }) ?? defaultEndpoint
         var configuration = ClientConfiguration(endpoints: try parseEndpoints(api), timeouts: timeouts)
+        var proxyVariables: [String: String] = [:]
+        for name in ProxySettings.variableNames { proxyVariables[name] = try raw(name) }
+        let noProxySetting = (try raw("ORCHESTRATOR_NO_PROXY") ?? "").lowercased()
+        configuration.proxy = ProxySettings(environment: proxyVariables,
+                                            disabled: overrides.noProxy || ["1", "true", "yes"].contains(noProxySetting))
+        if let size = overrides.maxAnswerSize {
+            configuration.maximumAnswerBytes = try parseSize(size, source: "--max-answer-size")
+        } else if let size = try setting("ORCHESTRATOR_MAX_ANSWER_SIZE") {
+            configuration.maximumAnswerBytes = try parseSize(size, source: "ORCHESTRATOR_MAX_ANSWER_SIZE")
+        }
 
         let userSetting = try setting("ORCHESTRATOR_AUTH_USER")
         let user = overrides.auth.flatMap { $0.isEmpty ? nil : $0 } ?? userSetting
@@ -189,6 +250,16 @@ public struct ClientConfiguration: Sendable, Equatable {
         return configuration
     }
 
+    /// Settings that are set but have no effect, in words, for a warning: a password without a user is sent nowhere.
+    public static func ignoredSettings(_ environment: ClientEnvironment, overrides: ConfigurationOverrides) -> [String] {
+        func isSet(_ name: String) -> Bool { !(environment[name] ?? "").isEmpty }
+        guard overrides.auth == nil, !isSet("ORCHESTRATOR_AUTH_USER") else { return [] }
+        return ["ORCHESTRATOR_AUTH_PASSWORD", "ORCHESTRATOR_AUTH_PASSWORD_FILE"].filter(isSet).map { name in
+            "\(name) is set but ORCHESTRATOR_AUTH_USER is not, so no password is sent; set ORCHESTRATOR_AUTH_USER "
+                + "(or give -b user)"
+        }
+    }
+
     /// Checks a `Name: value` header: no line breaks (which would inject headers), a non-empty name.
     public static func validatedHeader(_ text: String, source: String) throws(OrchestratorError) -> String {
         try ValueRules.noControlCharacters(text, source: source)
@@ -220,12 +291,18 @@ public struct ConfigurationOverrides: Sendable, Equatable {
     public var clientKeyPasswordFile: String?
     /// `--insecure`: skip TLS verification.
     public var insecure: Bool
+    /// `--no-proxy`: never use a proxy, whatever `http_proxy` and the like say.
+    public var noProxy: Bool
+    /// `--max-answer-size`: the largest answer read, e.g. `64M`.
+    public var maxAnswerSize: String?
 
     /// Nothing overridden unless given.
     public init(api: String? = nil, auth: String? = nil, passwordFile: String? = nil, headersAuth: String? = nil,
                 timeout: String? = nil, connectTimeout: String? = nil, leaderTimeout: String? = nil,
                 caFile: String? = nil, clientCert: String? = nil, clientKey: String? = nil, clientKeyPasswordFile: String? = nil,
-                insecure: Bool = false) {
+                insecure: Bool = false, noProxy: Bool = false, maxAnswerSize: String? = nil) {
+        self.noProxy = noProxy
+        self.maxAnswerSize = maxAnswerSize
         self.api = api
         self.auth = auth
         self.passwordFile = passwordFile

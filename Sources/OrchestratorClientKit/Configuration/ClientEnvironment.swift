@@ -74,8 +74,8 @@ public struct ClientEnvironment: Sendable {
     }
 
     /// The warnings among ``notices``, one line each, for standard error.
-    package var warningLines: [String] {
-        notices.filter { !$0.isError }.map { "warning: \($0.description)" }
+    package var warnings: [String] {
+        notices.filter { !$0.isError }.map(\.description)
     }
 
     /// The process environment, and the names of variables whose name or value is not valid UTF-8 (left out).
@@ -98,31 +98,5 @@ public struct ClientEnvironment: Sendable {
             pointer += 1
         }
         return (result, invalid)
-    }
-}
-
-/// Reads a secret (a password) from a file only the owner can read, so it stays off the command line.
-package enum SecretFile {
-    /// The file's first line. Refuses a file readable or writable by group or others.
-    package static func read(path: String, source: String, what: String = "the password") throws(OrchestratorError) -> String {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw .invalidValue(InvalidValue(source: source, value: path, problem: "the file cannot be read",
-                                             fix: "give the path of a file holding \(what)"))
-        }
-        guard info.st_mode & 0o077 == 0 else {
-            throw .invalidValue(InvalidValue(source: source, value: path,
-                                             problem: "the file can be read or written by others than its owner",
-                                             fix: "run chmod 600 \(path)"))
-        }
-        guard let text = ProfileFile.readTextFile(path) else {
-            throw .invalidValue(InvalidValue(source: source, value: path, problem: "the file cannot be read",
-                                             fix: "give the path of a file holding \(what)"))
-        }
-        // The first line; a file written on Windows ends it in "\r\n", which `split` keeps together as one
-        // Character, so split on scalars.
-        let scalars = text.unicodeScalars
-        let end = scalars.firstIndex(where: { $0 == "\n" || $0 == "\r" }) ?? scalars.endIndex
-        return String(scalars[..<end])
     }
 }

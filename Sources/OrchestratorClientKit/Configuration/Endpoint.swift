@@ -26,7 +26,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         }
         rest = rest.dropFirst(scheme.count)
         if rest.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) {
-            throw invalid("it contains a space or control character")
+            throw invalid("it contains a space or control character (in a password, write a space as %20)")
         }
         let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
         var authority = rest[..<authorityEnd]
@@ -45,7 +45,13 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         guard Self.hasValidPort(authority) else {
             throw invalid("its port is not a number (a password containing '/', '?', '#' or '@' must be percent-encoded, e.g. %2F)")
         }
+        if let port = Self.port(authority), !(1...65535).contains(port) {
+            throw invalid("its port \(port) is not a number from 1 to 65535")
+        }
         if path.contains("?") || path.contains("#") { throw invalid("it contains a query or fragment") }
+        if path.contains(",") {
+            throw invalid("its path contains ','; separate endpoints with spaces or commas, each starting with http:// or https://")
+        }
         while path.hasSuffix("/") { path = path.dropLast() }
         var url = scheme + authority + path
         if !url.hasSuffix("/api") { url += "/api" }
@@ -57,8 +63,8 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
 
     /// `text` with any password replaced by `****`.
     public static func masked(_ text: String) -> String {
-        guard let schemeEnd = text.firstRange(of: "://") else { return text }
-        let afterScheme = text[schemeEnd.upperBound...]
+        // Without a scheme ("user:pass@host"), the user information starts at the beginning.
+        let afterScheme = text.firstRange(of: "://").map { text[$0.upperBound...] } ?? text[...]
         let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? afterScheme.endIndex
         let authority = afterScheme[..<authorityEnd]
         var at = authority.lastIndex(of: "@")
@@ -70,6 +76,16 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         let userInfo = afterScheme[..<at]
         guard let colon = userInfo.firstIndex(of: ":") else { return text }
         return String(text[..<colon]) + ":****" + String(text[at...])
+    }
+
+    /// The decimal port of `authority` (`[user[:password]@]host[:port]`), if it names one.
+    static func port(_ authority: Substring) -> Int? {
+        var hostPort = authority
+        if let at = hostPort.lastIndex(of: "@") { hostPort = hostPort[hostPort.index(after: at)...] }
+        if hostPort.hasPrefix("["), let close = hostPort.firstIndex(of: "]") { hostPort = hostPort[hostPort.index(after: close)...] }
+        guard let colon = hostPort.lastIndex(of: ":") else { return nil }
+        let digits = hostPort[hostPort.index(after: colon)...]
+        return digits.isEmpty ? nil : Int(digits)
     }
 
     /// True when `authority` (`[user[:password]@]host[:port]`) ends in no port, an empty one, or a decimal one.
@@ -104,9 +120,10 @@ public struct Credentials: Sendable, Hashable, CustomStringConvertible {
     /// Parses `user:password` as `-b/--auth` takes it.
     public init(parsing text: String, source: String = "-b/--auth") throws(OrchestratorError) {
         guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else {
-            throw .invalidValue(InvalidValue(source: source, value: Credentials.maskedPair(text),
-                                             problem: "it is not user:password",
-                                             fix: "write user:password, or set ORCHESTRATOR_AUTH_USER and ORCHESTRATOR_AUTH_PASSWORD"))
+            // Not shown: without the ':' the whole value may be the password.
+            throw .usage("\(source) must be user:password (the value given has no user or no ':', and is not shown in case "
+                         + "it is a password); write user:password, or give the user alone with --password-file, "
+                         + "or set ORCHESTRATOR_AUTH_USER with ORCHESTRATOR_AUTH_PASSWORD_FILE")
         }
         self.init(user: String(text[..<colon]), password: String(text[text.index(after: colon)...]))
     }

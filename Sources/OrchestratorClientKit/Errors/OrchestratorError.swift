@@ -28,6 +28,9 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         public static let timedOut = Code("timed out")
         /// A yes/no question answered "no" (`can-replicate-from`).
         public static let answeredNo = Code("answered no")
+        /// A request that changes something was sent, but no complete answer came back (the connection broke, the
+        /// answer was cut short or too large): it may or may not have been applied. Check before sending it again.
+        public static let outcomeUnknown = Code("outcome unknown")
     }
 
     /// What happened, with its details; internal so that cases can be added freely.
@@ -43,6 +46,13 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case unreachable(endpoint: String, reason: String)
         case timedOut(endpoint: String, waitedFor: String, milliseconds: Int)
         case answeredNo
+        /// An answer that is not what the command expects: a redirect, the wrong shape, JSON nested too deep,
+        /// an answer over the size limit. `problem` follows "answered HTTP <status> ".
+        case unexpectedAnswer(endpoint: String, path: String, status: Int?, problem: String)
+        /// The whole operation's bound ran out while looking for the raft leader; one line per endpoint.
+        case leaderTimedOut(endpoints: [String], milliseconds: Int)
+        /// A change was sent and its answer broke: `what` says how.
+        case outcomeUnknown(endpoint: String, path: String, what: String)
     }
 
     let reason: Reason
@@ -59,8 +69,10 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case .notAuthorized, .credentialsNeeded: .notAuthorized
         case .noLeader: .noLeader
         case .unreachable: .unreachable
-        case .timedOut: .timedOut
+        case .timedOut, .leaderTimedOut: .timedOut
         case .answeredNo: .answeredNo
+        case .unexpectedAnswer: .unreadableAnswer
+        case .outcomeUnknown: .outcomeUnknown
         }
     }
 
@@ -69,10 +81,9 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         switch reason {
         case .apiFailure(let failure): failure.endpoint
         case .unreadableAnswer(let endpoint, _, _, _), .notAuthorized(let endpoint, _), .credentialsNeeded(let endpoint, _),
-             .outOfMemory(let endpoint, _, _),
-             .unreachable(let endpoint, _),
-             .timedOut(let endpoint, _, _): endpoint
-        case .usage, .invalidValue, .noLeader, .answeredNo: nil
+             .outOfMemory(let endpoint, _, _), .unreachable(let endpoint, _),
+             .timedOut(let endpoint, _, _), .unexpectedAnswer(let endpoint, _, _, _), .outcomeUnknown(let endpoint, _, _): endpoint
+        case .usage, .invalidValue, .noLeader, .answeredNo, .leaderTimedOut: nil
         }
     }
 
@@ -81,6 +92,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         switch reason {
         case .apiFailure(let failure): failure.status
         case .unreadableAnswer(_, _, let status, _), .notAuthorized(_, let status), .credentialsNeeded(_, let status): status
+        case .unexpectedAnswer(_, _, let status, _): status
         default: nil
         }
     }
@@ -105,7 +117,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case .apiFailure(let failure): return failure.message
         case let .unreadableAnswer(endpoint, path, status, excerpt):
             let shown = excerpt.isEmpty ? "an empty body" : "\"\(excerpt)\""
-            var text = "\(endpoint)/\(Self.shortened(path)) answered HTTP \(status) with something that is not JSON: \(shown)"
+            var text = "\(endpoint)/\(TerminalText.value(path, limit: 200)) answered HTTP \(status) with something that is not JSON: \(shown)"
             if excerpt.contains("HTTP request to an HTTPS server") {
                 text += "; the endpoint speaks https: write https:// in ORCHESTRATOR_API or -U"
             }
@@ -115,7 +127,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
                 + "ORCHESTRATOR_AUTH_USER/ORCHESTRATOR_AUTH_PASSWORD or -e/--headers-auth"
         case let .outOfMemory(endpoint, path, bytes):
             let size = bytes.map { " of \($0) bytes" } ?? ""
-            return "\(endpoint)/\(Self.shortened(path)): not enough memory to read its answer\(size) (is the process limited with ulimit -v?)"
+            return "\(endpoint)/\(TerminalText.value(path, limit: 200)): not enough memory to read its answer\(size) (is the process limited with ulimit -v?)"
         case let .credentialsNeeded(endpoint, status):
             return "\(endpoint) needs credentials (HTTP \(status)), and none are configured; give -b/--auth user with "
                 + "--password-file, set ORCHESTRATOR_AUTH_USER and ORCHESTRATOR_AUTH_PASSWORD_FILE, or -e/--headers-auth"
@@ -125,6 +137,14 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case let .timedOut(endpoint, waitedFor, milliseconds):
             return "\(endpoint): timed out after \(milliseconds) ms waiting for \(waitedFor)"
         case .answeredNo: return ""
+        case let .unexpectedAnswer(endpoint, path, status, problem):
+            return "\(endpoint)/\(path) answered " + (status.map { "HTTP \($0) " } ?? "") + problem
+        case let .leaderTimedOut(lines, milliseconds):
+            return (["timed out after \(milliseconds) ms looking for the orchestrator raft leader:"] + lines.map { "  " + $0 })
+                .joined(separator: "\n")
+        case let .outcomeUnknown(endpoint, path, what):
+            return "GET \(endpoint)/\(path) was sent, but \(what); the change may or may not have been applied: "
+                + "check its effect before sending it again"
         }
     }
 
@@ -145,17 +165,21 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
     /// HTTP 401/403 when no credentials were sent: the server needs some, it refused none.
     package static func credentialsNeeded(endpoint: String, status: Int) -> Self { Self(.credentialsNeeded(endpoint: endpoint, status: status)) }
 
-    /// A path or URL for a message: a 70 KB value must not make a 70 KB line (a 414 answer names the URL it refused).
-    package static func shortened(_ text: String, limit: Int = 200) -> String {
-        guard text.count > limit else { return text }
-        return String(text.prefix(limit)) + "… (\(text.utf8.count) bytes)"
-    }
     package static func noLeader(endpoints: [String]) -> Self { Self(.noLeader(endpoints: endpoints)) }
     package static func unreachable(endpoint: String, reason: String) -> Self { Self(.unreachable(endpoint: endpoint, reason: reason)) }
     package static func timedOut(endpoint: String, waitedFor: String, milliseconds: Int) -> Self {
         Self(.timedOut(endpoint: endpoint, waitedFor: waitedFor, milliseconds: milliseconds))
     }
     package static let answeredNo = Self(.answeredNo)
+    package static func unexpectedAnswer(endpoint: String, path: String, status: Int?, problem: String) -> Self {
+        Self(.unexpectedAnswer(endpoint: endpoint, path: path, status: status, problem: problem))
+    }
+    package static func leaderTimedOut(endpoints: [String], milliseconds: Int) -> Self {
+        Self(.leaderTimedOut(endpoints: endpoints, milliseconds: milliseconds))
+    }
+    package static func outcomeUnknown(endpoint: String, path: String, what: String) -> Self {
+        Self(.outcomeUnknown(endpoint: endpoint, path: path, what: what))
+    }
 }
 
 /// A value the client refuses to send, with the reason and the fix.
@@ -176,9 +200,9 @@ public struct InvalidValue: Sendable, Equatable, CustomStringConvertible {
         self.fix = fix
     }
 
+    /// The message; the value is shown with control characters escaped, and shortened when long.
     public var description: String {
-        let shown = value.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? $0.escaped(asASCII: true) : String($0) }.joined()
-        return "invalid \(source) \"\(shown)\": \(problem); \(fix)"
+        "invalid \(source) \"\(TerminalText.value(value))\": \(problem); \(fix)"
     }
 }
 

@@ -113,6 +113,7 @@ public enum JSONParser {
         mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
             position += 1
             var members: [(key: String, value: JSONValue)] = []
+            var positions: [String: Int] = [:]
             skipWhitespace()
             if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
                 position += 1
@@ -129,7 +130,25 @@ public enum JSONParser {
                 position += 1
                 skipWhitespace()
                 let value = try parseValue(depth: depth + 1)
-                members.append((key, value))
+                // A name sent twice: the last value counts, where the name first occurred, as in jq (and so in the
+                // bash client). A table of positions only for objects large enough for a linear search to cost.
+                if members.count < 16 {
+                    if let existing = members.firstIndex(where: { $0.key == key }) {
+                        members[existing].value = value
+                    } else {
+                        members.append((key, value))
+                    }
+                } else {
+                    if positions.isEmpty {
+                        for (index, member) in members.enumerated() where positions[member.key] == nil { positions[member.key] = index }
+                    }
+                    if let existing = positions[key] {
+                        members[existing].value = value
+                    } else {
+                        positions[key] = members.count
+                        members.append((key, value))
+                    }
+                }
                 skipWhitespace()
                 guard position < bytes.count else { throw fail("unexpected end of input") }
                 if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
@@ -179,32 +198,13 @@ public enum JSONParser {
 
         mutating func parseNumber() throws(JSONParseError) -> String {
             let start = position
-            if bytes[position] == UInt8(ascii: "-") { position += 1 }
-            guard position < bytes.count else { throw fail("incomplete number") }
-            if bytes[position] == UInt8(ascii: "0") {
-                position += 1
-            } else if isDigit(bytes[position]) {
-                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
-            } else {
-                throw fail("invalid number")
-            }
-            if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
-                position += 1
-                guard position < bytes.count, isDigit(bytes[position]) else { throw fail("invalid fraction") }
-                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
-            }
-            if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
-                position += 1
-                if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
-                    position += 1
-                }
-                guard position < bytes.count, isDigit(bytes[position]) else { throw fail("invalid exponent") }
-                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
-            }
+            // One grammar for numbers: the validator's (JSONDocument checks answers with it).
+            var validator = JSONValidator(bytes: bytes)
+            validator.position = position
+            try validator.number()
+            position = validator.position
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         }
-
-        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
         mutating func parseString() throws(JSONParseError) -> String {
             position += 1

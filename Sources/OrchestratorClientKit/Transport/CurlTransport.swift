@@ -5,8 +5,8 @@ import CCurl
 /// libcurl is loaded (dlopen) by the first ``send(_:isEnough:)``, not before: commands that send nothing never
 /// pay for it. This is the only file that calls libcurl (see Sources/CCurl/shim.h).
 package final class CurlTransport: HTTPSending {
-    /// The largest answer accepted; orchestrator's biggest answers (all instances of a large fleet) are far below.
-    package static let maximumBodyBytes = 512 << 20
+    /// The largest answer accepted by default; ``ClientConfiguration/maximumAnswerBytes`` sets it.
+    package static let maximumBodyBytes = ClientConfiguration.defaultMaximumAnswerBytes
 
     private let configuration: ClientConfiguration
     private let userAgent: String
@@ -52,6 +52,8 @@ package final class CurlTransport: HTTPSending {
         var tooLarge = false
         /// The process could not get the memory the answer needs (`ulimit -v`).
         var outOfMemory = false
+        /// The largest body accepted (``ClientConfiguration/maximumAnswerBytes``).
+        var limit = CurlTransport.maximumBodyBytes
         let started: UInt64
         let isHTTPS: Bool
         /// libcurl's own words for a failure (`CURLOPT_ERRORBUFFER`): names the TLS problem, which the code alone does not.
@@ -91,6 +93,7 @@ package final class CurlTransport: HTTPSending {
                 continue
             }
             let transfer = Transfer(handle: handle, started: Clock.nowMilliseconds(), isHTTPS: request.url.hasPrefix("https://"))
+            transfer.limit = configuration.maximumAnswerBytes
             configure(handle, for: request, transfer: transfer, index: index, headers: headers)
             occ_multi_add_handle(multi, handle)
             transfers.append(transfer)
@@ -112,7 +115,9 @@ package final class CurlTransport: HTTPSending {
                 release(transfer, from: multi)
                 transfers[index] = nil
                 running -= 1
-                if isEnough(outcome) { done = true; break }
+                // Enough, but the transfers already finished are still read: their outcomes are known at no cost
+                // (leader detection uses them to choose among several claimants).
+                if isEnough(outcome) { done = true }
             }
             if running == 0 { done = true }
             if !done {
@@ -160,12 +165,20 @@ package final class CurlTransport: HTTPSending {
             _ = occ_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
             _ = occ_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
         }
+        // The proxy is decided by ProxySettings (from the variables libcurl itself reads) and given explicitly, or
+        // none: what errors name is what was used.
+        if let proxy = configuration.proxy.proxy(for: request.url) {
+            _ = occ_setopt_string(handle, CURLOPT_PROXY, proxy.url)
+            _ = occ_setopt_string(handle, CURLOPT_NOPROXY, "")
+        } else {
+            _ = occ_setopt_string(handle, CURLOPT_PROXY, "")
+        }
         _ = occ_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(transfer).toOpaque())
         _ = occ_setopt_write_function(handle) { data, size, count, context in
             guard let context, let data else { return 0 }
             let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
             let length = size * count
-            if transfer.body.count + length > CurlTransport.maximumBodyBytes {
+            if transfer.body.count + length > transfer.limit {
                 transfer.tooLarge = true
                 return 0
             }
@@ -173,7 +186,7 @@ package final class CurlTransport: HTTPSending {
                 // Size the buffer once from Content-Length: a large answer is not copied on every doubling.
                 var announced: Int64 = -1
                 _ = occ_getinfo_off(transfer.handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced)
-                let size = Int(min(max(announced, 0), Int64(CurlTransport.maximumBodyBytes)))
+                let size = Int(min(max(announced, 0), Int64(transfer.limit)))
                 // Under a memory limit, fail in one line rather than let Swift stop the process (issue 15).
                 guard MemoryHeadroom.available(size * MemoryHeadroom.bytesPerAnswerByte) else {
                     transfer.outOfMemory = true
@@ -200,7 +213,13 @@ package final class CurlTransport: HTTPSending {
             _ = occ_getinfo_long(transfer.handle, CURLINFO_RESPONSE_CODE, &status)
             var typePointer: UnsafeMutablePointer<CChar>?
             _ = occ_getinfo_string(transfer.handle, CURLINFO_CONTENT_TYPE, &typePointer)
-            return .success(HTTPAnswer(status: status, contentType: typePointer.map { String(cString: $0) }, body: transfer.body))
+            var answer = HTTPAnswer(status: status, contentType: typePointer.map { String(cString: $0) }, body: transfer.body)
+            if (300..<400).contains(status) {
+                var location: UnsafeMutablePointer<CChar>?
+                _ = occ_getinfo_string(transfer.handle, CURLINFO_REDIRECT_URL, &location)
+                answer.location = location.map { String(cString: $0) }
+            }
+            return .success(answer)
         }
         return .failure(failure(for: code, transfer: transfer, elapsed: elapsed))
     }
@@ -246,7 +265,19 @@ package final class CurlTransport: HTTPSending {
         case CURLE_WRITE_ERROR where transfer.outOfMemory:
             return TransportFailure(kind: .tooLarge, reason: Self.outOfMemoryReason, elapsedMilliseconds: elapsed)
         case CURLE_WRITE_ERROR where transfer.tooLarge:
-            return TransportFailure(kind: .tooLarge, reason: "answer larger than \(Self.maximumBodyBytes >> 20) MiB", elapsedMilliseconds: elapsed)
+            return TransportFailure(kind: .tooLarge, reason: "the answer is larger than the limit of "
+                                        + "\(Self.describeSize(transfer.limit)) (--max-answer-size, ORCHESTRATOR_MAX_ANSWER_SIZE)",
+                                    elapsedMilliseconds: elapsed)
+        case CURLE_OUT_OF_MEMORY, CURLcode(rawValue: 100) /* CURLE_TOO_LARGE, 8.6 */:
+            // libcurl refuses headers over 100 KiB; before 8.6 it reports that as "out of memory", its only cause
+            // once a transfer runs. The request was sent: not "cannot reach".
+            return TransportFailure(kind: .tooLarge, reason: "the answer's headers are larger than libcurl accepts (100 KiB)",
+                                    elapsedMilliseconds: elapsed)
+        case CURLE_WEIRD_SERVER_REPLY:
+            // The request was sent; what came back is not HTTP.
+            return Self.notHTTP(code, transfer, elapsed)
+        case CURLE_UNSUPPORTED_PROTOCOL where transfer.detail.contains("http/0.9"):
+            return Self.notHTTP(code, transfer, elapsed)
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_SEND_ERROR:
             var reason = "connection closed before the answer was complete (\(Self.describe(code)))"
             var headerBytes = 0
@@ -353,6 +384,18 @@ package final class CurlTransport: HTTPSending {
     private func release(_ transfer: Transfer, from multi: UnsafeMutableRawPointer) {
         occ_multi_remove_handle(multi, transfer.handle)
         occ_easy_cleanup(transfer.handle)
+    }
+
+    private static func notHTTP(_ code: CURLcode, _ transfer: Transfer, _ elapsed: Int) -> TransportFailure {
+        TransportFailure(kind: .broken, reason: "the answer is not HTTP (\(transfer.detail.isEmpty ? describe(code) : transfer.detail))",
+                         elapsedMilliseconds: elapsed)
+    }
+
+    /// `512 MiB`, `64 KiB`, or bytes.
+    static func describeSize(_ bytes: Int) -> String {
+        if bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+        if bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+        return "\(bytes) bytes"
     }
 
     private static func describe(_ code: CURLcode) -> String {

@@ -20,7 +20,8 @@ package struct HTTPAnswer: Sendable, Equatable {
     package let contentType: String?
     /// The body's bytes.
     package let body: [UInt8]
-
+    /// Where a redirect (3xx) points, from its `Location` header; redirects are never followed.
+    package var location: String? = nil
 }
 
 /// Why no answer arrived.

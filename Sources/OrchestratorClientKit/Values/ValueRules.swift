@@ -38,12 +38,7 @@ package enum ValueRules {
 
     /// An orchestrator duration: digits and one unit of `s`, `m`, `h`, `d` or `w` (`SimpleTimeToSeconds`).
     package static func duration(_ value: String, source: String = "-u/--duration") throws(OrchestratorError) -> String {
-        let units: Set<Character> = ["s", "m", "h", "d", "w"]
-        guard let unit = value.last, units.contains(unit), value.count > 1,
-              value.dropLast().allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw invalid(source, value, "it is not a duration orchestrator accepts",
-                          "give a number followed by s, m, h, d or w, e.g. 5m, 2h, 1d")
-        }
+        _ = try DurationText.milliseconds(value, source: source, rule: .downtime)
         return value
     }
 

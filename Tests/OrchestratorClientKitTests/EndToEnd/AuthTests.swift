@@ -201,8 +201,8 @@ struct AuthTests {
 
     // MARK: Password files
 
-    @Test("--password-file and ORCHESTRATOR_AUTH_PASSWORD_FILE: the first line is the password", arguments: [
-        "s3cret\n", "s3cret", "s3cret\r\n", "s3cret\nsecond line\n",
+    @Test("--password-file and ORCHESTRATOR_AUTH_PASSWORD_FILE: the one line is the password", arguments: [
+        "s3cret\n", "s3cret", "s3cret\r\n", "s3cret\n\n",
     ])
     func passwordFile(_ contents: String) throws {
         let (directory, remove) = try Self.temporaryDirectory()

@@ -28,7 +28,7 @@ struct BadInputTests {
         (["-c", "api", "--path", "../forget/db1/3306"], "../forget/db1/3306"),
         (["-c", "discover", "-i", "db1", "--owner=cron", "--bogus-flag"], "--bogus-flag"),
         (["-c", "discover", "-i", "db1", "-D", "0"], "0"),
-        (["-c", "discover", "-i", "db1", "-b", "nopassword"], "nopassword"),
+        (["-c", "discover", "-i", "db1", "-b", "nopassword"], "-b/--auth must be user:password"),
         (["-c", "discover", "-i", "db1", "-e", "X-User alice"], "X-User alice"),
         (["-c", "discover", "-i", "db1", "--timeout", "soon"], "soon"),
         (["-c", "no-such-command"], "no-such-command"),

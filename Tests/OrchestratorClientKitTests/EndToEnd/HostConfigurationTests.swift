@@ -141,7 +141,7 @@ struct HostConfigurationTests {
 
     @Test("item 16: an attached value that starts with a dash is taken as written")
     func attachedDashValue() throws {
-        let server = try TestServer { _ in .json(#"{"Code":"OK","Message":"ok","Details":{"Key":{"Hostname":"db1","Port":3306}}}"#) }
+        let server = try TestServer { _ in .json(#"{"Code":"OK","Message":"ok","Details":{"Hostname":"db1","Port":3306}}"#) }
         defer { server.stop() }
         let result = try Support.run(["-c", "begin-downtime", "-i", "db1", "-o", "cron", "--reason=-planned", "-u", "5m"],
                                      environment: ["ORCHESTRATOR_API": server.apiURL])

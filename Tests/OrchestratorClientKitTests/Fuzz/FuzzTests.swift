@@ -60,19 +60,26 @@ struct FuzzTests {
         var description: String { "\(arguments)" }
     }
 
-    @Test("FlagParser.parse reads every spelling of generated flags exactly as meant, last one winning")
+    @Test("FlagParser.parse reads every spelling of generated flags exactly as meant; empty or conflicting values are refused")
     func argumentParserModel() {
         let failure = Fuzz.check("argument-parser-model", cases: 4_000, generate: { generator -> [Given] in
             (0..<Fuzz.int(1...6, &generator)).map { _ in Self.given(&generator) }
-        }, shrink: { Fuzz.shrinkArray($0) }, describe: { "\($0.flatMap(\.arguments))" }) { list in
+        }, shrink: { Fuzz.shrinkArray($0) }, describe: { (list: [Given]) in "\(list.flatMap(\.arguments))" }) { (list: [Given]) -> String? in
             var expected: [Flag: String] = [:]
-            for given in list { expected[given.spec.flag] = given.value }
+            var refused = false
+            for given in list {
+                if given.spec.valueKind != .none && given.value.isEmpty { refused = true }
+                if let earlier = expected[given.spec.flag], earlier != given.value { refused = true }
+                expected[given.spec.flag] = given.value
+            }
             do {
                 let parsed = try FlagParser.parse(list.flatMap(\.arguments))
+                if refused { return "accepted an empty or conflicting value: \(parsed.values)" }
                 if parsed.values != expected { return "parsed \(parsed.values), meant \(expected)" }
                 if !parsed.positional.isEmpty { return "positional \(parsed.positional)" }
                 return nil
             } catch {
+                if refused, let error = error as? OrchestratorError, case .usage = error.reason { return nil }
                 return "threw \(error)"
             }
         }
@@ -304,15 +311,45 @@ struct FuzzTests {
 
     struct Pair { let key: String; let value: JSONValue }
 
+    /// `value` with each object's repeated names merged as jq merges them: first position, last value.
+    static func merged(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .array(let items): return .array(items.map(merged))
+        case .object(let members):
+            var result: [(key: String, value: JSONValue)] = []
+            for member in members {
+                if let index = result.firstIndex(where: { $0.key == member.key }) {
+                    result[index].value = merged(member.value)
+                } else {
+                    result.append((member.key, merged(member.value)))
+                }
+            }
+            return .object(result)
+        default: return value
+        }
+    }
+
     @Test("JSONPrinter.render(.pretty) and (.inline) reparse to the same value")
     func printerRoundTrip() {
         let failure = Fuzz.check("printer-round-trip", cases: 5_000, generate: { generator in
             Self.value(&generator, depth: 4)
         }, shrink: Self.shrinkValue, describe: { JSONPrinter.render($0, style: .inline) }) { value in
-            for style in [JSONPrinter.Style.pretty, .inline] {
+            // A name given twice reads back once, with its last value, where it first occurred (as jq).
+            let merged = Self.merged(value)
+            for style in [JSONPrinter.Style.pretty, .inline, .raw] {
                 let text = JSONPrinter.render(value, style: style)
-                guard let again = try? JSONParser.parse(text) else { return "\(style) does not parse: \(text)" }
-                if again != value { return "\(style) reparses differently: \(JSONPrinter.render(again, style: .inline))" }
+                if style != .raw {
+                    guard let again = try? JSONParser.parse(text) else { return "\(style) does not parse: \(text)" }
+                    if again != merged { return "\(style) reparses differently: \(JSONPrinter.render(again, style: .inline))" }
+                }
+                // The streaming printer of the bounded-memory path prints exactly what the tree printer prints.
+                guard let document = try? JSONDocument(Array(JSONPrinter.render(value, style: .inline).utf8)) else {
+                    return "the document reader refuses \(text)"
+                }
+                let sink = MemorySink()
+                JSONStreamPrinter.write(document.root, style: style, to: sink)
+                let expected = JSONPrinter.render(merged, style: style)
+                if sink.text != expected { return "\(style): streamed \(sink.text), printed \(expected)" }
             }
             if case .string(let text) = value, JSONPrinter.render(value, style: .raw) != text { return "raw string changed" }
             return nil

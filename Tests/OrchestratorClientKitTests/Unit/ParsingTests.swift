@@ -41,9 +41,13 @@ struct ArgumentParserTests {
         #expect(parsed[.tag] == "role=backup")
     }
 
-    @Test("the last of a repeated flag wins, as with getopts")
+    @Test("a flag repeated with the same value passes; with another value it is refused, never silently replaced")
     func repeated() throws {
-        #expect(try FlagParser.parse(["-i", "a", "-i", "b"])[.instance] == "b")
+        #expect(try FlagParser.parse(["-i", "a", "--instance=a"])[.instance] == "a")
+        #expect(throws: OrchestratorError.self) { try FlagParser.parse(["-i", "a", "-i", "b"]) }
+        #expect(throws: OrchestratorError.self) { try FlagParser.parse(["-c", "which-master", "-c", "discover"]) }
+        #expect(throws: OrchestratorError.self) { try FlagParser.parse(["-d", "db2", "-s", "db3"]) }
+        #expect(try FlagParser.parse(["--quiet", "--quiet"]).has(.quiet))
     }
 
     @Test("unknown flags and missing values are usage errors")

@@ -1,0 +1,110 @@
+/// The HTTP proxy requests go through, from the variables libcurl reads: `http_proxy` (lower case only) for http
+/// endpoints, `https_proxy` or `HTTPS_PROXY` for https, else `all_proxy` or `ALL_PROXY`; `no_proxy` or `NO_PROXY`
+/// lists the hosts reached directly.
+///
+/// The client decides and tells libcurl (an explicit proxy, or none), rather than letting libcurl read the
+/// environment on its own, so that an error can name the proxy that was really used, and so that the profile
+/// file's assignments count as they did when the bash client sourced it.
+public struct ProxySettings: Sendable, Equatable {
+    /// The variables that choose a proxy, as found (others are dropped).
+    public let variables: [String: String]
+    /// `--no-proxy` / `ORCHESTRATOR_NO_PROXY=1`: never use a proxy.
+    public var disabled: Bool
+
+    /// The variables libcurl reads, in the order it reads them.
+    public static let variableNames = ["http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"]
+
+    /// The proxy settings `environment` describes.
+    public init(environment: [String: String], disabled: Bool = false) {
+        var found: [String: String] = [:]
+        for name in Self.variableNames { if let value = environment[name], !value.isEmpty { found[name] = value } }
+        self.variables = found
+        self.disabled = disabled
+    }
+
+    /// The settings of this process's environment, as libcurl alone would read them.
+    public static func processEnvironment() -> ProxySettings {
+        ProxySettings(environment: ClientEnvironment.processEnvironment().values)
+    }
+
+    /// No proxy at all.
+    public static let none = ProxySettings(environment: [:], disabled: true)
+
+    /// The proxy for `url` and the variable that named it; `nil` when requests to it go direct.
+    public func proxy(for url: String) -> (url: String, variable: String)? {
+        guard !disabled else { return nil }
+        let isHTTPS = url.hasPrefix("https://")
+        let names = isHTTPS ? ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"] : ["http_proxy", "all_proxy", "ALL_PROXY"]
+        guard let name = names.first(where: { variables[$0] != nil }), let proxy = variables[name] else { return nil }
+        if let exceptions = variables["no_proxy"] ?? variables["NO_PROXY"], Self.matches(host: Self.host(of: url), exceptions) {
+            return nil
+        }
+        return (proxy, name)
+    }
+
+    /// The proxy for `url` as messages show it: `http://proxy:3128 (from https_proxy)`, any password masked.
+    public func describeProxy(for url: String) -> String? {
+        proxy(for: url).map { "\(TerminalText.value(Endpoint.masked($0.url))) (from \($0.variable))" }
+    }
+
+    /// The host of an http(s) URL, without brackets, lower-cased.
+    static func host(of url: String) -> String {
+        var rest = Substring(url)
+        if let scheme = rest.firstRange(of: "://") { rest = rest[scheme.upperBound...] }
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        var authority = rest[..<authorityEnd]
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
+            return String(authority[authority.index(after: authority.startIndex)..<close]).lowercased()
+        }
+        if let colon = authority.lastIndex(of: ":") { authority = authority[..<colon] }
+        return String(authority).lowercased()
+    }
+
+    /// libcurl's `no_proxy` rule: `*` matches every host; each comma- or space-separated entry matches that host
+    /// and, as a domain, every name below it (a leading `.` is optional); an IPv4 entry may be a CIDR block.
+    static func matches(host: String, _ list: String) -> Bool {
+        let entries = list.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" })
+        if entries.count == 1, entries[0] == "*" { return true }
+        for raw in entries {
+            var entry = raw.lowercased()
+            if entry.hasPrefix("[") && entry.hasSuffix("]") { entry = String(entry.dropFirst().dropLast()) }
+            if let slash = entry.firstIndex(of: "/"), let block = IPv4Block(address: entry[..<slash], bits: entry[entry.index(after: slash)...]) {
+                if block.contains(host) { return true }
+                continue
+            }
+            while entry.hasPrefix(".") { entry.removeFirst() }
+            while entry.hasSuffix(".") { entry.removeLast() }
+            if entry.isEmpty { continue }
+            if host == entry || host.hasSuffix("." + entry) { return true }
+        }
+        return false
+    }
+
+    struct IPv4Block {
+        let network: UInt32
+        let mask: UInt32
+
+        init?(address: Substring, bits: Substring) {
+            guard let value = Self.parse(address), let count = Int(bits), (0...32).contains(count) else { return nil }
+            mask = count == 0 ? 0 : UInt32.max << (32 - UInt32(count))
+            network = value & mask
+        }
+
+        func contains(_ host: String) -> Bool {
+            guard let value = Self.parse(Substring(host)) else { return false }
+            return value & mask == network
+        }
+
+        static func parse(_ text: Substring) -> UInt32? {
+            let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 4 else { return nil }
+            var value: UInt32 = 0
+            for part in parts {
+                guard let byte = UInt8(part) else { return nil }
+                value = value << 8 | UInt32(byte)
+            }
+            return value
+        }
+    }
+}

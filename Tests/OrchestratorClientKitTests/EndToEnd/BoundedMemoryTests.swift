@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import TestServer
+
+/// Issue 12, item 13: the client runs beside mysqld; its memory stays within twice the answer plus 20 MiB, whatever
+/// the answer holds (a tree of small values used to cost 10 to 20 times the answer).
+@Suite("Bounded memory")
+struct BoundedMemoryTests {
+    /// Peak RSS in KiB of the client run with `arguments`, and its exit status, with stdout read and dropped.
+    static func peakKiB(_ arguments: [String], api: String) throws -> (kib: Int, status: Int32, stdoutBytes: Int) {
+        let directory = try TemporaryDirectory()
+        let report = directory.path + "/rss"
+        let result = try Support.run(["-f", "%M", "-o", report, Support.executable] + arguments, environment: ["ORCHESTRATOR_API": api],
+                                     timeout: 120, program: "/usr/bin/time")
+        let text = try String(contentsOfFile: report, encoding: .utf8)
+        let kib = Int(text.split(separator: "\n").last.map(String.init) ?? "") ?? -1
+        return (kib, result.status, result.stdout.utf8.count)
+    }
+
+    static let megabytes = 16
+
+    /// `count` small values: the worst case for a tree.
+    static func smallValues() -> [UInt8] {
+        var body: [UInt8] = [UInt8(ascii: "[")]
+        body.reserveCapacity(megabytes << 20)
+        while body.count < megabytes << 20 { body += [UInt8(ascii: "1"), UInt8(ascii: ",")] }
+        body[body.count - 1] = UInt8(ascii: "]")
+        return body
+    }
+
+    /// Small instances, as a list command reads them.
+    static func smallInstances() -> (body: [UInt8], count: Int) {
+        var body = Array("[".utf8)
+        var count = 0
+        while body.count < megabytes << 20 {
+            if count > 0 { body.append(UInt8(ascii: ",")) }
+            body += Array(#"{"Key":{"Hostname":"h\#(count)","Port":1}}"#.utf8)
+            count += 1
+        }
+        body.append(UInt8(ascii: "]"))
+        return (body, count)
+    }
+
+    @Test("peak RSS stays under 2 × the answer + 20 MiB: -c api, --json and a list command", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "needs /usr/bin/time (Debian package time)"))
+    func peakMemory() throws {
+        let values = Reply(status: 200, body: Self.smallValues())
+        let (instancesBody, count) = Self.smallInstances()
+        let instances = Reply(status: 200, body: instancesBody)
+        let server = try TestServer { request in request.target.hasPrefix("/api/all-instances") ? instances : values }
+        defer { server.stop() }
+        let bound = 2 * Self.megabytes * 1024 + 20 * 1024
+        let api = try Self.peakKiB(["-c", "api", "--path", "x"], api: server.apiURL)
+        #expect(api.status == 0)
+        #expect(api.stdoutBytes > Self.megabytes << 20, "the answer was printed whole")
+        #expect(api.kib > 0 && api.kib < bound, "-c api: \(api.kib) KiB for a \(Self.megabytes) MiB answer (bound \(bound) KiB)")
+        let list = try Self.peakKiB(["-c", "all-instances"], api: server.apiURL)
+        #expect(list.status == 0)
+        #expect(list.stdoutBytes > count * 4)
+        #expect(list.kib > 0 && list.kib < bound, "all-instances: \(list.kib) KiB (bound \(bound) KiB)")
+        let json = try Self.peakKiB(["-c", "all-instances", "--json"], api: server.apiURL)
+        #expect(json.status == 0)
+        #expect(json.kib > 0 && json.kib < bound, "--json: \(json.kib) KiB (bound \(bound) KiB)")
+    }
+}
