@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         // Documentation only (`swift package generate-documentation`); no product depends on it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // The library's optional request log (issue 14); measured to cost the command line nothing (BENCHMARKS.md).
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // libcurl's headers (Debian: libcurl4-openssl-dev) and the shims Swift calls. libcurl itself is loaded with
@@ -17,7 +19,7 @@ let package = Package(
         .systemLibrary(name: "CCurl"),
         .target(
             name: "OrchestratorClientKit",
-            dependencies: ["CCurl"],
+            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // The bash-compatible command line: flag parser, help, dry-run text, terminal output, exit statuses.

@@ -71,7 +71,9 @@ if [ "$PROFILE" = 1 ] && ! command -v valgrind >/dev/null 2>&1; then say "valgri
 # --- build -----------------------------------------------------------------------------------------------------------
 say "building release into $SCRATCH"
 # The release build as installed (`make install`): Swift runtime linked statically.
-build_flags=(-c release --static-swift-stdlib --scratch-path "$SCRATCH")
+# The flags come from the Makefile (issue 14: static libstdc++ and libgcc, lld with build-support/startup-order.txt).
+read -r -a release_flags <<<"$(make -s --no-print-directory print-build-flags SWIFT_BUILD_FLAGS=--static-swift-stdlib)"
+build_flags=(-c release --scratch-path "$SCRATCH" "${release_flags[@]}")
 swift build "${build_flags[@]}" --product orchestrator-client >&2
 swift build "${build_flags[@]}" --product orchestrator-test-server >&2
 bin=$(swift build "${build_flags[@]}" --show-bin-path)

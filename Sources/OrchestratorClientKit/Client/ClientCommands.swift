@@ -18,6 +18,6 @@ extension OrchestratorClient {
         }
         let request = try CommandRequest(spec, inputs: inputs, thisHost: HostIdentity.fullyQualifiedName)
         guard let path = request.path else { throw .usage("\(spec.name) sends no request of its own") }
-        return try await withSession { session throws(OrchestratorError) in try session.perform(spec, path: path).json }
+        return try await withSession { session throws(OrchestratorError) in try await session.perform(spec, path: path).json }
     }
 }

@@ -19,11 +19,14 @@ public enum RequestSafety: Sendable {
 /// One invocation's conversation with orchestrator: finds the raft leader once, then sends requests to it,
 /// all within the configuration's time bound.
 ///
-/// A session is used from one thread at a time; create one per task.
+/// A session is used from one thread at a time; create one per task. Its methods here block (the command line);
+/// ``AsyncOrchestratorSession`` drives the same steps (the `…Step` methods below) with `await` for the library.
 package final class OrchestratorSession {
     /// The configuration in use.
     package let configuration: ClientConfiguration
-    private let sender: HTTPSending
+    private let givenSender: HTTPSending?
+    /// libcurl, made on first use: an ``AsyncOrchestratorSession`` uses only the steps and never makes one.
+    private lazy var sender: HTTPSending = givenSender ?? CurlTransport(configuration: configuration)
     private let deadline: UInt64
     private var leader: Endpoint?
 
@@ -38,7 +41,7 @@ package final class OrchestratorSession {
     ///     detected again as after any leader change.
     package init(configuration: ClientConfiguration, sender: HTTPSending? = nil, knownLeader: Endpoint? = nil) {
         self.configuration = configuration
-        self.sender = sender ?? CurlTransport(configuration: configuration)
+        self.givenSender = sender
         self.deadline = Clock.nowMilliseconds() + UInt64(max(1, configuration.timeouts.totalMilliseconds))
         self.leader = knownLeader.flatMap { configuration.endpoints.contains($0) ? $0 : nil }
     }
@@ -46,7 +49,7 @@ package final class OrchestratorSession {
     /// The leader this session found or was given, if any yet.
     package var currentLeader: Endpoint? { leader }
 
-    private var remainingMilliseconds: Int {
+    var remainingMilliseconds: Int {
         let now = Clock.nowMilliseconds()
         return now >= deadline ? 0 : Int(deadline - now)
     }
@@ -58,38 +61,66 @@ package final class OrchestratorSession {
     /// All endpoints are asked `leader-check` at once and the first `200` wins without waiting for the
     /// others; failing that, `routed-leader-check` the same way (a follower that can route to the leader).
     package func leaderEndpoint() throws(OrchestratorError) -> Endpoint {
-        if let leader { return leader }
-        let endpoints = configuration.endpoints
-        if endpoints.count == 1 {
-            leader = endpoints[0]
-            return endpoints[0]
-        }
-        var report = endpoints.map { $0.url + ":" }
-        for check in ["leader-check", "routed-leader-check"] {
-            let timeout = min(configuration.timeouts.leaderProbeMilliseconds, remainingMilliseconds)
-            guard timeout > 0 else { break }
-            let requests = endpoints.map { HTTPRequest(endpoint: $0, path: check, timeoutMilliseconds: timeout) }
-            let outcomes = sender.send(requests) { outcome in
-                if case .success(let answer) = outcome { return answer.status == 200 }
-                return false
-            }
-            for (index, outcome) in outcomes.enumerated() {
-                if case .success(let answer)? = outcome, answer.status == 200 {
-                    leader = endpoints[index]
-                    return endpoints[index]
-                }
-                report[index] += " \(check) " + Self.describeProbe(outcome)
-            }
-            // Every node that answered refused our credentials: say so, rather than "no leader".
-            let answered = outcomes.enumerated().compactMap { index, outcome -> (index: Int, answer: HTTPAnswer)? in
-                if case .success(let answer)? = outcome { return (index, answer) }
-                return nil
-            }
-            if let first = answered.first, answered.allSatisfy({ $0.answer.status == 401 || $0.answer.status == 403 }) {
-                throw .notAuthorized(endpoint: endpoints[first.index].url, status: first.answer.status)
-            }
+        if let known = knownLeaderStep() { return known }
+        var report = leaderReportStart()
+        for check in Self.leaderChecks {
+            guard let requests = leaderProbesStep(check) else { break }
+            let outcomes = sender.send(requests, isEnough: Self.isLeaderAnswer)
+            if let found = try leaderProbeOutcomesStep(outcomes, check: check, report: &report) { return found }
         }
         throw .noLeader(endpoints: report)
+    }
+
+    // MARK: Steps of leader detection, shared with AsyncOrchestratorSession
+
+    /// The probes, in order: a follower that can route to the leader answers the second.
+    static let leaderChecks = ["leader-check", "routed-leader-check"]
+
+    /// The leader already known, or the only endpoint.
+    func knownLeaderStep() -> Endpoint? {
+        if let leader { return leader }
+        if configuration.endpoints.count == 1 {
+            leader = configuration.endpoints[0]
+            return leader
+        }
+        return nil
+    }
+
+    /// One line per endpoint for the `noLeader` error, filled in by each probe.
+    func leaderReportStart() -> [String] { configuration.endpoints.map { $0.url + ":" } }
+
+    /// `check` sent to every endpoint at once; `nil` when no time is left for it.
+    func leaderProbesStep(_ check: String) -> [HTTPRequest]? {
+        let timeout = min(configuration.timeouts.leaderProbeMilliseconds, remainingMilliseconds)
+        guard timeout > 0 else { return nil }
+        return configuration.endpoints.map { HTTPRequest(endpoint: $0, path: check, timeoutMilliseconds: timeout) }
+    }
+
+    /// A probe answer that ends the search: the first `200` wins without waiting for the others.
+    static let isLeaderAnswer: @Sendable (HTTPOutcome) -> Bool = { outcome in
+        if case .success(let answer) = outcome { return answer.status == 200 }
+        return false
+    }
+
+    /// The leader among the answers to `check`, or `nil` to go on; what each endpoint said is added to `report`.
+    func leaderProbeOutcomesStep(_ outcomes: [HTTPOutcome?], check: String, report: inout [String]) throws(OrchestratorError) -> Endpoint? {
+        let endpoints = configuration.endpoints
+        for (index, outcome) in outcomes.enumerated() {
+            if case .success(let answer)? = outcome, answer.status == 200 {
+                leader = endpoints[index]
+                return endpoints[index]
+            }
+            report[index] += " \(check) " + Self.describeProbe(outcome)
+        }
+        // Every node that answered refused our credentials: say so, rather than "no leader".
+        let answered = outcomes.enumerated().compactMap { index, outcome -> (index: Int, answer: HTTPAnswer)? in
+            if case .success(let answer)? = outcome { return (index, answer) }
+            return nil
+        }
+        if let first = answered.first, answered.allSatisfy({ $0.answer.status == 401 || $0.answer.status == 403 }) {
+            throw .notAuthorized(endpoint: endpoints[first.index].url, status: first.answer.status)
+        }
+        return nil
     }
 
     static func describeProbe(_ outcome: HTTPOutcome?) -> String {
@@ -114,7 +145,13 @@ package final class OrchestratorSession {
 
     /// The bash client's check before raft commands: the node asked must say it leads.
     func confirmRaftLeader() throws(OrchestratorError) {
-        let state = try get(APIPath(segments: ["raft-state"]), safety: .readOnly)
+        try Self.checkRaftState(try get(Self.raftStatePath, safety: .readOnly))
+    }
+
+    static let raftStatePath = APIPath(segments: ["raft-state"])
+
+    /// Refuses a `raft-state` answer that does not say `Leader`.
+    static func checkRaftState(_ state: APIAnswer) throws(OrchestratorError) {
         guard let text = state.json.stringValue, text.contains("Leader") else {
             throw .apiFailure(APIFailure(endpoint: state.endpoint.url, status: state.status,
                                          message: "Cannot determine raft state: \(state.endpoint.url) answered raft-state "
@@ -129,42 +166,80 @@ package final class OrchestratorSession {
     /// request never reached a server. When another node turns out to lead (`"Not leader"`, or
     /// `Unauthorized` from a node that just lost an election), the leader is detected again, once.
     package func get(_ path: APIPath, safety: RequestSafety) throws(OrchestratorError) -> APIAnswer {
-        var redetected = false
-        var attempt = 0
+        var retry = RetryState()
         while true {
             let endpoint = try leaderEndpoint()
-            let remaining = remainingMilliseconds
-            guard remaining > 0 else {
-                throw .timedOut(endpoint: endpoint.url, waitedFor: "the answer to GET /api/\(path.encoded)",
-                                milliseconds: configuration.timeouts.totalMilliseconds)
-            }
-            let request = HTTPRequest(endpoint: endpoint, path: path.encoded, timeoutMilliseconds: remaining)
+            let request = try requestStep(to: endpoint, path: path)
             let outcome = sender.send([request], isEnough: { _ in true })[0]
-            switch outcome {
-            case .success(let answer)?:
-                do {
-                    return try interpret(answer, endpoint: endpoint, path: path)
-                } catch let error where !redetected && configuration.endpoints.count > 1 && Self.showsLeaderChange(error) {
-                    // The node did not act on the request; the new leader can.
-                    redetected = true
-                    leader = nil
-                    continue
-                }
-            case .failure(let failure)?:
-                let retryable = safety == .readOnly ? failure.kind != .tooLarge && failure.kind != .tls : failure.requestNeverSent
-                if retryable && attempt < Self.backoffMilliseconds.count {
-                    let pause = Self.backoffMilliseconds[attempt]
-                    if remainingMilliseconds > pause {
-                        attempt += 1
-                        if configuration.endpoints.count > 1 && failure.requestNeverSent { leader = nil }
-                        Clock.sleep(milliseconds: pause)
-                        continue
-                    }
-                }
-                throw Self.error(for: failure, endpoint: endpoint, path: path)
-            case nil:
-                throw .unreachable(endpoint: endpoint.url, reason: "no answer")
+            switch try outcomeStep(outcome, endpoint: endpoint, path: path, safety: safety, retry: &retry) {
+            case .answer(let answer): return answer
+            case .again: continue
+            case .pause(let milliseconds): Clock.sleep(milliseconds: milliseconds)
             }
+        }
+    }
+
+    // MARK: Steps of a request, shared with AsyncOrchestratorSession
+
+    /// What ``get(_:safety:)`` has tried so far.
+    struct RetryState {
+        var redetected = false
+        var attempt = 0
+    }
+
+    /// What to do after an outcome.
+    enum NextStep {
+        /// Done: the decoded answer.
+        case answer(APIAnswer)
+        /// Send again now (the leader changed).
+        case again
+        /// Send again after this pause.
+        case pause(milliseconds: Int)
+    }
+
+    /// The request for `path` to `endpoint`, bounded by the time left.
+    func requestStep(to endpoint: Endpoint, path: APIPath) throws(OrchestratorError) -> HTTPRequest {
+        let remaining = remainingMilliseconds
+        guard remaining > 0 else {
+            throw .timedOut(endpoint: endpoint.url, waitedFor: "the answer to GET /api/\(path.encoded)",
+                            milliseconds: configuration.timeouts.totalMilliseconds)
+        }
+        return HTTPRequest(endpoint: endpoint, path: path.encoded, timeoutMilliseconds: remaining)
+    }
+
+    /// Decides on the outcome of the request for `path`: the answer, another try, or the error to throw.
+    func outcomeStep(_ outcome: HTTPOutcome?, endpoint: Endpoint, path: APIPath, safety: RequestSafety,
+                     retry: inout RetryState) throws(OrchestratorError) -> NextStep {
+        switch outcome {
+        case .success(let answer)?:
+            do {
+                return .answer(try interpret(answer, endpoint: endpoint, path: path))
+            } catch let error where !retry.redetected && configuration.endpoints.count > 1 && Self.showsLeaderChange(error) {
+                // The node did not act on the request; the new leader can.
+                retry.redetected = true
+                leader = nil
+                return .again
+            }
+        case .failure(let failure)? where failure.isCancellation:
+            // The caller gave up (library only): a change that may have been sent may also have been made.
+            if safety == .changes && failure.kind == .cancelledAfterSending {
+                throw .outcomeUnknown(endpoint: endpoint.url, request: "GET /api/\(path.encoded)",
+                                      reason: "the call was cancelled before the answer came")
+            }
+            throw .cancelled(waitingFor: "the answer to GET /api/\(path.encoded) from \(endpoint.url)")
+        case .failure(let failure)?:
+            let retryable = safety == .readOnly ? failure.kind != .tooLarge && failure.kind != .tls : failure.requestNeverSent
+            if retryable && retry.attempt < Self.backoffMilliseconds.count {
+                let pause = Self.backoffMilliseconds[retry.attempt]
+                if remainingMilliseconds > pause {
+                    retry.attempt += 1
+                    if configuration.endpoints.count > 1 && failure.requestNeverSent { leader = nil }
+                    return .pause(milliseconds: pause)
+                }
+            }
+            throw Self.error(for: failure, endpoint: endpoint, path: path)
+        case nil:
+            throw .unreachable(endpoint: endpoint.url, reason: "no answer")
         }
     }
 

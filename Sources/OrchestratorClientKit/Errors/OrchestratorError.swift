@@ -28,6 +28,12 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         public static let timedOut = Code("timed out")
         /// A yes/no question answered "no" (`can-replicate-from`).
         public static let answeredNo = Code("answered no")
+        /// The calling `Task` was cancelled before the request could have changed anything: nothing was sent, or
+        /// the request only reads. The library's calls throw it instead of `CancellationError` (typed throws).
+        public static let cancelled = Code("cancelled")
+        /// A change was sent, but its answer never came (the calling `Task` was cancelled): whether the server made
+        /// the change is unknown. Look before sending it again.
+        public static let outcomeUnknown = Code("outcome unknown")
     }
 
     /// What happened, with its details; internal so that cases can be added freely.
@@ -41,6 +47,8 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case unreachable(endpoint: String, reason: String)
         case timedOut(endpoint: String, waitedFor: String, milliseconds: Int)
         case answeredNo
+        case cancelled(waitingFor: String)
+        case outcomeUnknown(endpoint: String, request: String, reason: String)
     }
 
     let reason: Reason
@@ -59,6 +67,8 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case .unreachable: .unreachable
         case .timedOut: .timedOut
         case .answeredNo: .answeredNo
+        case .cancelled: .cancelled
+        case .outcomeUnknown: .outcomeUnknown
         }
     }
 
@@ -67,8 +77,8 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         switch reason {
         case .apiFailure(let failure): failure.endpoint
         case .unreadableAnswer(let endpoint, _, _, _), .notAuthorized(let endpoint, _), .unreachable(let endpoint, _),
-             .timedOut(let endpoint, _, _): endpoint
-        case .usage, .invalidValue, .noLeader, .answeredNo: nil
+             .timedOut(let endpoint, _, _), .outcomeUnknown(let endpoint, _, _): endpoint
+        case .usage, .invalidValue, .noLeader, .answeredNo, .cancelled: nil
         }
     }
 
@@ -111,6 +121,9 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case let .timedOut(endpoint, waitedFor, milliseconds):
             return "\(endpoint): timed out after \(milliseconds) ms waiting for \(waitedFor)"
         case .answeredNo: return ""
+        case .cancelled(let waitingFor): return "cancelled while waiting for \(waitingFor)"
+        case let .outcomeUnknown(endpoint, request, reason):
+            return "\(endpoint): \(request) was sent but \(reason): whether it took effect is unknown; check before sending it again"
         }
     }
 
@@ -130,6 +143,10 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         Self(.timedOut(endpoint: endpoint, waitedFor: waitedFor, milliseconds: milliseconds))
     }
     package static let answeredNo = Self(.answeredNo)
+    package static func cancelled(waitingFor: String) -> Self { Self(.cancelled(waitingFor: waitingFor)) }
+    package static func outcomeUnknown(endpoint: String, request: String, reason: String) -> Self {
+        Self(.outcomeUnknown(endpoint: endpoint, request: request, reason: reason))
+    }
 }
 
 /// A value the client refuses to send, with the reason and the fix.
