@@ -63,6 +63,13 @@ let package = Package(
             path: "examples/cluster-report",
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // The library's benchmark and lifecycle probe (issue 14): bench/run.sh and the library tests run it.
+        .executableTarget(
+            name: "library-bench",
+            dependencies: ["OrchestratorClientKit"],
+            path: "bench/library-bench",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .testTarget(
             name: "OrchestratorClientKitTests",
             dependencies: ["OrchestratorClientKit", "OrchestratorCLI", "FileGenerators", "TestServer"],

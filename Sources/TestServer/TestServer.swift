@@ -30,6 +30,10 @@ public struct Reply: Sendable {
     public var closeAfterBodyBytes: Int?
     /// After sending this reply, stop the whole server (as a node that dies): later connections are refused.
     public var stopServerAfterReply = false
+    /// After sending this reply whole, close the connection, as a server closing an idle keep-alive connection does.
+    public var closeConnectionAfterReply = false
+    /// Close the connection without answering: the request was read (and may have been acted on), no answer came.
+    public var closeWithoutAnswer = false
 
     public init(status: Int, contentType: String = "application/json; charset=UTF-8", body: [UInt8]) {
         self.status = status
@@ -64,6 +68,8 @@ public final class TestServer: @unchecked Sendable {
         var received: [ReceivedRequest] = []
         var connections: Set<Int32> = []
         var stopped = false
+        var accepted = 0
+        var peakOpen = 0
     }
     private let state = Mutex(State())
 
@@ -108,6 +114,12 @@ public final class TestServer: @unchecked Sendable {
     /// The targets of the received requests, in order.
     public var targets: [String] { requests.map(\.target) }
 
+    /// Connections accepted so far (issue 14: a client that reuses its connections opens one).
+    public var acceptedConnections: Int { state.withLock { $0.accepted } }
+
+    /// The most connections open at once so far.
+    public var peakOpenConnections: Int { state.withLock { $0.peakOpen } }
+
     /// Forgets the received requests.
     public func reset() {
         state.withLock { $0.received.removeAll() }
@@ -136,6 +148,8 @@ public final class TestServer: @unchecked Sendable {
             let accepted = state.withLock { state in
                 if state.stopped { return false }
                 state.connections.insert(descriptor)
+                state.accepted += 1
+                state.peakOpen = max(state.peakOpen, state.connections.count)
                 return true
             }
             guard accepted else {
@@ -169,6 +183,7 @@ public final class TestServer: @unchecked Sendable {
             guard let request = Self.parse(head) else { return }
             state.withLock { $0.received.append(request) }
             let reply = handler(request)
+            if reply.closeWithoutAnswer { return }
             if reply.hang {
                 // Hold the connection open and silent until the server stops.
                 while read(descriptor, &chunk, chunk.count) > 0 {}
@@ -185,7 +200,7 @@ public final class TestServer: @unchecked Sendable {
             }
             guard Self.writeAll(descriptor, bytes) else { return }
             if reply.stopServerAfterReply { stop(); return }
-            if reply.closeAfterBodyBytes != nil { return }
+            if reply.closeAfterBodyBytes != nil || reply.closeConnectionAfterReply { return }
         }
     }
 
