@@ -72,7 +72,8 @@ let package = Package(
         ),
         .testTarget(
             name: "OrchestratorClientKitTests",
-            dependencies: ["OrchestratorClientKit", "OrchestratorCLI", "FileGenerators", "TestServer"],
+            dependencies: ["OrchestratorClientKit", "OrchestratorCLI", "FileGenerators", "TestServer",
+                           .product(name: "Logging", package: "swift-log")],
             // Unit/ (library values and parsing), EndToEnd/ (the built executable against loopback servers),
             // Shells/ (completions in real shells, man page), Fuzz/, Support/ (runner, fixtures, TLS helper).
             resources: [.copy("Support/tls_server.py")],
