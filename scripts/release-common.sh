@@ -53,7 +53,7 @@ print_runtime_requirements() {
     echo "runtime requirements of $(basename "$1") $version ($(architecture)):"
     echo "  shared libraries (NEEDED): ${needed% }"
     echo "  newest glibc symbol version: ${glibc:-none}"
-    echo "  and at run time, through dlopen: libcurl.so.4 (libcurl 7.85.0 or later; Debian: libcurl4 or libcurl4t64)"
+    echo "  and at run time, through dlopen: libcurl.so.4 (libcurl 7.66.0 or later; Debian: libcurl4 or libcurl4t64)"
 }
 
 # dist/SHA256SUMS over every release file in dist/, so `sha256sum -c SHA256SUMS` checks whatever was built.
