@@ -71,7 +71,7 @@ public final class TestServer: @unchecked Sendable {
         var accepted = 0
         var peakOpen = 0
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// `http://127.0.0.1:PORT/api`.
     public var apiURL: String { "http://127.0.0.1:\(port)/api" }

@@ -1,8 +1,7 @@
-import Synchronization
 
 /// The raft leader last used by an ``OrchestratorClient``, shared safely between concurrent calls.
 final class LeaderCache: Sendable {
-    private let storage = Mutex<Endpoint?>(nil)
+    private let storage = LockedValue<Endpoint?>(nil)
 
     /// The cached leader, or `nil` when none is known.
     var endpoint: Endpoint? {
@@ -14,7 +13,7 @@ final class LeaderCache: Sendable {
 /// The connections of an ``OrchestratorClient`` and its copies: the ``TransferLoop`` (I/O thread, libcurl's handles),
 /// made by the first call and ended when the last copy is gone (its `deinit` waits for the thread).
 final class ClientConnections: Sendable {
-    private let loop = Mutex<AsyncHTTPSending?>(nil)
+    private let loop = LockedValue<AsyncHTTPSending?>(nil)
     private let maximumPerEndpoint: Int
 
     init(maximumPerEndpoint: Int) {

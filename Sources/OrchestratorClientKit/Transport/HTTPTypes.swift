@@ -79,7 +79,8 @@ package protocol HTTPSending: AnyObject {
 /// Sends requests without blocking the caller's thread: ``TransferLoop`` (the library's reused connections, one I/O
 /// thread per client); tests substitute a double.
 package protocol AsyncHTTPSending: Sendable {
-    /// Sends `requests` at the same time, as ``HTTPSending/send(_:isEnough:)`` does. A change
+    /// Sends `requests` at the same time and returns once `isEnough` accepts an outcome (the others are reported as
+    /// `nil`; they run on unawaited within their time bound, so that their connections are kept). A change
     /// (`safety == .changes`) never rides a connection kept from an earlier request: libcurl silently sends a request
     /// again when a reused connection answers nothing, which for a change is not provably safe.
     /// Cancelling the calling task abandons the requests at once; they are reported as

@@ -1,5 +1,4 @@
 import CCurl
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -64,9 +63,11 @@ package final class TransferLoop: AsyncHTTPSending {
                 gather.install(continuation)
                 let now = Clock.nowMilliseconds()
                 let jobs = requests.indices.map { index in
+                    // Once enough has come the caller goes on; the other requests still run to their end, unawaited,
+                    // within their own time bound, so that their connections stay open for the next calls (a leader
+                    // probe abandoned in flight would close its connection).
                     LoopJob(id: ids[index], request: requests[index], safety: safety, queuedAt: now) { outcome in
-                        // Enough: the requests still running are abandoned (a slow node costs nothing more).
-                        if gather.deliver(index, outcome) { inbox.cancel(ids) }
+                        gather.deliver(index, outcome)
                     }
                 }
                 inbox.submit(jobs)
@@ -98,11 +99,11 @@ private final class Gather: Sendable {
         var continuation: CheckedContinuation<[HTTPOutcome?], Never>?
         var finished = false
     }
-    private let state: Mutex<State>
+    private let state: LockedValue<State>
     private let isEnough: @Sendable (HTTPOutcome) -> Bool
 
     init(count: Int, isEnough: @escaping @Sendable (HTTPOutcome) -> Bool) {
-        state = Mutex(State(outcomes: Array(repeating: nil, count: count), remaining: count))
+        state = LockedValue(State(outcomes: Array(repeating: nil, count: count), remaining: count))
         self.isEnough = isEnough
     }
 
@@ -110,21 +111,20 @@ private final class Gather: Sendable {
         state.withLock { $0.continuation = continuation }
     }
 
-    /// Records the outcome of request `index`; true when it finished the call with requests still running.
-    func deliver(_ index: Int, _ outcome: HTTPOutcome) -> Bool {
+    /// Records the outcome of request `index`; resumes the caller when it is enough or the last.
+    func deliver(_ index: Int, _ outcome: HTTPOutcome) {
         let isEnough = isEnough
-        let (resume, outcomes, othersRunning) = state.withLock { state -> (CheckedContinuation<[HTTPOutcome?], Never>?, [HTTPOutcome?], Bool) in
-            guard !state.finished else { return (nil, [], false) }
+        let (resume, outcomes) = state.withLock { state -> (CheckedContinuation<[HTTPOutcome?], Never>?, [HTTPOutcome?]) in
+            guard !state.finished else { return (nil, []) }
             state.outcomes[index] = outcome
             state.remaining -= 1
-            guard state.remaining == 0 || isEnough(outcome) else { return (nil, [], false) }
+            guard state.remaining == 0 || isEnough(outcome) else { return (nil, []) }
             state.finished = true
             let continuation = state.continuation
             state.continuation = nil
-            return (continuation, state.outcomes, state.remaining > 0)
+            return (continuation, state.outcomes)
         }
         resume?.resume(returning: outcomes)
-        return othersRunning
     }
 }
 
@@ -138,7 +138,7 @@ final class LoopInbox: Sendable {
         var dead = false
         var nextID = 1
     }
-    private let contents = Mutex(Contents())
+    private let contents = LockedValue(Contents())
     /// An eventfd: written to wake the thread, drained by it.
     let wakeDescriptor: Int32
 
