@@ -5,12 +5,15 @@ let package = Package(
     name: "orchestrator-client",
     products: [
         .library(name: "OrchestratorClientKit", targets: ["OrchestratorClientKit"]),
+        // OrchestratorClient initialisers taking a swift-log Logger (issue 14); apart so the command line links no swift-log.
+        .library(name: "OrchestratorClientKitLogging", targets: ["OrchestratorClientKitLogging"]),
         .executable(name: "orchestrator-client", targets: ["orchestrator-client"]),
     ],
     dependencies: [
         // Documentation only (`swift package generate-documentation`); no product depends on it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
-        // The library's optional request log (issue 14); measured to cost the command line nothing (BENCHMARKS.md).
+        // The library's optional request log (issue 14), in OrchestratorClientKitLogging only: linked into the command line
+        // it cost ~200 KB of binary (bench/notes.md).
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
@@ -19,7 +22,12 @@ let package = Package(
         .systemLibrary(name: "CCurl"),
         .target(
             name: "OrchestratorClientKit",
-            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CCurl"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .target(
+            name: "OrchestratorClientKitLogging",
+            dependencies: ["OrchestratorClientKit", .product(name: "Logging", package: "swift-log")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // The bash-compatible command line: flag parser, help, dry-run text, terminal output, exit statuses.
@@ -72,8 +80,8 @@ let package = Package(
         ),
         .testTarget(
             name: "OrchestratorClientKitTests",
-            dependencies: ["OrchestratorClientKit", "OrchestratorCLI", "FileGenerators", "TestServer",
-                           .product(name: "Logging", package: "swift-log")],
+            dependencies: ["OrchestratorClientKit", "OrchestratorClientKitLogging", "OrchestratorCLI", "FileGenerators",
+                           "TestServer", .product(name: "Logging", package: "swift-log")],
             // Unit/ (library values and parsing), EndToEnd/ (the built executable against loopback servers),
             // Shells/ (completions in real shells, man page), Fuzz/, Support/ (runner, fixtures, TLS helper).
             resources: [.copy("Support/tls_server.py")],

@@ -1,5 +1,3 @@
-import Logging
-
 /// A typed, `Sendable` client of orchestrator's HTTP API.
 ///
 /// ```swift
@@ -31,30 +29,34 @@ public struct OrchestratorClient: Sendable {
     private let log: RequestLog
 
     /// A client for `configuration`. Cheap: nothing is loaded or started before the first call.
-    /// - Parameters:
-    ///   - maximumConcurrentRequestsPerEndpoint: requests in flight to one endpoint at most (each needs a
-    ///     connection); more wait, in order, within their time bound.
-    ///   - logger: where each request is logged at debug level (endpoint, path, status, duration, try, leader
-    ///     changes); nothing is logged without one.
-    public init(configuration: ClientConfiguration, maximumConcurrentRequestsPerEndpoint: Int = 8, logger: Logger? = nil) {
-        self.configuration = configuration
-        self.connections = ClientConnections(maximumPerEndpoint: maximumConcurrentRequestsPerEndpoint)
-        self.log = RequestLog(logger: logger)
+    ///
+    /// `maximumConcurrentRequestsPerEndpoint`: requests in flight to one endpoint at most (each needs a
+    /// connection); more wait, in order, within their time bound. To log each request through swift-log, use the
+    /// initialiser with a `logger` of the `OrchestratorClientKitLogging` module.
+    public init(configuration: ClientConfiguration, maximumConcurrentRequestsPerEndpoint: Int = 8) {
+        self.init(configuration: configuration, maximumConcurrentRequestsPerEndpoint: maximumConcurrentRequestsPerEndpoint,
+                  requestLog: RequestLog())
     }
 
-    /// A client configured as the command line is: `ORCHESTRATOR_API`, `ORCHESTRATOR_AUTH_*`, timeouts, TLS.
-    /// The other parameters are those of ``init(configuration:maximumConcurrentRequestsPerEndpoint:logger:)``.
-    public init(environment: ClientEnvironment, maximumConcurrentRequestsPerEndpoint: Int = 8,
-                logger: Logger? = nil) throws(OrchestratorError) {
+    /// A client configured as the command line is: `ORCHESTRATOR_API`, `ORCHESTRATOR_AUTH_*`, timeouts, TLS;
+    /// `maximumConcurrentRequestsPerEndpoint` as in ``init(configuration:maximumConcurrentRequestsPerEndpoint:)``.
+    public init(environment: ClientEnvironment, maximumConcurrentRequestsPerEndpoint: Int = 8) throws(OrchestratorError) {
         self.init(configuration: try ClientConfiguration.fromEnvironment(environment),
-                  maximumConcurrentRequestsPerEndpoint: maximumConcurrentRequestsPerEndpoint, logger: logger)
+                  maximumConcurrentRequestsPerEndpoint: maximumConcurrentRequestsPerEndpoint)
+    }
+
+    /// A client that logs its requests to `requestLog` (`OrchestratorClientKitLogging` passes swift-log's `Logger`).
+    package init(configuration: ClientConfiguration, maximumConcurrentRequestsPerEndpoint: Int, requestLog: RequestLog) {
+        self.configuration = configuration
+        self.connections = ClientConnections(maximumPerEndpoint: maximumConcurrentRequestsPerEndpoint)
+        self.log = requestLog
     }
 
     /// A client sending through `sender`: tests use a double.
-    package init(configuration: ClientConfiguration, sender: AsyncHTTPSending, logger: Logger? = nil) {
+    package init(configuration: ClientConfiguration, sender: AsyncHTTPSending, requestLog: RequestLog = RequestLog()) {
         self.configuration = configuration
         self.connections = ClientConnections(sender: sender)
-        self.log = RequestLog(logger: logger)
+        self.log = requestLog
     }
 
     /// Runs `work` in a session that starts from the cached leader and leaves the leader it used in the cache.

@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 import TestServer
 import OrchestratorClientKit
+import OrchestratorClientKitLogging
 
 /// Issue 14: the library for long-running services. Connections reused (accepts and TLS handshakes counted at the
 /// server), concurrency without a thread per call, a limit of requests in flight per endpoint, cancellation,

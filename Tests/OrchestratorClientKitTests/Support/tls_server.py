@@ -5,6 +5,8 @@ import os, socket, ssl, sys, threading
 
 certificate, key, client_ca, port_file, log_file, lifetime, graceful = sys.argv[1:8]
 keep_alive = len(sys.argv) > 8 and sys.argv[8] == "1"
+# bench/library.sh: paths under /api/instance/ are answered with this file's JSON (a recorded instance).
+instance_body = open(sys.argv[9], "rb").read() if len(sys.argv) > 9 else None
 context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 context.load_cert_chain(certificate, key)
 if client_ca != "-":
@@ -69,8 +71,9 @@ def serve(connection):
                             name = value
             log("REQUEST " + line + " CLIENT " + name)
             connection_header = b"keep-alive" if keep_alive else b"close"
-            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: %s\r\n\r\n" % (len(body), connection_header)
-            tls.sendall(head + body)
+            answer = instance_body if instance_body is not None and " /api/instance/" in line else body
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: %s\r\n\r\n" % (len(answer), connection_header)
+            tls.sendall(head + answer)
             if not keep_alive:
                 return
     except Exception as error:
