@@ -29,7 +29,13 @@ SWIFT_BUILD_FLAGS ?= --static-swift-stdlib --disable-local-rpath
 # runtime statically (a dynamic libswiftCore.so loads libstdc++.so itself); bench/run.sh uses the same flags.
 RELEASE_LINK_FLAGS = -Xswiftc -L -Xswiftc $(CURDIR)/build-support/static-libstdc++ \
 	-Xswiftc -Xclang-linker -Xswiftc -static-libgcc -Xswiftc -use-ld=lld \
-	-Xlinker --symbol-ordering-file=$(CURDIR)/build-support/startup-order.txt -Xlinker --no-warn-symbol-ordering
+	-Xlinker --symbol-ordering-file=$(CURDIR)/build-support/startup-order.txt -Xlinker --no-warn-symbol-ordering \
+	$(if $(GLIBC_HAS_RELR),-Xlinker -z -Xlinker pack-relative-relocs)
+# Packed relative relocations (DT_RELR): the 25,000 pointers the loader relocates at start are described in 5 KB
+# rather than 600 KB that every invocation reads (0.7 MiB of RSS). Such a binary needs glibc 2.36 or later, so they
+# are used only when the building machine's glibc has them: a binary runs where it was built, or on a newer glibc.
+GLIBC_HAS_RELR := $(shell getconf GNU_LIBC_VERSION 2>/dev/null | \
+	awk '{ split($$2, v, "."); if (v[1] > 2 || (v[1] == 2 && v[2] >= 36)) print "yes" }')
 BUILD_FLAGS = $(SWIFT_BUILD_FLAGS) $(if $(filter --static-swift-stdlib,$(SWIFT_BUILD_FLAGS)),$(RELEASE_LINK_FLAGS))
 INSTALL ?= install
 

@@ -53,6 +53,10 @@ print_runtime_requirements() {
     echo "runtime requirements of $(basename "$1") $version ($(architecture)):"
     echo "  shared libraries (NEEDED): ${needed% }"
     echo "  newest glibc symbol version: ${glibc:-none}"
+    # Packed relative relocations (the Makefile's RELEASE_LINK_FLAGS, when built on glibc 2.36 or later).
+    if readelf -V "$1" | grep -q GLIBC_ABI_DT_RELR; then
+        echo "  packed relative relocations (GLIBC_ABI_DT_RELR): glibc 2.36 or later"
+    fi
     echo "  and at run time, through dlopen: libcurl.so.4 (libcurl 7.66.0 or later; Debian: libcurl4 or libcurl4t64)"
 }
 
