@@ -65,6 +65,11 @@ libcurl_minimum=7.66.0
 printf 'Source: %s\n\nPackage: %s\nArchitecture: any\n' "$package" "$package" >"$work/debian/control"
 mkdir -p "$root/DEBIAN"              # how dpkg-shlibdeps finds the package root (-e takes its value attached)
 shlibs=$(cd "$work" && dpkg-shlibdeps -O -e"$root/usr/bin/orchestrator-client" | sed -n 's/^shlibs:Depends=//p')
+# Packed relative relocations (the Makefile's RELEASE_LINK_FLAGS) need glibc 2.36, through a version no symbol
+# carries (GLIBC_ABI_DT_RELR), which dpkg-shlibdeps does not see: raise its libc6 bound to say so.
+if readelf -V "$root/usr/bin/orchestrator-client" | grep -q GLIBC_ABI_DT_RELR; then
+    shlibs=$(printf '%s' "$shlibs" | sed -E 's/libc6 \(>= 2\.(3[0-5]|[0-2][0-9]|[0-9])(\.[0-9]+)?\)/libc6 (>= 2.36)/')
+fi
 depends="${shlibs:+$shlibs, }libcurl4 (>= $libcurl_minimum) | libcurl4t64 (>= $libcurl_minimum)"
 
 # No Replaces, Conflicts, Breaks or Provides: orchestrator's bash client is a package of this very name, which a
