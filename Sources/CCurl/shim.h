@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/eventfd.h>
 
 /*
@@ -45,7 +46,10 @@ struct occ_curl_api {
 /*
  * The table lives in a function-local static because Swift emits no global definitions from a header, only the
  * inline functions it calls, with their statics. Those are internal to each object file: call the occ_ functions
- * from one Swift file only (Transport/CurlTransport.swift), so that there is one table.
+ * from one Swift file only (Transport/CurlTransport.swift), so that there is one table. A release build compiles
+ * each Swift file to an object file of its own after inlining across files, so the Swift functions of that file that
+ * other files call are marked @inline(never): inlined into another file, their calls would reach that file's own
+ * table, never loaded (all NULL), and the optimiser turns a call through NULL into a trap.
  */
 static inline struct occ_curl_api *occ_curl_api_table(void) {
     static struct occ_curl_api table;
@@ -62,8 +66,12 @@ static inline void occ_curl_load_now(void) {
     void *library = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
     if (!library) library = dlopen("libcurl.so", RTLD_NOW | RTLD_LOCAL);
     if (!library) { *occ_curl_load_error() = dlerror(); return; }
+/* The address is copied with memcpy: a store through a `void **` cast into a function pointer field breaks C's
+ * aliasing rules, which an optimiser may exploit. */
 #define OCC_BIND(field, symbol) \
-    if (!(*(void **)(&occ_curl.field) = dlsym(library, #symbol))) { *occ_curl_load_error() = "libcurl lacks " #symbol; return; }
+    { void *found = dlsym(library, #symbol); \
+      if (!found) { *occ_curl_load_error() = "libcurl lacks " #symbol; return; } \
+      memcpy(&occ_curl.field, &found, sizeof found); }
     OCC_BIND(global_init, curl_global_init)
     OCC_BIND(easy_init, curl_easy_init)
     OCC_BIND(easy_cleanup, curl_easy_cleanup)

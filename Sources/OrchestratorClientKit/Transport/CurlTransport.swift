@@ -20,6 +20,8 @@ package final class CurlTransport: HTTPSending {
     private var handles: (multi: UnsafeMutableRawPointer, headers: UnsafeMutablePointer<curl_slist>?)?
     /// The library's transport keeps connections, DNS answers and TLS sessions for the life of its client.
     private let pooled: Bool
+    /// Idle connections a pooled transport keeps, at least.
+    private let keptConnections: Int
     /// DNS answers and TLS sessions, shared by every transfer of a pooled transport (used from one thread only, so
     /// it needs no lock functions). The multi handle itself keeps the connections.
     private var share: UnsafeMutableRawPointer?
@@ -27,15 +29,22 @@ package final class CurlTransport: HTTPSending {
     private var active: [Int: Transfer] = [:]
 
     /// A transport for `configuration`'s credentials, TLS settings and connect timeout; `pooled` for the library's
-    /// long-lived one (see the type's documentation).
+    /// long-lived one (see the type's documentation), keeping at least `keptConnections` idle connections.
     package init(configuration: ClientConfiguration, userAgent: String = "orchestrator-client/\(ClientVersion.current)",
-                 pooled: Bool = false) {
+                 pooled: Bool = false, keptConnections: Int = 0) {
         self.configuration = configuration
         self.userAgent = userAgent
         self.pooled = pooled
+        self.keptConnections = keptConnections
     }
 
     deinit {
+        releaseAll()
+    }
+
+    /// Not inlined into other files: see "@inline(never)" in Sources/CCurl/shim.h.
+    @inline(never)
+    private func releaseAll() {
         for tag in Array(active.keys) { _ = abandon(tag: tag) }
         if let handles {
             // Closes the cached connections (a TLS close_notify each), before the share handle they used goes.
@@ -61,9 +70,9 @@ package final class CurlTransport: HTTPSending {
                 _ = occ_share_lock(share, CURL_LOCK_DATA_DNS)
                 _ = occ_share_lock(share, CURL_LOCK_DATA_SSL_SESSION)
             }
-            // Idle connections kept: enough for every endpoint's requests in flight, whatever libcurl's default
-            // (4 per transfer added, which would shrink to nothing between calls) would keep.
-            _ = occ_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(16, configuration.endpoints.count * 16))
+            // Idle connections kept: one for each request that may be in flight to each endpoint, whatever
+            // libcurl's default (4 per transfer added, so few between calls) would keep.
+            _ = occ_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(16, keptConnections))
         }
         var list: UnsafeMutablePointer<curl_slist>? = occ_slist_append(nil, "Accept: application/json")
         if let header = configuration.authHeader {
@@ -100,6 +109,7 @@ package final class CurlTransport: HTTPSending {
     }
 
     /// Sends `requests` at once; see ``HTTPSending/send(_:isEnough:)``.
+    @inline(never)   // calls libcurl through this file's table (Sources/CCurl/shim.h)
     package func send(_ requests: [HTTPRequest], isEnough: (HTTPOutcome) -> Bool) -> [HTTPOutcome?] {
         var outcomes = [HTTPOutcome?](repeating: nil, count: requests.count)
         var running = 0
@@ -126,6 +136,7 @@ package final class CurlTransport: HTTPSending {
 
     /// Adds a transfer for `request`, identified by `tag` in ``nextCompleted()``; the failure when none can start.
     /// A change (`safety == .changes`) of a pooled transport takes a new connection: see ``AsyncHTTPSending``.
+    @inline(never)   // calls libcurl through this file's table (Sources/CCurl/shim.h)
     package func start(_ request: HTTPRequest, tag: Int, safety: RequestSafety = .readOnly) -> TransportFailure? {
         let handles: (multi: UnsafeMutableRawPointer, headers: UnsafeMutablePointer<curl_slist>?)
         switch prepare() {
@@ -145,6 +156,7 @@ package final class CurlTransport: HTTPSending {
     }
 
     /// Lets libcurl do whatever work is ready, without waiting.
+    @inline(never)   // calls libcurl through this file's table (Sources/CCurl/shim.h)
     package func perform() {
         guard let multi = handles?.multi else { return }
         var stillRunning: Int32 = 0
@@ -152,6 +164,7 @@ package final class CurlTransport: HTTPSending {
     }
 
     /// The next finished transfer, its tag and outcome; its handle is released.
+    @inline(never)   // calls libcurl through this file's table (Sources/CCurl/shim.h)
     package func nextCompleted() -> (tag: Int, outcome: HTTPOutcome)? {
         guard let multi = handles?.multi else { return nil }
         var queued: Int32 = 0
@@ -170,6 +183,7 @@ package final class CurlTransport: HTTPSending {
 
     /// Stops the transfer `tag` now and releases it: the failure says whether its request may have been sent
     /// (libcurl had begun the transfer proper: connected, TLS done), for a caller that gave up on it.
+    @inline(never)   // calls libcurl through this file's table (Sources/CCurl/shim.h)
     package func abandon(tag: Int) -> TransportFailure {
         guard let transfer = active.removeValue(forKey: tag), let multi = handles?.multi else {
             return TransportFailure(kind: .cancelledBeforeSending, reason: "cancelled", elapsedMilliseconds: 0)
@@ -183,6 +197,7 @@ package final class CurlTransport: HTTPSending {
     }
 
     /// Waits up to `milliseconds` for a transfer to have work, or for `wakeDescriptor` (when not -1) to be readable.
+    @inline(never)   // calls libcurl through this file's table (Sources/CCurl/shim.h)
     package func wait(milliseconds: Int32, wakeDescriptor: Int32 = -1) {
         guard let multi = handles?.multi else { return }
         var ready: Int32 = 0
@@ -345,6 +360,7 @@ extension CurlTransport {
     ///
     /// Loads libcurl if no request has yet (a few milliseconds). Here, not in another file, because the shim's
     /// table of libcurl functions exists once per Swift file that calls it (see Sources/CCurl/shim.h).
+    @inline(never)   // calls libcurl through this file's table (Sources/CCurl/shim.h)
     package static func libraryDescription() -> String {
         if let error = occ_curl_load() {
             let reason = String(cString: error)

@@ -219,7 +219,8 @@ private final class LoopWorker {
     init(inbox: LoopInbox, configuration: ClientConfiguration, maximumPerEndpoint: Int) {
         self.inbox = inbox
         self.maximumPerEndpoint = maximumPerEndpoint
-        self.transport = CurlTransport(configuration: configuration, pooled: true)
+        self.transport = CurlTransport(configuration: configuration, pooled: true,
+                                       keptConnections: maximumPerEndpoint * configuration.endpoints.count)
     }
 
     func run() {
