@@ -5,11 +5,16 @@ let package = Package(
     name: "orchestrator-client",
     products: [
         .library(name: "OrchestratorClientKit", targets: ["OrchestratorClientKit"]),
+        // OrchestratorClient initialisers taking a swift-log Logger (issue 14); apart so the command line links no swift-log.
+        .library(name: "OrchestratorClientKitLogging", targets: ["OrchestratorClientKitLogging"]),
         .executable(name: "orchestrator-client", targets: ["orchestrator-client"]),
     ],
     dependencies: [
         // Documentation only (`swift package generate-documentation`); no product depends on it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // The library's optional request log (issue 14), in OrchestratorClientKitLogging only: linked into the command line
+        // it cost ~200 KB of binary (bench/notes.md).
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // libcurl's headers (Debian: libcurl4-openssl-dev) and the shims Swift calls. libcurl itself is loaded with
@@ -18,6 +23,11 @@ let package = Package(
         .target(
             name: "OrchestratorClientKit",
             dependencies: ["CCurl"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .target(
+            name: "OrchestratorClientKitLogging",
+            dependencies: ["OrchestratorClientKit", .product(name: "Logging", package: "swift-log")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         // The bash-compatible command line: flag parser, help, dry-run text, terminal output, exit statuses.
@@ -61,9 +71,17 @@ let package = Package(
             path: "examples/cluster-report",
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // The library's benchmark and lifecycle probe (issue 14): bench/run.sh and the library tests run it.
+        .executableTarget(
+            name: "library-bench",
+            dependencies: ["OrchestratorClientKit"],
+            path: "bench/library-bench",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .testTarget(
             name: "OrchestratorClientKitTests",
-            dependencies: ["OrchestratorClientKit", "OrchestratorCLI", "FileGenerators", "TestServer"],
+            dependencies: ["OrchestratorClientKit", "OrchestratorClientKitLogging", "OrchestratorCLI", "FileGenerators",
+                           "TestServer", .product(name: "Logging", package: "swift-log")],
             // Unit/ (library values and parsing), EndToEnd/ (the built executable against loopback servers),
             // Shells/ (completions in real shells, man page), Fuzz/, Support/ (runner, fixtures, TLS helper).
             resources: [.copy("Support/tls_server.py")],

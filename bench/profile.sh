@@ -39,7 +39,9 @@ fi
 
 # --- build -------------------------------------------------------------------------------------------------------------
 say "building the release client into $SCRATCH"
-build_flags=(-c release --static-swift-stdlib --scratch-path "$SCRATCH")
+# The flags come from the Makefile (issue 14: static libstdc++ and libgcc, lld with build-support/startup-order.txt).
+read -r -a release_flags <<<"$(make -s --no-print-directory print-build-flags SWIFT_BUILD_FLAGS=--static-swift-stdlib)"
+build_flags=(-c release --scratch-path "$SCRATCH" "${release_flags[@]}")
 swift build "${build_flags[@]}" --product orchestrator-client >&2
 swift build "${build_flags[@]}" --product orchestrator-test-server >&2
 bin=$(swift build "${build_flags[@]}" --show-bin-path)

@@ -179,6 +179,68 @@ def versus_section(versus, runs_per_round):
     return "\n".join(out)
 
 
+def load_library(path):
+    """{id: row} from a bench/library.sh TSV: wall_ms, failures, threads, rss_kib, connections, full, resumed."""
+    rows, note = {}, ""
+    if not os.path.exists(path):
+        return rows, note
+    for line in open(path):
+        line = line.rstrip("\n")
+        if line.startswith("#"):
+            note = line.lstrip("# ")
+            continue
+        fields = line.split("\t")
+        if len(fields) < 8:
+            rows[fields[0]] = None
+            continue
+        rows[fields[0]] = dict(zip(("wall_ms", "failures", "threads", "rss_kib", "connections", "full", "resumed"), fields[1:8]))
+    return rows, note
+
+
+def library_section(directory, calls):
+    current, _ = load_library(os.path.join(directory, "library.tsv"))
+    if not current:
+        return ""
+    before, note = load_library(os.path.join(os.path.dirname(os.path.abspath(__file__)), "library-baseline.tsv"))
+    names = {"sequential-http": "sequential, http", "concurrent-http": "concurrent, http",
+             "sequential-https": "sequential, https", "concurrent-https": "concurrent, https"}
+    out = ["## The library (issue 14)", "",
+           f"`bench/library.sh`: {calls} `instance` calls through one `OrchestratorClient`, one after another "
+           "(sequential) or all at once in a task group (concurrent), against one loopback node: "
+           "`orchestrator-test-server --scenario single` (http) and the tests' python3 TLS server (https, keep-alive, "
+           "certificate for 127.0.0.1), both answering with the recorded `a009-instance` answer. Measured by "
+           "`bench/library-bench` in a process of its own: wall time, peak threads (`/proc/self/status`, sampled every "
+           "millisecond, the sampler included), peak RSS (`getrusage`). Connections and TLS handshakes are counted by "
+           "the servers. *Before*: the same program built against the library before issue 14 (a thread, a libcurl "
+           "multi handle and a connection per call), by `bash bench/library-baseline.sh`"
+           + (f" ({note})" if note else "") + ".", "",
+           "| scenario | wall ms (before → after) | connections | TLS handshakes full / resumed | peak threads | peak RSS MiB | failures |",
+           "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+
+    def pair(key, row_before, row, convert=lambda x: x):
+        now = convert(row[key]) if row else "failed"
+        if row_before is None:
+            return f"{now}"
+        return f"{convert(row_before[key])} → {now}"
+
+    mib = lambda kib: "%.1f" % (int(kib) / 1024)
+    for scenario, title in names.items():
+        row = current.get(scenario)
+        old = before.get(scenario) if before else None
+        if row is None:
+            out.append(f"| {title} | failed | | | | | |")
+            continue
+        handshakes = "–" if row["full"] == "-" else f"{row['full']} / {row['resumed']}"
+        if old and old["full"] != "-":
+            handshakes = f"{old['full']} / {old['resumed']} → {handshakes}"
+        out.append(f"| {title} | {pair('wall_ms', old, row)} | {pair('connections', old, row)} | {handshakes} | "
+                   f"{pair('threads', old, row)} | {pair('rss_kib', old, row, mib)} | {pair('failures', old, row)} |")
+    if before and str(calls) not in note:
+        out += ["", f"(The *before* figures are of {note or 'another number of calls'}; this run made {calls} calls.)"]
+    out.append("")
+    return "\n".join(out)
+
+
 def goals(scenario, results):
     """[(description, met or None, detail)] for a scenario."""
     entry = results.get(scenario, {})
@@ -595,7 +657,7 @@ def profile_section(directory, client, mhz, results):
 def main():
     parser = argparse.ArgumentParser()
     for name in ("mode", "dir", "out", "runs", "big-runs", "rss-runs", "load-before", "load-after", "client",
-                 "failures", "floor", "versus-runs"):
+                 "failures", "floor", "versus-runs", "library-calls"):
         parser.add_argument("--" + name, default="")
     arguments = parser.parse_args()
     results = load_results(arguments.dir)
@@ -634,6 +696,9 @@ def main():
     versus = versus_section(load_versus(arguments.dir), arguments.versus_runs or "?")
     if versus:
         text.append(versus)
+    library = library_section(arguments.dir, arguments.library_calls or "?")
+    if library:
+        text.append(library)
     profile = profile_section(arguments.dir, arguments.client, info["mhz"], results)
     if profile:
         text.append(profile)

@@ -7,6 +7,8 @@
 #
 # It builds the release executables, starts loopback orchestrator stand-ins (orchestrator-test-server), runs each
 # scenario with hyperfine, measures peak RSS with /usr/bin/time and counts the requests each invocation sends.
+# The library's benchmark (issue 14, bench/library.sh): 1,000 `instance` calls through one client, sequential and
+# concurrent, over http and https (100 in quick mode), beside the figures of bench/library-baseline.tsv (before).
 # It also builds the floor (bench/floor/floor.c, issue 14: a C program loading libcurl as the client does and sending
 # the same requests) and measures it side by side with the client, interleaved, for `discover` through 3 endpoints
 # and `topology` through 1.
@@ -71,9 +73,12 @@ if [ "$PROFILE" = 1 ] && ! command -v valgrind >/dev/null 2>&1; then say "valgri
 # --- build -----------------------------------------------------------------------------------------------------------
 say "building release into $SCRATCH"
 # The release build as installed (`make install`): Swift runtime linked statically.
-build_flags=(-c release --static-swift-stdlib --scratch-path "$SCRATCH")
+# The flags come from the Makefile (issue 14: static libstdc++ and libgcc, lld with build-support/startup-order.txt).
+read -r -a release_flags <<<"$(make -s --no-print-directory print-build-flags SWIFT_BUILD_FLAGS=--static-swift-stdlib)"
+build_flags=(-c release --scratch-path "$SCRATCH" "${release_flags[@]}")
 swift build "${build_flags[@]}" --product orchestrator-client >&2
 swift build "${build_flags[@]}" --product orchestrator-test-server >&2
+swift build "${build_flags[@]}" --product library-bench >&2
 bin=$(swift build "${build_flags[@]}" --show-bin-path)
 client=$bin/orchestrator-client
 
@@ -256,6 +261,13 @@ bench dry-run three 0 "$RUNS" "$WARMUP" -- "$client" -c discover -i "$instance" 
 bench all-instances-10k big 0 "$BIG_RUNS" 1 -- "$client" -c all-instances
 bench json-tool-10k - 0 "$BIG_RUNS" 0 -- python3 -m json.tool "$tmp/all-instances.json"
 bench all-instances-100k big100k 0 "$BIG_RUNS" 1 -- "$client" -c all-instances
+# The library (issue 14): `instance` calls through one client, sequential and concurrent, over http and https.
+library_calls=1000
+[ "$mode" = quick ] && library_calls=100
+say "library: $library_calls calls per scenario"
+if ! bash bench/library.sh "$bin/library-bench" "$bin/orchestrator-test-server" "$tmp/library.tsv" "$library_calls"; then
+  failures+=(library)
+fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- profile (full mode) ---------------------------------------------------------------------------------------------
@@ -298,7 +310,7 @@ fi
 # --- report ----------------------------------------------------------------------------------------------------------
 python3 bench/report.py --mode "$mode" --dir "$tmp" --out "$OUT" --runs "$RUNS" --big-runs "$BIG_RUNS" \
   --rss-runs "$RSS_RUNS" --load-before "$load_before" --load-after "$load_after" --client "$client" \
-  --floor "$floor" --versus-runs "$VERSUS_RUNS" --failures "${failures[*]:-}"
+  --floor "$floor" --versus-runs "$VERSUS_RUNS" --library-calls "$library_calls" --failures "${failures[*]:-}"
 if [ "$mode" = quick ]; then cat "$OUT"; fi
 say "report written to $OUT"
 if [ "${#failures[@]}" -gt 0 ]; then

@@ -54,16 +54,22 @@ install -D -m 644 "$packaging/lintian-overrides" "$root/usr/share/lintian/overri
 # --- control -------------------------------------------------------------------------------------------------------
 # Depends: what dpkg-shlibdeps reads off the binary's NEEDED libraries (it wants a debian/control naming the
 # package; this minimal one is enough), plus libcurl, which no tool can see because it is loaded with dlopen.
-# 7.85.0 is the oldest libcurl that knows every option and function the transport uses: CURLOPT_PROTOCOLS_STR is
-# 7.85.0 (older ones refuse it, and requests would no longer be limited to http and https); then curl_multi_poll
-# 7.66.0 (without it libcurl is not loaded at all), CURLINFO_CONNECT_TIME_T 7.61.0,
-# CURLINFO_CONTENT_LENGTH_DOWNLOAD_T 7.55.0; the rest is 7.19.1 or older (curl's docs/libcurl/symbols-in-versions).
-# Debian 12 and Ubuntu 22.04 call the package libcurl4 (7.88.1, 7.81.0: the latter too old), Debian 13 and
-# Ubuntu 24.04 libcurl4t64 (after the 64-bit time_t transition); naming both leaves nothing to a virtual package.
-libcurl_minimum=7.85.0
+# 7.66.0 is the oldest libcurl that has every function and option the transport uses: curl_multi_poll is 7.66.0
+# (without it libcurl is not loaded at all); CURLINFO_CONNECT_TIME_T and CURLINFO_PRETRANSFER_TIME_T 7.61.0,
+# CURLINFO_CONTENT_LENGTH_DOWNLOAD_T 7.55.0; the rest is 7.23.0 or older (curl's docs/libcurl/symbols-in-versions).
+# CURLOPT_PROTOCOLS_STR (7.85.0) is used where known; an older libcurl refuses it and gets CURLOPT_PROTOCOLS, the
+# same limit to http and https as a bitmask. Debian 12 and Ubuntu 22.04 call the package libcurl4 (7.88.1, 7.81.0),
+# Debian 13 and Ubuntu 24.04 libcurl4t64 (after the 64-bit time_t transition); naming both leaves nothing to a
+# virtual package.
+libcurl_minimum=7.66.0
 printf 'Source: %s\n\nPackage: %s\nArchitecture: any\n' "$package" "$package" >"$work/debian/control"
 mkdir -p "$root/DEBIAN"              # how dpkg-shlibdeps finds the package root (-e takes its value attached)
 shlibs=$(cd "$work" && dpkg-shlibdeps -O -e"$root/usr/bin/orchestrator-client" | sed -n 's/^shlibs:Depends=//p')
+# Packed relative relocations (the Makefile's RELEASE_LINK_FLAGS) need glibc 2.36, through a version no symbol
+# carries (GLIBC_ABI_DT_RELR), which dpkg-shlibdeps does not see: raise its libc6 bound to say so.
+if readelf -V "$root/usr/bin/orchestrator-client" | grep -q GLIBC_ABI_DT_RELR; then
+    shlibs=$(printf '%s' "$shlibs" | sed -E 's/libc6 \(>= 2\.(3[0-5]|[0-2][0-9]|[0-9])(\.[0-9]+)?\)/libc6 (>= 2.36)/')
+fi
 depends="${shlibs:+$shlibs, }libcurl4 (>= $libcurl_minimum) | libcurl4t64 (>= $libcurl_minimum)"
 
 # No Replaces, Conflicts, Breaks or Provides: orchestrator's bash client is a package of this very name, which a

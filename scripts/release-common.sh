@@ -53,7 +53,11 @@ print_runtime_requirements() {
     echo "runtime requirements of $(basename "$1") $version ($(architecture)):"
     echo "  shared libraries (NEEDED): ${needed% }"
     echo "  newest glibc symbol version: ${glibc:-none}"
-    echo "  and at run time, through dlopen: libcurl.so.4 (libcurl 7.85.0 or later; Debian: libcurl4 or libcurl4t64)"
+    # Packed relative relocations (the Makefile's RELEASE_LINK_FLAGS, when built on glibc 2.36 or later).
+    if readelf -V "$1" | grep -q GLIBC_ABI_DT_RELR; then
+        echo "  packed relative relocations (GLIBC_ABI_DT_RELR): glibc 2.36 or later"
+    fi
+    echo "  and at run time, through dlopen: libcurl.so.4 (libcurl 7.66.0 or later; Debian: libcurl4 or libcurl4t64)"
 }
 
 # dist/SHA256SUMS over every release file in dist/, so `sha256sum -c SHA256SUMS` checks whatever was built.

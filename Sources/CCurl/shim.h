@@ -5,6 +5,8 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include <sys/eventfd.h>
 
 /*
  * libcurl is loaded with dlopen when the first request is about to be made, not at process start:
@@ -34,12 +36,20 @@ struct occ_curl_api {
     void (*slist_free_all)(struct curl_slist *);
     /* issue 11: --version names the libcurl it loaded and its TLS backend. */
     curl_version_info_data *(*version_info)(CURLversion);
+    /* issue 14: the library's reused connections (one multi handle per client, DNS and TLS sessions shared). */
+    CURLMcode (*multi_setopt)(CURLM *, CURLMoption, ...);
+    CURLSH *(*share_init)(void);
+    CURLSHcode (*share_setopt)(CURLSH *, CURLSHoption, ...);
+    CURLSHcode (*share_cleanup)(CURLSH *);
 };
 
 /*
  * The table lives in a function-local static because Swift emits no global definitions from a header, only the
  * inline functions it calls, with their statics. Those are internal to each object file: call the occ_ functions
- * from one Swift file only (Transport/CurlTransport.swift), so that there is one table.
+ * from one Swift file only (Transport/CurlTransport.swift), so that there is one table. A release build compiles
+ * each Swift file to an object file of its own after inlining across files, so the Swift functions of that file that
+ * other files call are marked @inline(never): inlined into another file, their calls would reach that file's own
+ * table, never loaded (all NULL), and the optimiser turns a call through NULL into a trap.
  */
 static inline struct occ_curl_api *occ_curl_api_table(void) {
     static struct occ_curl_api table;
@@ -56,8 +66,12 @@ static inline void occ_curl_load_now(void) {
     void *library = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
     if (!library) library = dlopen("libcurl.so", RTLD_NOW | RTLD_LOCAL);
     if (!library) { *occ_curl_load_error() = dlerror(); return; }
+/* The address is copied with memcpy: a store through a `void **` cast into a function pointer field breaks C's
+ * aliasing rules, which an optimiser may exploit. */
 #define OCC_BIND(field, symbol) \
-    if (!(*(void **)(&occ_curl.field) = dlsym(library, #symbol))) { *occ_curl_load_error() = "libcurl lacks " #symbol; return; }
+    { void *found = dlsym(library, #symbol); \
+      if (!found) { *occ_curl_load_error() = "libcurl lacks " #symbol; return; } \
+      memcpy(&occ_curl.field, &found, sizeof found); }
     OCC_BIND(global_init, curl_global_init)
     OCC_BIND(easy_init, curl_easy_init)
     OCC_BIND(easy_cleanup, curl_easy_cleanup)
@@ -74,6 +88,10 @@ static inline void occ_curl_load_now(void) {
     OCC_BIND(slist_append, curl_slist_append)
     OCC_BIND(slist_free_all, curl_slist_free_all)
     OCC_BIND(version_info, curl_version_info)
+    OCC_BIND(multi_setopt, curl_multi_setopt)
+    OCC_BIND(share_init, curl_share_init)
+    OCC_BIND(share_setopt, curl_share_setopt)
+    OCC_BIND(share_cleanup, curl_share_cleanup)
 #undef OCC_BIND
     if (occ_curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) { *occ_curl_load_error() = "curl_global_init failed"; return; }
     *occ_curl_load_error() = NULL;
@@ -99,6 +117,19 @@ static inline CURLMcode occ_multi_perform(CURLM *m, int *running) { return occ_c
 static inline CURLMcode occ_multi_poll(CURLM *m, int timeout_ms, int *ready) {
     return occ_curl.multi_poll(m, NULL, 0, timeout_ms, ready);
 }
+/* Waits as occ_multi_poll does, and also until `fd` is readable: how another thread wakes the library's I/O thread.
+ * (An extra descriptor rather than curl_multi_wakeup, which needs libcurl 7.68.0.) */
+static inline CURLMcode occ_multi_poll_fd(CURLM *m, int fd, int timeout_ms, int *ready) {
+    struct curl_waitfd extra;
+    extra.fd = fd;
+    extra.events = CURL_WAIT_POLLIN;
+    extra.revents = 0;
+    return occ_curl.multi_poll(m, &extra, 1, timeout_ms, ready);
+}
+static inline CURLMcode occ_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return occ_curl.multi_setopt(m, o, v); }
+static inline CURLSH *occ_share_init(void) { return occ_curl.share_init(); }
+static inline CURLSHcode occ_share_lock(CURLSH *s, curl_lock_data d) { return occ_curl.share_setopt(s, CURLSHOPT_SHARE, d); }
+static inline CURLSHcode occ_share_cleanup(CURLSH *s) { return occ_curl.share_cleanup(s); }
 static inline CURLMsg *occ_multi_info_read(CURLM *m, int *queued) { return occ_curl.multi_info_read(m, queued); }
 static inline struct curl_slist *occ_slist_append(struct curl_slist *l, const char *s) { return occ_curl.slist_append(l, s); }
 static inline void occ_slist_free_all(struct curl_slist *l) { occ_curl.slist_free_all(l); }
@@ -124,5 +155,9 @@ static inline CURLcode occ_getinfo_off(CURL *h, CURLINFO i, int64_t *v) {
     *v = (int64_t)value;
     return code;
 }
+
+/* The descriptor that wakes the library's I/O thread (Transport/TransferLoop.swift); no libcurl in it, so any Swift
+ * file may call it. Glibc's Swift module does not export eventfd. */
+static inline int occ_wake_descriptor(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
 
 #endif

@@ -1,20 +1,34 @@
-import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// A value shared between a test and the handler threads of its servers; the one lock style of the project
-/// (`Mutex`), in a class so that closures can share it.
+/// A value shared between a test and the handler threads of its servers, in a class so that closures can share it.
+/// A pthread mutex rather than `Synchronization.Mutex`, whose futex ThreadSanitizer cannot see (CI runs the library's
+/// tests, and these servers, under it).
 public final class Locked<Value>: @unchecked Sendable {
     // @unchecked: `value` is read and written only while `mutex` is held.
-    private let mutex = Mutex(())
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var value: Value
 
-    public init(_ value: Value) { self.value = value }
-
-    public func with<Result>(_ body: (inout Value) -> Result) -> Result {
-        mutex.withLock { _ in
-            nonisolated(unsafe) let result = body(&value)
-            return result
-        }
+    public init(_ value: Value) {
+        self.value = value
+        mutex = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
     }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    public func with<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body(&value)
+    }
+
+    /// The same as ``with(_:)``, under `Mutex`'s name.
+    public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result { try with(body) }
 
     public var current: Value { with { $0 } }
 }

@@ -105,7 +105,7 @@ public enum RecordingsError: Error {
 /// whatever its path (the test compares paths separately); past the recording, `404 page not found`.
 public final class SequentialReplay: Sendable {
     private let replies: [Reply]
-    private let next = Mutex(0)
+    private let next = Locked(0)
 
     public init(_ exchanges: [RecordedExchange]) {
         self.replies = exchanges.filter { $0.method != "HEAD" }.map(\.reply)

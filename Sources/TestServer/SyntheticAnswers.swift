@@ -98,7 +98,7 @@ public final class BenchmarkSetup: @unchecked Sendable {
     public var api: String { servers.map(\.apiURL).joined(separator: " ") }
 
     /// Starts the scenario's servers with answers from the recordings in `directory` (transcripts
-    /// `a041-discover`, `a004-topology`, `a019-all-instances`). `log` is called with every request as
+    /// `a041-discover`, `a004-topology`, `a009-instance`, `a019-all-instances`). `log` is called with every request as
     /// `node method target`, node counted from 1 in `ORCHESTRATOR_API` order.
     public init(_ scenario: BenchmarkScenario, recordings directory: String, instanceCount: Int = 10_000,
                 log: (@Sendable (String) -> Void)? = nil) throws {
@@ -112,6 +112,7 @@ public final class BenchmarkSetup: @unchecked Sendable {
         }
         let discover = try answer("a041-discover")
         let topology = try answer("a004-topology")
+        let instance = try answer("a009-instance")
         var recordedAllInstances = try answer("a019-all-instances")
         if scenario == .big {
             recordedAllInstances.body = try SyntheticAnswers.instances(cloning: recordedAllInstances.body, count: instanceCount)
@@ -122,6 +123,7 @@ public final class BenchmarkSetup: @unchecked Sendable {
             let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
             if path.hasPrefix("/api/discover/") { return discover }
             if path.hasPrefix("/api/topology/") { return topology }
+            if path.hasPrefix("/api/instance/") { return instance }
             if path == "/api/all-instances" { return allInstances }
             return .notFound
         }
@@ -139,6 +141,9 @@ public final class BenchmarkSetup: @unchecked Sendable {
             })
         servers = cluster.nodes
     }
+
+    /// Connections the nodes accepted so far (the library benchmark's "connections opened").
+    public var acceptedConnections: Int { servers.reduce(0) { $0 + $1.acceptedConnections } }
 
     /// Stops every server.
     public func stop() { cluster.stop() }

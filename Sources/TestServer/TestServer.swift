@@ -32,7 +32,10 @@ public struct Reply: Sendable {
     public var stopServerAfterReply = false
     /// More header lines, e.g. `("Location", "http://elsewhere/api")`.
     public var headers: [(name: String, value: String)] = []
-    /// Read the request, then close the connection without a byte of answer (a crash or reset after reading).
+    /// After sending this reply whole, close the connection, as a server closing an idle keep-alive connection does.
+    public var closeConnectionAfterReply = false
+    /// Read the request, then close the connection without a byte of answer (a crash or reset after reading): the
+    /// request may have been acted on.
     public var closeWithoutAnswer = false
 
     public init(status: Int, contentType: String = "application/json; charset=UTF-8", body: [UInt8]) {
@@ -68,8 +71,10 @@ public final class TestServer: @unchecked Sendable {
         var received: [ReceivedRequest] = []
         var connections: Set<Int32> = []
         var stopped = false
+        var accepted = 0
+        var peakOpen = 0
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// `http://127.0.0.1:PORT/api`.
     public var apiURL: String { "http://127.0.0.1:\(port)/api" }
@@ -112,6 +117,12 @@ public final class TestServer: @unchecked Sendable {
     /// The targets of the received requests, in order.
     public var targets: [String] { requests.map(\.target) }
 
+    /// Connections accepted so far (issue 14: a client that reuses its connections opens one).
+    public var acceptedConnections: Int { state.withLock { $0.accepted } }
+
+    /// The most connections open at once so far.
+    public var peakOpenConnections: Int { state.withLock { $0.peakOpen } }
+
     /// Forgets the received requests.
     public func reset() {
         state.withLock { $0.received.removeAll() }
@@ -140,6 +151,8 @@ public final class TestServer: @unchecked Sendable {
             let accepted = state.withLock { state in
                 if state.stopped { return false }
                 state.connections.insert(descriptor)
+                state.accepted += 1
+                state.peakOpen = max(state.peakOpen, state.connections.count)
                 return true
             }
             guard accepted else {
@@ -191,7 +204,7 @@ public final class TestServer: @unchecked Sendable {
             }
             guard Self.writeAll(descriptor, bytes) else { return }
             if reply.stopServerAfterReply { stop(); return }
-            if reply.closeAfterBodyBytes != nil { return }
+            if reply.closeAfterBodyBytes != nil || reply.closeConnectionAfterReply { return }
         }
     }
 

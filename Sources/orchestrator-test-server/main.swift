@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import TestServer
 #if canImport(Glibc)
 import Glibc
@@ -11,19 +10,22 @@ import Glibc
 
 let usage = """
     usage: orchestrator-test-server [--scenario NAME] [--seconds N] [--log FILE] [--instances N]
-                                    [--write-all-instances FILE] [--recordings DIR]
+                                    [--write-all-instances FILE] [--recordings DIR] [--connections FILE]
       --scenario NAME   three-nodes (default): 3 nodes, the raft leader listed last
                         hung-first: as three-nodes, but the first node accepts connections and never answers
                         single: one node
                         big: one node whose all-instances answer has --instances instances (default 10000)
       --seconds N       stop after N seconds (default 1800)
       --log FILE        append one line per request received: NODE METHOD TARGET (node 1 is listed first)
+      --connections FILE
+                        keep in FILE the number of connections accepted so far (rewritten as it changes)
       --write-all-instances FILE
                         write the all-instances answer body the nodes serve to FILE, then serve
       --recordings DIR  the recorded answers (default: $ORCHESTRATOR_API_RECORDINGS, else Tests/Recordings
                         of the repository found upwards from the current directory)
-    The nodes answer leader-check, routed-leader-check, discover/*, topology/* and all-instances with the
-    answers recorded from a real orchestrator (transcripts a041-discover, a004-topology, a019-all-instances).
+    The nodes answer leader-check, routed-leader-check, discover/*, topology/*, instance/* and all-instances
+    with the answers recorded from a real orchestrator (transcripts a041-discover, a004-topology, a009-instance,
+    a019-all-instances).
 
     """
 
@@ -38,6 +40,7 @@ var logPath: String?
 var instanceCount = 10_000
 var bodyPath: String?
 var recordingsDirectory: String?
+var connectionsPath: String?
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 while !arguments.isEmpty {
@@ -70,6 +73,7 @@ while !arguments.isEmpty {
         instanceCount = number
     case "--write-all-instances": bodyPath = value()
     case "--recordings": recordingsDirectory = value()
+    case "--connections": connectionsPath = value()
     case "-h", "--help":
         print(usage, terminator: "")
         exit(0)
@@ -84,13 +88,13 @@ guard let directory = recordingsDirectory ?? Recordings.directory(searchingUpFro
 
 /// Request log: one line per request, appended (O_APPEND, so a reader may truncate the file between runs).
 final class RequestLog: Sendable {
-    private let file: Mutex<UnsafeMutablePointer<FILE>>
+    private let file: Locked<UnsafeMutablePointer<FILE>>
     init?(path: String) {
         guard let file = fopen(path, "a") else { return nil }
-        self.file = Mutex(file)
+        self.file = Locked(file)
     }
     func write(_ line: String) {
-        file.withLock { file in
+        file.with { file in
             fputs(line + "\n", file)
             fflush(file)
         }
@@ -121,6 +125,26 @@ if let bodyPath {
     guard FileManager.default.createFile(atPath: bodyPath, contents: Data(setup.allInstancesBody)) else {
         fail("cannot write \(bodyPath)", status: 1)
     }
+}
+
+if let connectionsPath {
+    // Written before the API line, so a reader never finds it missing; then every 20 ms when it changed.
+    let write: @Sendable (Int) -> Void = { count in
+        let temporary = connectionsPath + ".tmp"
+        if FileManager.default.createFile(atPath: temporary, contents: Data("\(count)\n".utf8)) {
+            rename(temporary, connectionsPath)
+        }
+    }
+    write(0)
+    let counting = setup
+    Thread {
+        var written = 0
+        while true {
+            let count = counting.acceptedConnections
+            if count != written { write(count); written = count }
+            usleep(20_000)
+        }
+    }.start()
 }
 
 FileHandle.standardOutput.write(Data((setup.api + "\n").utf8))

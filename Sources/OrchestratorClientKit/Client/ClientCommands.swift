@@ -19,6 +19,6 @@ extension OrchestratorClient {
         let bound = configuration.timeouts.hostNameMilliseconds
         let request = try CommandRequest(spec, inputs: inputs, thisHost: { () throws(OrchestratorError) in try HostIdentity.thisHost(within: bound) })
         guard let path = request.path else { throw .usage("\(spec.name) sends no request of its own") }
-        return try await withSession { session throws(OrchestratorError) in try session.perform(spec, path: path).json }
+        return try await withSession { session throws(OrchestratorError) in try await session.perform(spec, path: path).json }
     }
 }

@@ -11,39 +11,72 @@
 /// Every call finds the raft leader among the configured endpoints (one request per endpoint, at once),
 /// validates and encodes its inputs, and is bounded by ``ClientConfiguration/timeouts``. Failures are thrown
 /// as ``OrchestratorError``, which carries the endpoint, the HTTP status and the server's message.
-/// The blocking libcurl work runs on a thread of its own, never on Swift's cooperative pool.
+///
+/// A client and its copies share their connections: libcurl is loaded by the first call, one I/O thread then drives
+/// every call's transfers (libcurl's multi interface) and keeps the connections, TLS sessions and DNS answers for
+/// the next calls; dropping the last copy closes them and ends the thread. Calls never block a thread while they
+/// wait, run concurrently (at most `maximumConcurrentRequestsPerEndpoint` in flight to one endpoint, the others
+/// wait their turn), and stop at once when their task is cancelled (``OrchestratorError/Code/cancelled``, or
+/// ``OrchestratorError/Code/outcomeUnknown`` for a change already sent).
 public struct OrchestratorClient: Sendable {
     /// Where the API is and how to talk to it.
     public let configuration: ClientConfiguration
     /// The leader found by an earlier call, shared by copies of this client, so that later calls send one
     /// request rather than probing every endpoint again.
     private let leaderCache = LeaderCache()
+    /// The connections and their I/O thread, shared by copies of this client; made by the first call.
+    private let connections: ClientConnections
+    private let log: RequestLog
 
-    /// A client for `configuration`.
-    public init(configuration: ClientConfiguration) {
-        self.configuration = configuration
+    /// A client for `configuration`. Cheap: nothing is loaded or started before the first call.
+    ///
+    /// `maximumConcurrentRequestsPerEndpoint`: requests in flight to one endpoint at most (each needs a
+    /// connection); more wait, in order, within their time bound. To log each request through swift-log, use the
+    /// initialiser with a `logger` of the `OrchestratorClientKitLogging` module.
+    public init(configuration: ClientConfiguration, maximumConcurrentRequestsPerEndpoint: Int = 8) {
+        self.init(configuration: configuration, maximumConcurrentRequestsPerEndpoint: maximumConcurrentRequestsPerEndpoint,
+                  requestLog: RequestLog())
     }
 
-    /// A client configured as the command line is: `ORCHESTRATOR_API`, `ORCHESTRATOR_AUTH_*`, timeouts, TLS.
-    public init(environment: ClientEnvironment) throws(OrchestratorError) {
-        self.configuration = try ClientConfiguration.fromEnvironment(environment)
+    /// A client configured as the command line is: `ORCHESTRATOR_API`, `ORCHESTRATOR_AUTH_*`, timeouts, TLS;
+    /// `maximumConcurrentRequestsPerEndpoint` as in ``init(configuration:maximumConcurrentRequestsPerEndpoint:)``.
+    public init(environment: ClientEnvironment, maximumConcurrentRequestsPerEndpoint: Int = 8) throws(OrchestratorError) {
+        self.init(configuration: try ClientConfiguration.fromEnvironment(environment),
+                  maximumConcurrentRequestsPerEndpoint: maximumConcurrentRequestsPerEndpoint)
+    }
+
+    /// A client that logs its requests to `requestLog` (`OrchestratorClientKitLogging` passes swift-log's `Logger`).
+    package init(configuration: ClientConfiguration, maximumConcurrentRequestsPerEndpoint: Int, requestLog: RequestLog) {
+        self.configuration = configuration
+        self.connections = ClientConnections(maximumPerEndpoint: maximumConcurrentRequestsPerEndpoint)
+        self.log = requestLog
+    }
+
+    /// A client sending through `sender`: tests use a double.
+    package init(configuration: ClientConfiguration, sender: AsyncHTTPSending, requestLog: RequestLog = RequestLog()) {
+        self.configuration = configuration
+        self.connections = ClientConnections(sender: sender)
+        self.log = requestLog
     }
 
     /// Runs `work` in a session that starts from the cached leader and leaves the leader it used in the cache.
-    func withSession<T: Sendable>(_ work: @escaping @Sendable (OrchestratorSession) throws(OrchestratorError) -> T) async throws(OrchestratorError) -> T {
-        let configuration = configuration
-        let cache = leaderCache
-        return try await BlockingWork.run { () throws(OrchestratorError) in
-            let session = OrchestratorSession(configuration: configuration, knownLeader: cache.endpoint)
-            do throws(OrchestratorError) {
-                let result = try work(session)
-                cache.endpoint = session.currentLeader
-                return result
-            } catch {
-                // A leader that failed us is probed for afresh next time.
-                if error.code == .apiFailure { cache.endpoint = session.currentLeader } else { cache.endpoint = nil }
-                throw error
+    func withSession<T: Sendable>(_ work: (AsyncOrchestratorSession) async throws(OrchestratorError) -> T) async throws(OrchestratorError) -> T {
+        let known = leaderCache.endpoint
+        let session = AsyncOrchestratorSession(configuration: configuration, sender: connections.sender(for: configuration),
+                                               knownLeader: known, log: log)
+        do throws(OrchestratorError) {
+            let result = try await work(session)
+            leaderCache.endpoint = session.currentLeader
+            log.leaderChanged(from: known, to: session.currentLeader)
+            return result
+        } catch {
+            // A leader that failed us is probed for afresh next time; a cancelled call says nothing about it.
+            switch error.code {
+            case .apiFailure: leaderCache.endpoint = session.currentLeader
+            case .cancelled, .outcomeUnknown: break
+            default: leaderCache.endpoint = nil
             }
+            throw error
         }
     }
 
@@ -51,7 +84,7 @@ public struct OrchestratorClient: Sendable {
 
     /// The endpoint requests go to: the only one configured, or the current raft leader.
     public func leader() async throws(OrchestratorError) -> Endpoint {
-        try await withSession { session throws(OrchestratorError) in try session.leaderEndpoint() }
+        try await withSession { session throws(OrchestratorError) in try await session.leaderEndpoint() }
     }
 
     /// GETs any API path, e.g. `"clusters-info"` or `"instance/db1/3306"`, and returns the decoded answer.
@@ -65,7 +98,7 @@ public struct OrchestratorClient: Sendable {
 
     /// Sends a GET for `path` to the leader; `Code: ERROR` answers are thrown with code ``OrchestratorError/Code/apiFailure``.
     public func send(_ path: APIPath, safety: RequestSafety) async throws(OrchestratorError) -> JSONValue {
-        try await withSession { session throws(OrchestratorError) in try session.get(path, safety: safety).json }
+        try await withSession { session throws(OrchestratorError) in try await session.get(path, safety: safety).json }
     }
 
     /// Calls the command `id` of ``CommandTable`` with already validated `values`: the route, the retry rule and
@@ -74,7 +107,7 @@ public struct OrchestratorClient: Sendable {
         let spec = CommandTable[id]
         guard let template = spec.template else { throw .usage("\(spec.name) sends no request of its own") }
         let path = template.render(values)
-        return try await withSession { session throws(OrchestratorError) in try session.perform(spec, path: path).json }
+        return try await withSession { session throws(OrchestratorError) in try await session.perform(spec, path: path).json }
     }
 
     private static func text(_ value: String, _ source: String) throws(OrchestratorError) -> ResolvedValue {

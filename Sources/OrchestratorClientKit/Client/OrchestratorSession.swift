@@ -22,11 +22,14 @@ public enum RequestSafety: Sendable {
 /// One invocation's conversation with orchestrator: finds the raft leader once, then sends requests to it,
 /// all within the configuration's time bound.
 ///
-/// A session is used from one thread at a time; create one per task.
+/// A session is used from one thread at a time; create one per task. Its methods here block (the command line);
+/// ``AsyncOrchestratorSession`` drives the same steps (the `…Step` methods below) with `await` for the library.
 package final class OrchestratorSession {
     /// The configuration in use.
     package let configuration: ClientConfiguration
-    private let sender: HTTPSending
+    private let givenSender: HTTPSending?
+    /// libcurl, made on first use: an ``AsyncOrchestratorSession`` uses only the steps and never makes one.
+    private lazy var sender: HTTPSending = givenSender ?? CurlTransport(configuration: configuration)
     private let deadline: UInt64
     private var leader: Endpoint?
 
@@ -41,7 +44,7 @@ package final class OrchestratorSession {
     ///     detected again as after any leader change.
     package init(configuration: ClientConfiguration, sender: HTTPSending? = nil, knownLeader: Endpoint? = nil) {
         self.configuration = configuration
-        self.sender = sender ?? CurlTransport(configuration: configuration)
+        self.givenSender = sender
         self.deadline = Clock.nowMilliseconds() + UInt64(max(1, configuration.timeouts.totalMilliseconds))
         self.leader = knownLeader.flatMap { configuration.endpoints.contains($0) ? $0 : nil }
     }
@@ -52,7 +55,7 @@ package final class OrchestratorSession {
     /// Things worth saying that are not errors (several endpoints claiming leadership), for standard error.
     package private(set) var warnings: [String] = []
 
-    private var remainingMilliseconds: Int {
+    var remainingMilliseconds: Int {
         let now = Clock.nowMilliseconds()
         return now >= deadline ? 0 : Int(deadline - now)
     }
@@ -68,65 +71,19 @@ package final class OrchestratorSession {
     /// brain), a warning names them. Failing any 200, `routed-leader-check` the same way (a follower that can route
     /// to the leader). When the whole operation's bound runs out first, the error is a timeout.
     package func leaderEndpoint() throws(OrchestratorError) -> Endpoint {
-        if let leader { return leader }
-        let endpoints = configuration.endpoints
-        if endpoints.count == 1 {
-            leader = endpoints[0]
-            return endpoints[0]
-        }
-        var report = endpoints.map { $0.url + ":" }
-        for check in ["leader-check", "routed-leader-check"] {
-            let timeout = min(configuration.timeouts.leaderProbeMilliseconds, remainingMilliseconds)
-            guard timeout > 0 else { break }
+        if let known = knownLeaderStep() { return known }
+        var report = leaderReportStart()
+        for check in Self.leaderChecks {
+            guard let requests = leaderProbesStep(check) else { break }
             let started = Clock.nowMilliseconds()
-            let requests = endpoints.map { HTTPRequest(endpoint: $0, path: check, timeoutMilliseconds: timeout) }
-            var outcomes = sender.send(requests) { outcome in
-                if case .success(let answer) = outcome { return answer.status == 200 }
-                return false
+            var outcomes = sender.send(requests, isEnough: Self.isLeaderAnswer)
+            if let (pending, again) = leaderGraceStep(outcomes, check: check, started: started) {
+                let answers = sender.send(again) { _ in false }
+                for (position, index) in pending.enumerated() where answers[position] != nil { outcomes[index] = answers[position] }
             }
-            // Our own side cannot send (TLS files, libcurl): the same for every endpoint, said once (exit 2).
-            for case .failure(let failure)? in outcomes where failure.kind == .configuration {
-                throw error(for: failure, endpoint: endpoints[0], path: APIPath(segments: [check]), safety: .readOnly)
-            }
-            func claims(_ index: Int) -> Bool {
-                if case .success(let answer)? = outcomes[index] { return answer.status == 200 }
-                return false
-            }
-            if let first = outcomes.indices.first(where: claims) {
-                let pending = (0..<first).filter { outcomes[$0] == nil }
-                let elapsed = Int(Clock.nowMilliseconds() - started)
-                let grace = min(max(10, 2 * elapsed), configuration.timeouts.leaderProbeMilliseconds, remainingMilliseconds)
-                if !pending.isEmpty && grace > 0 {
-                    let again = sender.send(pending.map { HTTPRequest(endpoint: endpoints[$0], path: check, timeoutMilliseconds: grace) }) { _ in false }
-                    for (position, index) in pending.enumerated() where again[position] != nil { outcomes[index] = again[position] }
-                }
-                let claimants = outcomes.indices.filter(claims)
-                let chosen = endpoints[claimants[0]]
-                if check == "leader-check" && claimants.count > 1 {
-                    warnings.append("several endpoints claim to be the raft leader (split brain?): "
-                                    + claimants.map { endpoints[$0].url }.joined(separator: ", ")
-                                    + "; using \(chosen.url), the first of them in the configured order")
-                }
-                leader = chosen
-                return chosen
-            }
-            for (index, outcome) in outcomes.enumerated() {
-                report[index] += " \(check) " + describeProbe(outcome, endpoint: endpoints[index])
-            }
-            // Every node that answered refused our credentials: say so, rather than "no leader".
-            let answered = outcomes.enumerated().compactMap { index, outcome -> (index: Int, answer: HTTPAnswer)? in
-                if case .success(let answer)? = outcome { return (index, answer) }
-                return nil
-            }
-            if let first = answered.first, answered.allSatisfy({ $0.answer.status == 401 || $0.answer.status == 403 }) {
-                throw authorizationError(endpoint: endpoints[first.index], status: first.answer.status)
-            }
+            if let found = try leaderProbeOutcomesStep(outcomes, check: check, report: &report) { return found }
         }
-        if remainingMilliseconds == 0 {
-            // The operation's bound, not the endpoints, ended the search (e.g. --timeout shorter than --leader-timeout).
-            throw .leaderTimedOut(endpoints: report, milliseconds: configuration.timeouts.totalMilliseconds)
-        }
-        throw .noLeader(endpoints: report)
+        throw noLeaderError(report)
     }
 
     func describeProbe(_ outcome: HTTPOutcome?, endpoint: Endpoint) -> String {
@@ -138,6 +95,97 @@ package final class OrchestratorSession {
     func reason(_ failure: TransportFailure, endpoint: Endpoint) -> String {
         guard let proxy = configuration.proxy.describeProxy(for: endpoint.url) else { return failure.reason }
         return failure.reason + " (through the proxy \(proxy); --no-proxy or ORCHESTRATOR_NO_PROXY=1 goes direct)"
+    }
+
+    // MARK: Steps of leader detection, shared with AsyncOrchestratorSession
+
+    /// The probes, in order: a follower that can route to the leader answers the second.
+    static let leaderChecks = ["leader-check", "routed-leader-check"]
+
+    /// The leader already known, or the only endpoint.
+    func knownLeaderStep() -> Endpoint? {
+        if let leader { return leader }
+        if configuration.endpoints.count == 1 {
+            leader = configuration.endpoints[0]
+            return leader
+        }
+        return nil
+    }
+
+    /// One line per endpoint for the `noLeader` error, filled in by each probe.
+    func leaderReportStart() -> [String] { configuration.endpoints.map { $0.url + ":" } }
+
+    /// `check` sent to every endpoint at once; `nil` when no time is left for it.
+    func leaderProbesStep(_ check: String) -> [HTTPRequest]? {
+        let timeout = min(configuration.timeouts.leaderProbeMilliseconds, remainingMilliseconds)
+        guard timeout > 0 else { return nil }
+        return configuration.endpoints.map { HTTPRequest(endpoint: $0, path: check, timeoutMilliseconds: timeout) }
+    }
+
+    /// A probe answer that ends the search: the first `200` wins without waiting for the others.
+    static let isLeaderAnswer: @Sendable (HTTPOutcome) -> Bool = { outcome in
+        if case .success(let answer) = outcome { return answer.status == 200 }
+        return false
+    }
+
+    /// When an endpoint claims leadership but endpoints listed before it have not answered yet, the probes to ask
+    /// them once more, briefly (max(10 ms, twice the first answer's time)), with their indices: the leader chosen
+    /// must not depend on which node happened to answer first. `nil` when there is nothing to wait for.
+    func leaderGraceStep(_ outcomes: [HTTPOutcome?], check: String, started: UInt64) -> (pending: [Int], requests: [HTTPRequest])? {
+        guard let first = outcomes.indices.first(where: { Self.claims(outcomes[$0]) }) else { return nil }
+        let pending = (0..<first).filter { outcomes[$0] == nil }
+        let elapsed = Int(Clock.nowMilliseconds() - started)
+        let grace = min(max(10, 2 * elapsed), configuration.timeouts.leaderProbeMilliseconds, remainingMilliseconds)
+        guard !pending.isEmpty, grace > 0 else { return nil }
+        let endpoints = configuration.endpoints
+        return (pending, pending.map { HTTPRequest(endpoint: endpoints[$0], path: check, timeoutMilliseconds: grace) })
+    }
+
+    static func claims(_ outcome: HTTPOutcome?) -> Bool {
+        if case .success(let answer)? = outcome { return answer.status == 200 }
+        return false
+    }
+
+    /// The leader among the answers to `check` (the first claimant in configured order, with a warning when several
+    /// claim it), or `nil` to go on; what each endpoint said is added to `report`.
+    func leaderProbeOutcomesStep(_ outcomes: [HTTPOutcome?], check: String, report: inout [String]) throws(OrchestratorError) -> Endpoint? {
+        let endpoints = configuration.endpoints
+        // Our own side cannot send (TLS files, libcurl): the same for every endpoint, said once (exit 2).
+        for case .failure(let failure)? in outcomes where failure.kind == .configuration {
+            throw error(for: failure, endpoint: endpoints[0], path: APIPath(segments: [check]), safety: .readOnly)
+        }
+        let claimants = outcomes.indices.filter { Self.claims(outcomes[$0]) }
+        if let first = claimants.first {
+            let chosen = endpoints[first]
+            if check == "leader-check" && claimants.count > 1 {
+                warnings.append("several endpoints claim to be the raft leader (split brain?): "
+                                + claimants.map { endpoints[$0].url }.joined(separator: ", ")
+                                + "; using \(chosen.url), the first of them in the configured order")
+            }
+            leader = chosen
+            return chosen
+        }
+        for (index, outcome) in outcomes.enumerated() {
+            report[index] += " \(check) " + describeProbe(outcome, endpoint: endpoints[index])
+        }
+        // Every node that answered refused our credentials: say so, rather than "no leader".
+        let answered = outcomes.enumerated().compactMap { index, outcome -> (index: Int, answer: HTTPAnswer)? in
+            if case .success(let answer)? = outcome { return (index, answer) }
+            return nil
+        }
+        if let first = answered.first, answered.allSatisfy({ $0.answer.status == 401 || $0.answer.status == 403 }) {
+            throw authorizationError(endpoint: endpoints[first.index], status: first.answer.status)
+        }
+        return nil
+    }
+
+    /// No endpoint led: the operation's bound ended the search (e.g. --timeout shorter than --leader-timeout), or
+    /// the endpoints said so, one line each.
+    func noLeaderError(_ report: [String]) -> OrchestratorError {
+        if remainingMilliseconds == 0 {
+            return .leaderTimedOut(endpoints: report, milliseconds: configuration.timeouts.totalMilliseconds)
+        }
+        return .noLeader(endpoints: report)
     }
 
     static func describeProbe(_ outcome: HTTPOutcome?) -> String {
@@ -157,8 +205,11 @@ package final class OrchestratorSession {
     /// commands), with the retry rule of the command's safety.
     package func perform(_ spec: CommandSpec, path: APIPath) throws(OrchestratorError) -> APIAnswer {
         if spec.precheck == .raftLeader { try confirmRaftLeader() }
-        let answer = try get(path, safety: spec.safety)
-        // A 2xx answer is success only when it holds what the command prints (`-c api` prints anything).
+        return try Self.checkShape(of: try get(path, safety: spec.safety), for: spec, path: path)
+    }
+
+    /// A 2xx answer is success only when it holds what the command prints (`-c api` prints anything).
+    static func checkShape(of answer: APIAnswer, for spec: CommandSpec, path: APIPath) throws(OrchestratorError) -> APIAnswer {
         if case .route = spec.kind, let problem = AnswerShape.problem(spec.output, answer.document.root) {
             throw .unexpectedAnswer(endpoint: answer.endpoint.url, path: path.encoded, status: answer.status, problem: problem)
         }
@@ -167,7 +218,13 @@ package final class OrchestratorSession {
 
     /// The bash client's check before raft commands: the node asked must say it leads.
     func confirmRaftLeader() throws(OrchestratorError) {
-        let state = try get(APIPath(segments: ["raft-state"]), safety: .readOnly)
+        try Self.checkRaftState(try get(Self.raftStatePath, safety: .readOnly))
+    }
+
+    static let raftStatePath = APIPath(segments: ["raft-state"])
+
+    /// Refuses a `raft-state` answer that does not say `Leader`.
+    static func checkRaftState(_ state: APIAnswer) throws(OrchestratorError) {
         guard let text = state.document.root.stringValue, text.contains("Leader") else {
             let shown = state.document.root.byteCount > 200 ? "a \(state.document.root.typeName)"
                 : TerminalText.value(JSONPrinter.render(state.json, style: .inline))
@@ -183,45 +240,83 @@ package final class OrchestratorSession {
     /// request never reached a server. When another node turns out to lead (`"Not leader"`, or
     /// `Unauthorized` from a node that just lost an election), the leader is detected again, once.
     package func get(_ path: APIPath, safety: RequestSafety) throws(OrchestratorError) -> APIAnswer {
-        var redetected = false
-        var attempt = 0
+        var retry = RetryState()
         while true {
             let endpoint = try leaderEndpoint()
-            let remaining = remainingMilliseconds
-            guard remaining > 0 else {
-                throw .timedOut(endpoint: endpoint.url, waitedFor: "the answer to GET /api/\(TerminalText.value(path.encoded, limit: 200))"
-                                    + Self.attemptsText(attempt),
-                                milliseconds: elapsedMilliseconds)
-            }
-            let request = HTTPRequest(endpoint: endpoint, path: path.encoded, timeoutMilliseconds: remaining)
+            let request = try requestStep(to: endpoint, path: path, attempts: retry.attempt)
             let outcome = sender.send([request], isEnough: { _ in true })[0]
-            switch outcome {
-            case .success(let answer)?:
-                do {
-                    return try interpret(answer, endpoint: endpoint, path: path)
-                } catch let error where !redetected && configuration.endpoints.count > 1 && Self.showsLeaderChange(error) {
-                    // The node did not act on the request; the new leader can.
-                    redetected = true
-                    leader = nil
-                    continue
-                }
-            case .failure(let failure)?:
-                let retryable = failure.kind == .configuration ? false
-                    : safety == .readOnly ? failure.kind != .tooLarge && failure.kind != .tls : failure.requestNeverSent
-                if retryable && attempt < Self.backoffMilliseconds.count {
-                    let pause = Self.backoffMilliseconds[attempt]
-                    if remainingMilliseconds > pause {
-                        attempt += 1
-                        if configuration.endpoints.count > 1 && failure.requestNeverSent { leader = nil }
-                        Clock.sleep(milliseconds: pause)
-                        continue
-                    }
-                }
-                throw error(for: failure, endpoint: endpoint, path: path, safety: safety, attempts: attempt + 1,
-                            elapsed: elapsedMilliseconds)
-            case nil:
-                throw .unreachable(endpoint: endpoint.url, reason: "no answer")
+            switch try outcomeStep(outcome, endpoint: endpoint, path: path, safety: safety, retry: &retry) {
+            case .answer(let answer): return answer
+            case .again: continue
+            case .pause(let milliseconds): Clock.sleep(milliseconds: milliseconds)
             }
+        }
+    }
+
+    // MARK: Steps of a request, shared with AsyncOrchestratorSession
+
+    /// What ``get(_:safety:)`` has tried so far.
+    struct RetryState {
+        var redetected = false
+        var attempt = 0
+    }
+
+    /// What to do after an outcome.
+    enum NextStep {
+        /// Done: the decoded answer.
+        case answer(APIAnswer)
+        /// Send again now (the leader changed).
+        case again
+        /// Send again after this pause.
+        case pause(milliseconds: Int)
+    }
+
+    /// The request for `path` to `endpoint`, bounded by the time left.
+    func requestStep(to endpoint: Endpoint, path: APIPath, attempts: Int = 1) throws(OrchestratorError) -> HTTPRequest {
+        let remaining = remainingMilliseconds
+        guard remaining > 0 else {
+            throw .timedOut(endpoint: endpoint.url, waitedFor: "the answer to GET /api/\(TerminalText.value(path.encoded, limit: 200))"
+                                + Self.attemptsText(attempts),
+                            milliseconds: elapsedMilliseconds)
+        }
+        return HTTPRequest(endpoint: endpoint, path: path.encoded, timeoutMilliseconds: remaining)
+    }
+
+    /// Decides on the outcome of the request for `path`: the answer, another try, or the error to throw.
+    func outcomeStep(_ outcome: HTTPOutcome?, endpoint: Endpoint, path: APIPath, safety: RequestSafety,
+                     retry: inout RetryState) throws(OrchestratorError) -> NextStep {
+        switch outcome {
+        case .success(let answer)?:
+            do {
+                return .answer(try interpret(answer, endpoint: endpoint, path: path))
+            } catch let error where !retry.redetected && configuration.endpoints.count > 1 && Self.showsLeaderChange(error) {
+                // The node did not act on the request; the new leader can.
+                retry.redetected = true
+                leader = nil
+                return .again
+            }
+        case .failure(let failure)? where failure.isCancellation:
+            // The caller gave up (library only): a change that may have been sent may also have been made.
+            if safety == .changes && failure.kind == .cancelledAfterSending {
+                throw .outcomeUnknown(endpoint: endpoint.url, path: path.encoded,
+                                      what: "the call was cancelled before the answer came")
+            }
+            throw .cancelled(waitingFor: "the answer to GET /api/\(path.encoded) from \(endpoint.url)")
+        case .failure(let failure)?:
+            let retryable = failure.kind == .configuration ? false
+                : safety == .readOnly ? failure.kind != .tooLarge && failure.kind != .tls : failure.requestNeverSent
+            if retryable && retry.attempt < Self.backoffMilliseconds.count {
+                let pause = Self.backoffMilliseconds[retry.attempt]
+                if remainingMilliseconds > pause {
+                    retry.attempt += 1
+                    if configuration.endpoints.count > 1 && failure.requestNeverSent { leader = nil }
+                    return .pause(milliseconds: pause)
+                }
+            }
+            throw error(for: failure, endpoint: endpoint, path: path, safety: safety, attempts: retry.attempt + 1,
+                        elapsed: elapsedMilliseconds)
+        case nil:
+            throw .unreachable(endpoint: endpoint.url, reason: "no answer")
         }
     }
 

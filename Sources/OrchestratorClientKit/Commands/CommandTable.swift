@@ -216,6 +216,7 @@ public enum CommandTable {
           "Ask the raft group to elect the -H node as leader"),
     ]
 
+    /// Every spelling, `slave` ones included; built only when a name is not found as written (see ``find(_:)``).
     private static let byName: [String: CommandSpec] = {
         var table: [String: CommandSpec] = [:]
         for spec in all {
@@ -228,7 +229,11 @@ public enum CommandTable {
 
     /// The command called `name`, or one of its `slave` spellings.
     public static func find(_ name: String) -> CommandSpec? {
-        byName[name]
+        // A scan of ~110 rows compares a few hundred short strings; building the table of every spelling costs the
+        // command line 1.6 M instructions at start (bench/profile-notes.md), so it is built for `slave` names only.
+        // Same answers: no command's `slave` spelling is another command's name (a test checks every spelling).
+        for spec in all where spec.name == name || spec.aliases.contains(name) { return spec }
+        return byName[name]
     }
 
     /// The row of `id`; every identity has exactly one row (a test checks it).

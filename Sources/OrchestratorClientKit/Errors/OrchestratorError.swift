@@ -28,6 +28,9 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         public static let timedOut = Code("timed out")
         /// A yes/no question answered "no" (`can-replicate-from`).
         public static let answeredNo = Code("answered no")
+        /// The calling `Task` was cancelled before the request could have changed anything: nothing was sent, or
+        /// the request only reads. The library's calls throw it instead of `CancellationError` (typed throws).
+        public static let cancelled = Code("cancelled")
         /// A request that changes something was sent, but no complete answer came back (the connection broke, the
         /// answer was cut short or too large): it may or may not have been applied. Check before sending it again.
         public static let outcomeUnknown = Code("outcome unknown")
@@ -53,6 +56,8 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case leaderTimedOut(endpoints: [String], milliseconds: Int)
         /// A change was sent and its answer broke: `what` says how.
         case outcomeUnknown(endpoint: String, path: String, what: String)
+        /// The calling `Task` was cancelled.
+        case cancelled(waitingFor: String)
     }
 
     let reason: Reason
@@ -72,6 +77,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case .timedOut, .leaderTimedOut: .timedOut
         case .answeredNo: .answeredNo
         case .unexpectedAnswer: .unreadableAnswer
+        case .cancelled: .cancelled
         case .outcomeUnknown: .outcomeUnknown
         }
     }
@@ -83,7 +89,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case .unreadableAnswer(let endpoint, _, _, _), .notAuthorized(let endpoint, _), .credentialsNeeded(let endpoint, _),
              .outOfMemory(let endpoint, _, _), .unreachable(let endpoint, _),
              .timedOut(let endpoint, _, _), .unexpectedAnswer(let endpoint, _, _, _), .outcomeUnknown(let endpoint, _, _): endpoint
-        case .usage, .invalidValue, .noLeader, .answeredNo, .leaderTimedOut: nil
+        case .usage, .invalidValue, .noLeader, .answeredNo, .leaderTimedOut, .cancelled: nil
         }
     }
 
@@ -145,6 +151,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case let .outcomeUnknown(endpoint, path, what):
             return "GET \(endpoint)/\(path) was sent, but \(what); the change may or may not have been applied: "
                 + "check its effect before sending it again"
+        case .cancelled(let waitingFor): return "cancelled while waiting for \(waitingFor)"
         }
     }
 
@@ -180,6 +187,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
     package static func outcomeUnknown(endpoint: String, path: String, what: String) -> Self {
         Self(.outcomeUnknown(endpoint: endpoint, path: path, what: what))
     }
+    package static func cancelled(waitingFor: String) -> Self { Self(.cancelled(waitingFor: waitingFor)) }
 }
 
 /// A value the client refuses to send, with the reason and the fix.

@@ -4,6 +4,12 @@ import CCurl
 ///
 /// libcurl is loaded (dlopen) by the first ``send(_:isEnough:)``, not before: commands that send nothing never
 /// pay for it. This is the only file that calls libcurl (see Sources/CCurl/shim.h).
+///
+/// The command line drives it synchronously (``send(_:isEnough:)``, one invocation, no thread of its own); the
+/// library's ``TransferLoop`` drives a `pooled` one from its I/O thread with the same primitives (``start(_:tag:safety:)``,
+/// ``perform()``, ``nextCompleted()``, ``abandon(tag:)``, ``wait(milliseconds:wakeDescriptor:)``), keeping the multi
+/// handle, its connections and a share handle (DNS, TLS sessions) for the life of the client.
+/// An instance is used from one thread at a time.
 package final class CurlTransport: HTTPSending {
     /// The largest answer accepted by default; ``ClientConfiguration/maximumAnswerBytes`` sets it.
     package static let maximumBodyBytes = ClientConfiguration.defaultMaximumAnswerBytes
@@ -12,18 +18,40 @@ package final class CurlTransport: HTTPSending {
     private let userAgent: String
     /// The multi handle and the request headers, made once libcurl is loaded.
     private var handles: (multi: UnsafeMutableRawPointer, headers: UnsafeMutablePointer<curl_slist>?)?
+    /// The library's transport keeps connections, DNS answers and TLS sessions for the life of its client.
+    private let pooled: Bool
+    /// Idle connections a pooled transport keeps, at least.
+    private let keptConnections: Int
+    /// DNS answers and TLS sessions, shared by every transfer of a pooled transport (used from one thread only, so
+    /// it needs no lock functions). The multi handle itself keeps the connections.
+    private var share: UnsafeMutableRawPointer?
+    /// The transfers running, by tag (`CURLOPT_PRIVATE`).
+    private var active: [Int: Transfer] = [:]
 
-    /// A transport for `configuration`'s credentials, TLS settings and connect timeout.
-    package init(configuration: ClientConfiguration, userAgent: String = "orchestrator-client/\(ClientVersion.current)") {
+    /// A transport for `configuration`'s credentials, TLS settings and connect timeout; `pooled` for the library's
+    /// long-lived one (see the type's documentation), keeping at least `keptConnections` idle connections.
+    package init(configuration: ClientConfiguration, userAgent: String = "orchestrator-client/\(ClientVersion.current)",
+                 pooled: Bool = false, keptConnections: Int = 0) {
         self.configuration = configuration
         self.userAgent = userAgent
+        self.pooled = pooled
+        self.keptConnections = keptConnections
     }
 
     deinit {
+        releaseAll()
+    }
+
+    /// Not inlined into other files: see "@inline(never)" in Sources/CCurl/shim.h.
+    @inline(never)
+    private func releaseAll() {
+        for tag in Array(active.keys) { _ = abandon(tag: tag) }
         if let handles {
+            // Closes the cached connections (a TLS close_notify each), before the share handle they used goes.
             occ_multi_cleanup(handles.multi)
             occ_slist_free_all(handles.headers)
         }
+        if let share { occ_share_cleanup(share) }
     }
 
     /// Loads libcurl if needed and makes the multi handle; the reason when libcurl cannot be used.
@@ -37,6 +65,16 @@ package final class CurlTransport: HTTPSending {
         guard let multi = occ_multi_init() else {
             return .failure(TransportFailure(kind: .configuration, reason: "libcurl could not start (out of memory?)", elapsedMilliseconds: 0))
         }
+        if pooled {
+            share = occ_share_init()
+            if let share {
+                _ = occ_share_lock(share, CURL_LOCK_DATA_DNS)
+                _ = occ_share_lock(share, CURL_LOCK_DATA_SSL_SESSION)
+            }
+            // Idle connections kept: one for each request that may be in flight to each endpoint, whatever
+            // libcurl's default (4 per transfer added, so few between calls) would keep.
+            _ = occ_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(16, keptConnections))
+        }
         var list: UnsafeMutablePointer<curl_slist>? = occ_slist_append(nil, "Accept: application/json")
         if let header = configuration.authHeader {
             list = occ_slist_append(list, header)
@@ -46,7 +84,7 @@ package final class CurlTransport: HTTPSending {
     }
 
     /// Collects one transfer's body; the C write callback reaches it through an unmanaged pointer.
-    private final class Transfer {
+    final class Transfer {
         let handle: UnsafeMutableRawPointer
         var body: [UInt8] = []
         var tooLarge = false
@@ -76,59 +114,113 @@ package final class CurlTransport: HTTPSending {
     }
 
     /// Sends `requests` at once; see ``HTTPSending/send(_:isEnough:)``.
+    @inline(never)   // calls libcurl through this file's table (Sources/CCurl/shim.h)
     package func send(_ requests: [HTTPRequest], isEnough: (HTTPOutcome) -> Bool) -> [HTTPOutcome?] {
-        let multi: UnsafeMutableRawPointer
-        let headers: UnsafeMutablePointer<curl_slist>?
-        switch prepare() {
-        case .success(let handles): (multi, headers) = handles
-        case .failure(let failure): return requests.map { _ in .failure(failure) }
-        }
         var outcomes = [HTTPOutcome?](repeating: nil, count: requests.count)
-        var transfers: [Transfer?] = []
         var running = 0
         for (index, request) in requests.enumerated() {
-            guard let handle = occ_easy_init() else {
-                outcomes[index] = .failure(TransportFailure(kind: .other, reason: "libcurl could not start a transfer", elapsedMilliseconds: 0))
-                transfers.append(nil)
-                continue
-            }
-            let transfer = Transfer(handle: handle, started: Clock.nowMilliseconds(), isHTTPS: request.url.hasPrefix("https://"))
-            transfer.limit = configuration.maximumAnswerBytes
-            configure(handle, for: request, transfer: transfer, index: index, headers: headers)
-            occ_multi_add_handle(multi, handle)
-            transfers.append(transfer)
-            running += 1
+            if let failure = start(request, tag: index) { outcomes[index] = .failure(failure) } else { running += 1 }
         }
-        var stillRunning: Int32 = 0
         var done = running == 0
         while !done {
-            occ_multi_perform(multi, &stillRunning)
-            var queued: Int32 = 0
-            while let message = occ_multi_info_read(multi, &queued) {
-                guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
-                var privatePointer: UnsafeMutableRawPointer?
-                _ = occ_getinfo_pointer(handle, CURLINFO_PRIVATE, &privatePointer)
-                let index = Int(bitPattern: privatePointer)
-                guard index >= 0, index < transfers.count, let transfer = transfers[index] else { continue }
-                let outcome = finish(transfer, code: message.pointee.data.result)
-                outcomes[index] = outcome
-                release(transfer, from: multi)
-                transfers[index] = nil
+            perform()
+            while let (tag, outcome) = nextCompleted() {
+                outcomes[tag] = outcome
                 running -= 1
                 // Enough, but the transfers already finished are still read: their outcomes are known at no cost
                 // (leader detection uses them to choose among several claimants).
                 if isEnough(outcome) { done = true }
             }
             if running == 0 { done = true }
-            if !done {
-                var ready: Int32 = 0
-                occ_multi_poll(multi, 100, &ready)
-            }
+            if !done { wait(milliseconds: 100) }
         }
         // Abandon whatever is still running: a hung or slow endpoint costs nothing more.
-        for case let transfer? in transfers { release(transfer, from: multi) }
+        for tag in Array(active.keys) { _ = abandon(tag: tag) }
         return outcomes
     }
+
+    // MARK: Primitives, for send(_:isEnough:) and TransferLoop's I/O thread
+
+    /// Adds a transfer for `request`, identified by `tag` in ``nextCompleted()``; the failure when none can start.
+    /// A change (`safety == .changes`) of a pooled transport takes a new connection: see ``AsyncHTTPSending``.
+    @inline(never)   // calls libcurl through this file's table (Sources/CCurl/shim.h)
+    package func start(_ request: HTTPRequest, tag: Int, safety: RequestSafety = .readOnly) -> TransportFailure? {
+        let handles: (multi: UnsafeMutableRawPointer, headers: UnsafeMutablePointer<curl_slist>?)
+        switch prepare() {
+        case .success(let prepared): handles = prepared
+        case .failure(let failure): return failure
+        }
+        guard let handle = occ_easy_init() else {
+            return TransportFailure(kind: .other, reason: "libcurl could not start a transfer", elapsedMilliseconds: 0)
+        }
+        let transfer = Transfer(handle: handle, started: Clock.nowMilliseconds(), isHTTPS: request.url.hasPrefix("https://"))
+        transfer.limit = configuration.maximumAnswerBytes
+        configure(handle, for: request, transfer: transfer, index: tag, headers: handles.headers)
+        if let share { _ = occ_setopt_pointer(handle, CURLOPT_SHARE, share) }
+        if pooled && safety == .changes { _ = occ_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1) }
+        occ_multi_add_handle(handles.multi, handle)
+        active[tag] = transfer
+        return nil
+    }
+
+    /// Lets libcurl do whatever work is ready, without waiting.
+    @inline(never)   // calls libcurl through this file's table (Sources/CCurl/shim.h)
+    package func perform() {
+        guard let multi = handles?.multi else { return }
+        var stillRunning: Int32 = 0
+        occ_multi_perform(multi, &stillRunning)
+    }
+
+    /// The next finished transfer, its tag and outcome; its handle is released.
+    @inline(never)   // calls libcurl through this file's table (Sources/CCurl/shim.h)
+    package func nextCompleted() -> (tag: Int, outcome: HTTPOutcome)? {
+        guard let multi = handles?.multi else { return nil }
+        var queued: Int32 = 0
+        while let message = occ_multi_info_read(multi, &queued) {
+            guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
+            var privatePointer: UnsafeMutableRawPointer?
+            _ = occ_getinfo_pointer(handle, CURLINFO_PRIVATE, &privatePointer)
+            let tag = Int(bitPattern: privatePointer)
+            guard let transfer = active.removeValue(forKey: tag) else { continue }
+            let outcome = finish(transfer, code: message.pointee.data.result)
+            release(transfer, from: multi)
+            return (tag, outcome)
+        }
+        return nil
+    }
+
+    /// Stops the transfer `tag` now and releases it: the failure says whether its request may have been sent
+    /// (libcurl had begun the transfer proper: connected, TLS done), for a caller that gave up on it.
+    @inline(never)   // calls libcurl through this file's table (Sources/CCurl/shim.h)
+    package func abandon(tag: Int) -> TransportFailure {
+        guard let transfer = active.removeValue(forKey: tag), let multi = handles?.multi else {
+            return TransportFailure(kind: .cancelledBeforeSending, reason: "cancelled", elapsedMilliseconds: 0)
+        }
+        var pretransferMicroseconds: Int64 = 0
+        _ = occ_getinfo_off(transfer.handle, CURLINFO_PRETRANSFER_TIME_T, &pretransferMicroseconds)
+        let elapsed = Int(Clock.nowMilliseconds() - transfer.started)
+        release(transfer, from: multi)
+        return TransportFailure(kind: pretransferMicroseconds > 0 ? .cancelledAfterSending : .cancelledBeforeSending,
+                                reason: "cancelled", elapsedMilliseconds: elapsed)
+    }
+
+    /// Waits up to `milliseconds` for a transfer to have work, or for `wakeDescriptor` (when not -1) to be readable.
+    @inline(never)   // calls libcurl through this file's table (Sources/CCurl/shim.h)
+    package func wait(milliseconds: Int32, wakeDescriptor: Int32 = -1) {
+        guard let multi = handles?.multi else { return }
+        var ready: Int32 = 0
+        if wakeDescriptor >= 0 {
+            occ_multi_poll_fd(multi, wakeDescriptor, milliseconds, &ready)
+        } else {
+            occ_multi_poll(multi, milliseconds, &ready)
+        }
+    }
+
+    /// The number of transfers running.
+    package var runningCount: Int { active.count }
+
+    /// True once libcurl is loaded and the multi handle made (by the first ``start(_:tag:safety:)``).
+    package var isLoaded: Bool { handles != nil }
 
     private func configure(_ handle: UnsafeMutableRawPointer, for request: HTTPRequest, transfer: Transfer, index: Int,
                            headers: UnsafeMutablePointer<curl_slist>?) {
@@ -141,7 +233,11 @@ package final class CurlTransport: HTTPSending {
         // past every bound. libcurl before 7.87.0 refuses the option; nothing else depends on it.
         _ = occ_setopt_long(handle, CURLOPT_QUICK_EXIT, 1)
         _ = occ_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
-        _ = occ_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        if occ_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK {
+            // libcurl older than 7.85.0 refuses the string form: the bitmask, CURLPROTO_HTTP | CURLPROTO_HTTPS.
+            // (By number: Swift hides the deprecated name.) With it, the oldest libcurl usable is 7.66.0 (curl_multi_poll).
+            _ = occ_setopt_long(handle, CURLoption(rawValue: 181) /* CURLOPT_PROTOCOLS */, 3)
+        }
         _ = occ_setopt_string(handle, CURLOPT_USERAGENT, userAgent)
         _ = occ_setopt_long(handle, CURLOPT_TIMEOUT_MS, max(1, request.timeoutMilliseconds))
         _ = occ_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS,
@@ -411,6 +507,7 @@ extension CurlTransport {
     ///
     /// Loads libcurl if no request has yet (a few milliseconds). Here, not in another file, because the shim's
     /// table of libcurl functions exists once per Swift file that calls it (see Sources/CCurl/shim.h).
+    @inline(never)   // calls libcurl through this file's table (Sources/CCurl/shim.h)
     package static func libraryDescription() -> String {
         if let error = occ_curl_load() {
             let reason = String(cString: error)

@@ -47,6 +47,10 @@ package struct TransportFailure: Sendable, Equatable, Error {
         case configuration
         /// Anything else libcurl reports.
         case other
+        /// The caller cancelled before the request was sent (still queued, or connecting).
+        case cancelledBeforeSending
+        /// The caller cancelled after the request may have been sent: a change may or may not have been made.
+        case cancelledAfterSending
     }
 
     /// The kind of failure.
@@ -59,8 +63,11 @@ package struct TransportFailure: Sendable, Equatable, Error {
 
     /// True when the request provably never reached a server, so even a change may be sent again.
     package var requestNeverSent: Bool {
-        kind == .refused || kind == .unresolved || kind == .connectTimeout
+        kind == .refused || kind == .unresolved || kind == .connectTimeout || kind == .cancelledBeforeSending
     }
+
+    /// True when the caller cancelled the request.
+    package var isCancellation: Bool { kind == .cancelledBeforeSending || kind == .cancelledAfterSending }
 }
 
 /// The result of one request.
@@ -71,4 +78,26 @@ package protocol HTTPSending: AnyObject {
     /// Sends `requests` at the same time. As soon as `isEnough` accepts an outcome, the requests still
     /// running are abandoned and reported as `nil`.
     func send(_ requests: [HTTPRequest], isEnough: (HTTPOutcome) -> Bool) -> [HTTPOutcome?]
+}
+
+/// Sends requests without blocking the caller's thread: ``TransferLoop`` (the library's reused connections, one I/O
+/// thread per client); tests substitute a double.
+package protocol AsyncHTTPSending: Sendable {
+    /// Sends `requests` at the same time and returns once `isEnough` accepts an outcome (the others are reported as
+    /// `nil`; they run on unawaited within their time bound, so that their connections are kept). A change
+    /// (`safety == .changes`) never rides a connection kept from an earlier request: libcurl silently sends a request
+    /// again when a reused connection answers nothing, which for a change is not provably safe.
+    /// Cancelling the calling task abandons the requests at once; they are reported as
+    /// ``TransportFailure/Kind/cancelledBeforeSending`` or ``TransportFailure/Kind/cancelledAfterSending``.
+    /// With `preferringEarlier`, an outcome that is enough waits briefly for the requests listed before it (leader
+    /// probes: the first claimant in configured order is chosen, not the first to answer).
+    func send(_ requests: [HTTPRequest], safety: RequestSafety, preferringEarlier: Bool,
+              isEnough: @escaping @Sendable (HTTPOutcome) -> Bool) async -> [HTTPOutcome?]
+}
+
+extension AsyncHTTPSending {
+    /// Sends `requests` and returns as soon as `isEnough` accepts an outcome.
+    func send(_ requests: [HTTPRequest], safety: RequestSafety, isEnough: @escaping @Sendable (HTTPOutcome) -> Bool) async -> [HTTPOutcome?] {
+        await send(requests, safety: safety, preferringEarlier: false, isEnough: isEnough)
+    }
 }

@@ -106,7 +106,9 @@ final class TLSServer: @unchecked Sendable {
     ///   - clientCA: when set, a client certificate signed by this CA is required (mutual TLS).
     ///   - graceful: after a failed handshake, read what the client sent before closing (as a careful server does),
     ///     rather than closing at once (as Go's does), which resets the connection when the request was already sent.
-    init(certificate: String, key: String, clientCA: String? = nil, graceful: Bool = true, lifetime: Int = 30) throws {
+    ///   - keepAlive: serve any number of requests on a connection (issue 14), rather than one and close.
+    init(certificate: String, key: String, clientCA: String? = nil, graceful: Bool = true, lifetime: Int = 30,
+         keepAlive: Bool = false) throws {
         guard let python = Self.python else { throw TLSTestError.missingTool("python3") }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("occ-https-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -119,7 +121,8 @@ final class TLSServer: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, certificate, key, clientCA ?? "-", portFile, logPath, String(lifetime), graceful ? "1" : "0"]
+        process.arguments = [script, certificate, key, clientCA ?? "-", portFile, logPath, String(lifetime), graceful ? "1" : "0",
+                             keepAlive ? "1" : "0"]
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         let errors = Pipe()
@@ -177,6 +180,13 @@ final class TLSServer: @unchecked Sendable {
         usleep(150_000)
         let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").map(String.init)
+    }
+
+    /// Connections accepted, and TLS handshakes done in full and resumed, so far (no settling: call after `requests`).
+    func connectionCounts() -> (accepted: Int, newHandshakes: Int, resumedHandshakes: Int) {
+        let lines = ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").split(separator: "\n")
+        return (lines.filter { $0 == "ACCEPT" }.count, lines.filter { $0 == "HANDSHAKE new" }.count,
+                lines.filter { $0 == "HANDSHAKE resumed" }.count)
     }
 
     /// The requests served (request lines with the client certificate's common name, or `-`).

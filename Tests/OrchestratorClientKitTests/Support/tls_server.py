@@ -1,7 +1,12 @@
 # The HTTPS stand-in of TLSServer.swift: python3 ssl on 127.0.0.1; see TLSServer for the arguments.
+# Logs ACCEPT per connection and HANDSHAKE new|resumed per TLS handshake (issue 14: reused connections, resumed
+# sessions); with keep-alive "1", serves any number of requests per connection, else one and closes.
 import os, socket, ssl, sys, threading
 
 certificate, key, client_ca, port_file, log_file, lifetime, graceful = sys.argv[1:8]
+keep_alive = len(sys.argv) > 8 and sys.argv[8] == "1"
+# bench/library.sh: paths under /api/instance/ are answered with this file's JSON (a recorded instance).
+instance_body = open(sys.argv[9], "rb").read() if len(sys.argv) > 9 else None
 context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 context.load_cert_chain(certificate, key)
 if client_ca != "-":
@@ -45,25 +50,32 @@ def serve(connection):
         raw.close()
         return
     raw.close()
+    log("HANDSHAKE " + ("resumed" if tls.session_reused else "new"))
     try:
         data = b""
-        while b"\r\n\r\n" not in data:
-            chunk = tls.recv(65536)
-            if not chunk:
-                log("CLOSED")
+        while True:
+            while b"\r\n\r\n" not in data:
+                chunk = tls.recv(65536)
+                if not chunk:
+                    log("CLOSED")
+                    return
+                data += chunk
+            request, data = data.split(b"\r\n\r\n", 1)
+            line = request.split(b"\r\n")[0].decode("latin-1")
+            peer = tls.getpeercert()
+            name = "-"
+            if peer:
+                for rdn in peer.get("subject", ()):
+                    for attribute, value in rdn:
+                        if attribute == "commonName":
+                            name = value
+            log("REQUEST " + line + " CLIENT " + name)
+            connection_header = b"keep-alive" if keep_alive else b"close"
+            answer = instance_body if instance_body is not None and " /api/instance/" in line else body
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: %s\r\n\r\n" % (len(answer), connection_header)
+            tls.sendall(head + answer)
+            if not keep_alive:
                 return
-            data += chunk
-        line = data.split(b"\r\n")[0].decode("latin-1")
-        peer = tls.getpeercert()
-        name = "-"
-        if peer:
-            for rdn in peer.get("subject", ()):
-                for attribute, value in rdn:
-                    if attribute == "commonName":
-                        name = value
-        log("REQUEST " + line + " CLIENT " + name)
-        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
-        tls.sendall(head + body)
     except Exception as error:
         log("ERROR " + str(error))
     finally:
@@ -74,4 +86,5 @@ def serve(connection):
 
 while True:
     connection, _ = listener.accept()
+    log("ACCEPT")
     threading.Thread(target=serve, args=(connection,), daemon=True).start()

@@ -192,6 +192,31 @@ struct CommandTableTests {
         #expect(ours == Set(Self.bashCommands))
     }
 
+    @Test("find(_:) without the table of every spelling answers as that table did: the first row with the name")
+    func findMatchesTheTableOfEverySpelling() {
+        // issue 14: find scans names and aliases first and builds the table of `slave` spellings only when needed.
+        var table: [String: CommandSpec] = [:]
+        for spec in CommandTable.all {
+            for name in spec.allNames where table[name] == nil { table[name] = spec }
+        }
+        for (name, spec) in table { #expect(CommandTable.find(name)?.id == spec.id, "\(name)") }
+        #expect(CommandTable.find("no-such-command") == nil)
+        #expect(CommandTable.find("") == nil)
+    }
+
+    @Test("the process environment is split at the first =, values with = and empty ones kept, UTF-8 whole")
+    func processEnvironment() {
+        // issue 14: split on the C strings rather than by Character, for the command line's start-up.
+        setenv("OCC_TEST_ISSUE14_EQUALS", "a=b==c", 1)
+        setenv("OCC_TEST_ISSUE14_EMPTY", "", 1)
+        setenv("OCC_TEST_ISSUE14_UTF8", "é😀", 1)
+        let variables = ClientEnvironment.current().variables
+        #expect(variables["OCC_TEST_ISSUE14_EQUALS"] == "a=b==c")
+        #expect(variables["OCC_TEST_ISSUE14_EMPTY"] == "")
+        #expect(variables["OCC_TEST_ISSUE14_UTF8"] == "é😀")
+        #expect(variables["PATH"] == String(cString: getenv("PATH")))
+    }
+
     @Test("slave spellings are synonyms of replica", arguments: ["which-slaves", "stop-slave", "start-slave", "stop-slave-nice",
                                                                   "restart-slave-statements", "detach-slave-master-host"])
     func synonyms(_ name: String) {
