@@ -100,11 +100,13 @@ enum ManPage {
         text("Success.")
         add(".TP", ".B \(ExitStatus.apiFailure)")
         text("The API refused or failed the operation (its message is printed on standard error), or the answer "
-             + "of a yes/no command (\(bold("can-replicate-from")), \(bold("can-replicate-from-gtid"))) was no.")
+             + "of a yes/no command (\(bold("can-replicate-from")), \(bold("can-replicate-from-gtid"))) was no, or "
+             + "the server has no such API route, or \(bold("endpoints")) found the API degraded.")
         add(".TP", ".B \(ExitStatus.usage)")
         text("Usage error or invalid input: unknown command or flag, missing or malformed value. Nothing was sent.")
         add(".TP", ".B \(ExitStatus.unreachable)")
-        text("No endpoint could be reached, or none of several endpoints is the raft leader.")
+        text("No endpoint could be reached, or none of several endpoints is the raft leader (for \(bold("endpoints")): "
+             + "none leads).")
         add(".TP", ".B \(ExitStatus.timeout)")
         text("A timeout expired (\(bold("--timeout")), \(bold("--connect-timeout")), \(bold("--leader-timeout"))).")
 
@@ -217,6 +219,17 @@ enum ManPage {
             if isRequired { required.append(spelled) } else { optional.append(spelled) }
         }
         if case .rawAPI = spec.kind { required.append(bold("-P") + " " + italic(FlagTable.spec(.path).valueName)) }
+        if case .endpointReport = spec.kind {
+            lines.append("Asks every endpoint " + EndpointProbe.paths.map(bold).joined(separator: ", ")
+                         + " at once, each within " + bold("--leader-timeout") + "; prints one line per endpoint "
+                         + roff("(reachable or why not, role, raft health, HTTP status of leader-check, round trip, credentials, "
+                                + "for https the certificate's expiry) and a summary; ")
+                         + bold("--json") + " prints one JSON object. Exit status 0 when exactly one "
+                         + "endpoint leads and all are healthy, 1 when degraded, 3 when none leads. Sends no change.")
+        }
+        if let requires = spec.requires {
+            lines.append("Needs " + roff(requires.servers) + "; other servers answer 404 page not found (exit status 1).")
+        }
         if !required.isEmpty { lines.append("Needs " + required.joined(separator: ", ") + ".") }
         if !optional.isEmpty { lines.append("Optional: " + optional.joined(separator: ", ") + ".") }
         if spec.defaultsToThisHost { lines.append("Without " + bold("-i") + ": this host.") }

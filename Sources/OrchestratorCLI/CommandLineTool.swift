@@ -102,6 +102,12 @@ package struct CommandLineTool {
             output = try session.leaderEndpoint().url + "\n"
         case .help:
             output = ""
+        case .endpointReport:
+            // Every endpoint is asked, none chosen; the verdict is the exit status.
+            let report = EndpointProbe.run(configuration: configuration, sender: sender)
+            let text = parsed.has(.json) ? JSONPrinter.render(EndpointReportText.json(report), style: .pretty) + "\n"
+                : EndpointReportText.text(report)
+            return ToolResult(exitStatus: EndpointReportText.exitStatus(report), standardOutput: parsed.has(.quiet) ? "" : text)
         case .rawAPI, .route:
             guard let path = request.path else { output = ""; break }
             let answer: APIAnswer

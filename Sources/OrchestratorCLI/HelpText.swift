@@ -25,7 +25,7 @@ package enum HelpText {
         }
         text += "\n'orchestrator-client help COMMAND' shows one command's flags and an example.\n"
         text += "Exit status: 0 success, 1 the API refused or failed (or answered no), 2 usage or invalid input,\n"
-        text += "3 no endpoint reachable or no leader, 4 timeout.\n"
+        text += "3 no endpoint reachable or no leader, 4 timeout. endpoints: 0 healthy, 1 degraded, 3 no leader.\n"
         return text
     }
 
@@ -45,6 +45,13 @@ package enum HelpText {
             }
         } else if case .rawAPI = spec.kind {
             text += "Flags:\n  " + FlagTable.spec(.path).usage + "\n"
+        } else if case .endpointReport = spec.kind {
+            text += "Calls: GET /api/" + EndpointProbe.paths.joined(separator: ", ") + " on every endpoint at once\n"
+            text += "Prints one line per endpoint and a summary (--json: one JSON object).\n"
+            text += "Exit status: 0 exactly one leader and every endpoint healthy, 1 degraded, 3 no leader.\n"
+        }
+        if let requires = spec.requires {
+            text += "Needs \(requires.servers); other servers answer 404 page not found.\n"
         }
         if spec.defaultsToThisHost { text += "Without -i: $ORCHESTRATOR_INSTANCE, else this host's name and port 3306.\n" }
         text += "Example: " + example(spec) + "\n"

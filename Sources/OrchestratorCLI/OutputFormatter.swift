@@ -53,7 +53,11 @@ package enum OutputFormatter {
                 lines.append(keyText(answer["Key"]))
             }
         case .yesNo:
-            guard let message = answer["Message"]?.stringValue, message.contains("true") else { throw OrchestratorError.answeredNo }
+            // Only the answer itself counts: a Percona server's identity prefix (`Orchestrator truenas says: false`)
+            // may hold the word too.
+            guard let message = answer["Message"]?.stringValue, ServerMessage.withoutIdentity(message).contains("true") else {
+                throw OrchestratorError.answeredNo
+            }
             lines.append(keyText(answer["Details"]))
         case .requestedInstance:
             if let requested { lines.append(requested.description) }

@@ -16,14 +16,17 @@ let usage = """
                         hung-first: as three-nodes, but the first node accepts connections and never answers
                         single: one node
                         big: one node whose all-instances answer has --instances instances (default 10000)
+                        recordings: 3 nodes, the raft leader listed last, answering every recorded path as the
+                          recorded cluster did (raft-state, raft-health, status too): for trying the client out
       --seconds N       stop after N seconds (default 1800)
       --log FILE        append one line per request received: NODE METHOD TARGET (node 1 is listed first)
       --write-all-instances FILE
                         write the all-instances answer body the nodes serve to FILE, then serve
       --recordings DIR  the recorded answers (default: $ORCHESTRATOR_API_RECORDINGS, else Tests/Recordings
                         of the repository found upwards from the current directory)
-    The nodes answer leader-check, routed-leader-check, discover/*, topology/* and all-instances with the
-    answers recorded from a real orchestrator (transcripts a041-discover, a004-topology, a019-all-instances).
+    The nodes of the other scenarios answer leader-check, routed-leader-check, discover/*, topology/* and
+    all-instances with the answers recorded from a real orchestrator (transcripts a041-discover, a004-topology,
+    a019-all-instances).
 
     """
 

@@ -109,7 +109,11 @@ package final class OrchestratorSession {
     /// commands), with the retry rule of the command's safety.
     package func perform(_ spec: CommandSpec, path: APIPath) throws(OrchestratorError) -> APIAnswer {
         if spec.precheck == .raftLeader { try confirmRaftLeader() }
-        return try get(path, safety: spec.safety)
+        do {
+            return try get(path, safety: spec.safety)
+        } catch {
+            throw error.naming(spec)
+        }
     }
 
     /// The bash client's check before raft commands: the node asked must say it leads.
@@ -170,7 +174,9 @@ package final class OrchestratorSession {
 
     static func showsLeaderChange(_ error: OrchestratorError) -> Bool {
         guard let failure = error.failure else { return false }
-        return failure.message == "Unauthorized" || failure.message == "Not leader"
+        // A Percona server may prefix the message with its identity (`Orchestrator <host> says: Unauthorized`).
+        let text = failure.messageWithoutIdentity
+        return text == "Unauthorized" || text == "Not leader"
     }
 
     static func error(for failure: TransportFailure, endpoint: Endpoint, path: APIPath) -> OrchestratorError {
@@ -189,6 +195,9 @@ package final class OrchestratorSession {
     func interpret(_ answer: HTTPAnswer, endpoint: Endpoint, path: APIPath) throws(OrchestratorError) -> APIAnswer {
         if answer.status == 401 || answer.status == 403 {
             throw .notAuthorized(endpoint: endpoint.url, status: answer.status)
+        }
+        if NoSuchRoute.isRouterNotFound(status: answer.status, body: answer.body) {
+            throw .noSuchRoute(NoSuchRoute(endpoint: endpoint.url, path: path.encoded))
         }
         let json: JSONValue
         do {

@@ -28,6 +28,9 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         public static let timedOut = Code("timed out")
         /// A yes/no question answered "no" (`can-replicate-from`).
         public static let answeredNo = Code("answered no")
+        /// The server has no such API route (`404 page not found`): an older server, a route only Percona's fork
+        /// has, or an `ORCHESTRATOR_API` that does not name orchestrator's `/api`.
+        public static let noSuchRoute = Code("no such route")
     }
 
     /// What happened, with its details; internal so that cases can be added freely.
@@ -41,6 +44,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case unreachable(endpoint: String, reason: String)
         case timedOut(endpoint: String, waitedFor: String, milliseconds: Int)
         case answeredNo
+        case noSuchRoute(NoSuchRoute)
     }
 
     let reason: Reason
@@ -59,6 +63,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case .unreachable: .unreachable
         case .timedOut: .timedOut
         case .answeredNo: .answeredNo
+        case .noSuchRoute: .noSuchRoute
         }
     }
 
@@ -68,6 +73,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case .apiFailure(let failure): failure.endpoint
         case .unreadableAnswer(let endpoint, _, _, _), .notAuthorized(let endpoint, _), .unreachable(let endpoint, _),
              .timedOut(let endpoint, _, _): endpoint
+        case .noSuchRoute(let missing): missing.endpoint
         case .usage, .invalidValue, .noLeader, .answeredNo: nil
         }
     }
@@ -77,6 +83,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         switch reason {
         case .apiFailure(let failure): failure.status
         case .unreadableAnswer(_, _, let status, _), .notAuthorized(_, let status): status
+        case .noSuchRoute: 404
         default: nil
         }
     }
@@ -111,6 +118,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case let .timedOut(endpoint, waitedFor, milliseconds):
             return "\(endpoint): timed out after \(milliseconds) ms waiting for \(waitedFor)"
         case .answeredNo: return ""
+        case .noSuchRoute(let missing): return missing.description
         }
     }
 
@@ -130,6 +138,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         Self(.timedOut(endpoint: endpoint, waitedFor: waitedFor, milliseconds: milliseconds))
     }
     package static let answeredNo = Self(.answeredNo)
+    package static func noSuchRoute(_ missing: NoSuchRoute) -> Self { Self(.noSuchRoute(missing)) }
 }
 
 /// A value the client refuses to send, with the reason and the fix.

@@ -148,6 +148,7 @@ package final class CurlTransport: HTTPSending {
             _ = occ_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
             _ = occ_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
         }
+        if request.wantsCertificate { _ = occ_setopt_long(handle, CURLOPT_CERTINFO, 1) }
         _ = occ_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(transfer).toOpaque())
         _ = occ_setopt_write_function(handle) { data, size, count, context in
             guard let context, let data else { return 0 }
@@ -177,7 +178,13 @@ package final class CurlTransport: HTTPSending {
             _ = occ_getinfo_long(transfer.handle, CURLINFO_RESPONSE_CODE, &status)
             var typePointer: UnsafeMutablePointer<CChar>?
             _ = occ_getinfo_string(transfer.handle, CURLINFO_CONTENT_TYPE, &typePointer)
-            return .success(HTTPAnswer(status: status, contentType: typePointer.map { String(cString: $0) }, body: transfer.body))
+            var answer = HTTPAnswer(status: status, contentType: typePointer.map { String(cString: $0) }, body: transfer.body)
+            answer.elapsedMilliseconds = elapsed
+            if transfer.isHTTPS {
+                var expiry = [CChar](repeating: 0, count: 128)
+                if occ_certificate_expiry(transfer.handle, &expiry, expiry.count) == 1 { answer.certificateExpiry = String(cString: expiry) }
+            }
+            return .success(answer)
         }
         return .failure(failure(for: code, transfer: transfer, elapsed: elapsed))
     }

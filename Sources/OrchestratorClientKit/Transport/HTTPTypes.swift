@@ -6,6 +6,8 @@ package struct HTTPRequest: Sendable, Equatable {
     package let path: String
     /// Longest wait for the whole exchange.
     package let timeoutMilliseconds: Int
+    /// Ask for the server certificate's expiry (https; only a transfer that makes the TLS handshake sees it).
+    package var wantsCertificate = false
 
 
     /// The full URL; it never holds credentials.
@@ -20,6 +22,10 @@ package struct HTTPAnswer: Sendable, Equatable {
     package let contentType: String?
     /// The body's bytes.
     package let body: [UInt8]
+    /// How long the exchange took, connecting included.
+    package var elapsedMilliseconds = 0
+    /// The server certificate's expiry as the TLS library words it, when the request asked for it.
+    package var certificateExpiry: String?
 
 }
 
