@@ -246,7 +246,8 @@ package enum EndpointProbe {
         case .value(let json), .errorAnswer(let json):
             // A failing status answers 500 with the HealthStatus in Details (Percona writes it without a prefix).
             hostname = json["Details"]?["Hostname"]?.stringValue
-            backendHealthy = json["Details"]?["Healthy"]?.boolValue ?? (json["Code"]?.stringValue == "OK")
+            let code = json["Code"]?.stringValue
+            backendHealthy = json["Details"]?["Healthy"]?.boolValue ?? (code == "OK" ? true : code == "ERROR" ? false : nil)
             if backendHealthy == false {
                 let message = ServerMessage.withoutIdentity(json["Message"]?.stringValue ?? "")
                 problems.append("backend unhealthy" + (message.isEmpty ? "" : " (status: \(message))"))
