@@ -181,8 +181,11 @@ package final class CurlTransport: HTTPSending {
             var answer = HTTPAnswer(status: status, contentType: typePointer.map { String(cString: $0) }, body: transfer.body)
             answer.elapsedMilliseconds = elapsed
             if transfer.isHTTPS {
-                var expiry = [CChar](repeating: 0, count: 128)
-                if occ_certificate_expiry(transfer.handle, &expiry, expiry.count) == 1 { answer.certificateExpiry = String(cString: expiry) }
+                var expiry = [UInt8](repeating: 0, count: 128)
+                let found = expiry.withUnsafeMutableBufferPointer { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) { occ_certificate_expiry(transfer.handle, $0.baseAddress, $0.count) }
+                }
+                if found == 1 { answer.certificateExpiry = String(decoding: expiry.prefix { $0 != 0 }, as: UTF8.self) }
             }
             return .success(answer)
         }

@@ -6,7 +6,10 @@ import TestServer
 /// against four MySQL servers and compare what it prints. CI cannot run orchestrator, so every distinct invocation
 /// of those suites is a case of `Tests/Recordings/upstream/cases.json`: the answers to serve (recorded, or derived
 /// from orchestrator's source), the requests the bash client sent and what it printed. Our client must do the same,
-/// except where a case states a deviation and why (see that directory's README).
+/// except where a case states a deviation and why (see that directory's README). One of them is a judgement on
+/// output: `which-cluster-master` prints the writable master's `Key`, as orchestrator's own CLI does, where the
+/// bash client prints its `ClusterName`, which in a co-master pair can name the read-only co-master (case
+/// `which-cluster-master-alias-ci/co-master-clustername-key` gives the reasoning in full).
 @Suite("Upstream system-test invocations")
 struct UpstreamSystemTests {
     static let directory = Support.repositoryRoot + "/" + Recordings.repositoryPath + "/upstream"
