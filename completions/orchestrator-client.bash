@@ -6,26 +6,26 @@
 # nothing is offered when that fails. $ORCHESTRATOR_CLIENT_BIN names another client binary to run.
 
 _orchestrator_client_commands='
-    help which-api api discover async-discover forget forget-cluster submit-masters-to-kv-stores
-    topology topology-tabulated topology-tags snapshot-topologies clusters clusters-alias search
-    instance which-instance which-master which-replicas which-slaves which-broken-replicas
-    which-broken-slaves which-cluster-instances which-cluster which-cluster-alias
-    which-cluster-master all-clusters-masters all-instances which-cluster-osc-replicas
-    which-cluster-osc-slaves which-cluster-osc-running-replicas which-cluster-osc-running-slaves
-    downtimed dominant-dc replication-analysis relocate relocate-replicas relocate-slaves match
-    match-up match-up-replicas match-up-slaves move-up move-below move-equivalent move-up-replicas
-    move-up-slaves make-co-master take-master move-gtid move-replicas-gtid move-slaves-gtid repoint
-    repoint-replicas repoint-slaves take-siblings stop-replica stop-slave stop-replica-nice
-    stop-slave-nice start-replica start-slave restart-replica restart-slave reset-replica
-    reset-slave detach-replica detach-slave reattach-replica reattach-slave
-    detach-replica-master-host detach-slave-master-host reattach-replica-master-host
-    reattach-slave-master-host skip-query which-gtid-errant locate-gtid-errant
-    gtid-errant-reset-master gtid-errant-inject-empty enable-semi-sync-master
+    help which-api api endpoints discover async-discover forget forget-cluster
+    submit-masters-to-kv-stores topology topology-tabulated topology-tags snapshot-topologies
+    clusters clusters-alias search instance which-instance which-master which-replicas which-slaves
+    which-broken-replicas which-broken-slaves which-cluster-instances which-cluster
+    which-cluster-alias which-cluster-master all-clusters-masters all-instances
+    which-cluster-osc-replicas which-cluster-osc-slaves which-cluster-osc-running-replicas
+    which-cluster-osc-running-slaves downtimed dominant-dc replication-analysis relocate
+    relocate-replicas relocate-slaves match match-up match-up-replicas match-up-slaves move-up
+    move-below move-equivalent move-up-replicas move-up-slaves make-co-master take-master move-gtid
+    move-replicas-gtid move-slaves-gtid repoint repoint-replicas repoint-slaves take-siblings
+    stop-replica stop-slave stop-replica-nice stop-slave-nice start-replica start-slave
+    restart-replica restart-slave reset-replica reset-slave detach-replica detach-slave
+    reattach-replica reattach-slave detach-replica-master-host detach-slave-master-host
+    reattach-replica-master-host reattach-slave-master-host skip-query which-gtid-errant
+    locate-gtid-errant gtid-errant-reset-master gtid-errant-inject-empty enable-semi-sync-master
     disable-semi-sync-master enable-semi-sync-replica enable-semi-sync-slave
     disable-semi-sync-replica disable-semi-sync-slave restart-replica-statements
     restart-slave-statements delay-replication can-replicate-from can-replicate-from-gtid
     is-replicating is-replication-stopped set-read-only set-writeable flush-binary-logs
-    purge-binary-logs last-pseudo-gtid recover graceful-master-takeover
+    purge-binary-logs last-pseudo-gtid change-master-credentials recover graceful-master-takeover
     graceful-master-takeover-auto force-master-failover force-master-takeover ack-cluster-recoveries
     ack-all-recoveries disable-global-recoveries enable-global-recoveries check-global-recoveries
     begin-downtime end-downtime begin-maintenance end-maintenance register-candidate

@@ -39,6 +39,7 @@ function __orchestrator_client_commands
         'help' 'List commands, or show one command\'s help (help COMMAND)' \
         'which-api' 'Print the API endpoint in use (the raft leader among several)' \
         'api' 'Call any API path (--path) and print its JSON answer' \
+        'endpoints' 'Probe every configured endpoint: reachable, raft role and health, credentials, certificate expiry' \
         'discover' 'Look up an instance and investigate it now' \
         'async-discover' 'Queue an instance for investigation; for bulk loads' \
         'forget' 'Forget an instance' \
@@ -133,7 +134,8 @@ function __orchestrator_client_commands
         'flush-binary-logs' 'FLUSH BINARY LOGS' \
         'purge-binary-logs' 'PURGE BINARY LOGS up to -n binlog' \
         'last-pseudo-gtid' 'Print the last Pseudo-GTID entry of an instance' \
-        'recover' 'Recover a failed instance, if orchestrator agrees it failed' \
+        'change-master-credentials' 'Re-apply a replica\'s replication user and password, keeping its TLS settings (Percona only)' \
+        'recover' 'Recover a failed instance, if orchestrator agrees it failed (-d: the preferred new master)' \
         'graceful-master-takeover' 'Promote a new master gracefully (the -d replica, or the single direct replica)' \
         'graceful-master-takeover-auto' 'Promote a new master gracefully, letting orchestrator pick it' \
         'force-master-failover' 'Fail over the master now, letting orchestrator pick the successor' \

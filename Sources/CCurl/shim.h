@@ -149,6 +149,26 @@ static inline CURLcode occ_setopt_write_function(CURL *h, occ_write_callback f) 
 static inline CURLcode occ_getinfo_long(CURL *h, CURLINFO i, long *v) { return occ_curl.easy_getinfo(h, i, v); }
 static inline CURLcode occ_getinfo_string(CURL *h, CURLINFO i, char **v) { return occ_curl.easy_getinfo(h, i, v); }
 static inline CURLcode occ_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return occ_curl.easy_getinfo(h, i, v); }
+/* The server certificate's "Expire date" as libcurl's TLS backend words it (OpenSSL: "Nov 27 15:44:00 2027 GMT"),
+ * from CURLINFO_CERTINFO, which holds the chain only when CURLOPT_CERTINFO was set and this transfer made the
+ * handshake. Copies it into buffer (NUL-terminated); returns 1 when found, else 0. */
+static inline int occ_certificate_expiry(CURL *h, char *buffer, size_t size) {
+    struct curl_certinfo *info = NULL;
+    if (size == 0 || occ_curl.easy_getinfo(h, CURLINFO_CERTINFO, &info) != CURLE_OK || !info || info->num_of_certs < 1) return 0;
+    static const char key[] = "Expire date:";
+    for (struct curl_slist *entry = info->certinfo[0]; entry; entry = entry->next) {
+        const char *text = entry->data;
+        size_t n = 0;
+        while (key[n] && text[n] == key[n]) n++;
+        if (key[n]) continue;
+        text += n;
+        size_t length = 0;
+        while (text[length] && length + 1 < size) { buffer[length] = text[length]; length++; }
+        buffer[length] = 0;
+        return 1;
+    }
+    return 0;
+}
 static inline CURLcode occ_getinfo_off(CURL *h, CURLINFO i, int64_t *v) {
     curl_off_t value = -1;
     CURLcode code = occ_curl.easy_getinfo(h, i, &value);

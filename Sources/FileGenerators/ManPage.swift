@@ -126,14 +126,15 @@ enum ManPage {
         text("The API refused or failed the operation (its message is printed on standard error); or it answered "
              + "something else than the command expects (a redirect, which is never followed, an answer of the wrong "
              + "shape such as {} or null, JSON nested too deep, an answer larger than \(bold("--max-answer-size"))); or "
-             + "the answer of a yes/no command (\(bold("can-replicate-from")), \(bold("can-replicate-from-gtid"))) was "
-             + "no; or standard output could not be written.")
+             + "the server has no such API route; or the answer of a yes/no command (\(bold("can-replicate-from")), "
+             + "\(bold("can-replicate-from-gtid"))) was no; or standard output could not be written; or "
+             + "\(bold("endpoints")) found the API degraded.")
         add(".TP", ".B \(ExitStatus.usage)")
         text("Usage error or invalid input: unknown command or flag, missing, empty, repeated or malformed value. "
              + "Nothing was sent.")
         add(".TP", ".B \(ExitStatus.unreachable)")
         text("No endpoint could be reached (or, for a read, none gave a complete answer), or none of several "
-             + "endpoints is the raft leader. A change was not delivered.")
+             + "endpoints is the raft leader (for \(bold("endpoints")): none leads). A change was not delivered.")
         add(".TP", ".B \(ExitStatus.timeout)")
         text("A timeout expired (\(bold("--timeout")), \(bold("--connect-timeout")), \(bold("--leader-timeout"))), "
              + "the search for the leader included. When the message says the change was sent, it may have been applied.")
@@ -270,6 +271,17 @@ enum ManPage {
             if isRequired { required.append(spelled) } else { optional.append(spelled) }
         }
         if case .rawAPI = spec.kind { required.append(bold("-P") + " " + italic(FlagTable.spec(.path).valueName)) }
+        if case .endpointReport = spec.kind {
+            lines.append("Asks every endpoint " + EndpointProbe.paths.map(bold).joined(separator: ", ")
+                         + " at once, each within " + bold("--leader-timeout") + "; prints one line per endpoint "
+                         + roff("(reachable or why not, role, raft health, HTTP status of leader-check, round trip, credentials, "
+                                + "for https the certificate's expiry) and a summary; ")
+                         + bold("--json") + " prints one JSON object. Exit status 0 when exactly one "
+                         + "endpoint leads and all are healthy, 1 when degraded, 3 when none leads. Sends no change.")
+        }
+        if let requires = spec.requires {
+            lines.append("Needs " + roff(requires.servers) + "; other servers answer 404 page not found (exit status 1).")
+        }
         if !required.isEmpty { lines.append("Needs " + required.joined(separator: ", ") + ".") }
         if !optional.isEmpty { lines.append("Optional: " + optional.joined(separator: ", ") + ".") }
         if spec.defaultsToThisHost { lines.append("Without " + bold("-i") + ": this host.") }

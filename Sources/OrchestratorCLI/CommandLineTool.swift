@@ -152,6 +152,15 @@ package struct CommandLineTool {
             out.write(try session.leaderEndpoint().url + "\n")
         case .help:
             break
+        case .endpointReport:
+            // Every endpoint is asked, none chosen; the verdict is the exit status.
+            let report = EndpointProbe.run(configuration: configuration, sender: sender)
+            if parsed.has(.json) {
+                out.write(JSONPrinter.render(EndpointReportText.json(report), style: .pretty) + "\n")
+            } else {
+                out.write(EndpointReportText.text(report))
+            }
+            return ToolResult(exitStatus: EndpointReportText.exitStatus(report))
         case .rawAPI, .route:
             guard let path = request.path else { break }
             let answer: APIAnswer

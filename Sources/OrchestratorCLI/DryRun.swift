@@ -9,6 +9,10 @@ enum DryRun {
         switch request.spec.kind {
         case .whichAPI: sendsRequests = true
         case .help: sendsRequests = false
+        case .endpointReport:
+            // No leader is looked for: every endpoint is asked everything, at once.
+            sendsRequests = false
+            lines += endpoints.flatMap { endpoint in EndpointProbe.paths.map { "GET \(endpoint.url)/\($0)" } }
         case .route, .rawAPI: sendsRequests = request.path != nil
         }
         if endpoints.count > 1 && sendsRequests {

@@ -29,7 +29,7 @@ package enum HelpText {
         text += "Exit status: 0 success, 1 the API refused or failed (or answered no, or something unexpected, or\n"
         text += "stdout could not be written), 2 usage or invalid input (nothing sent), 3 no endpoint reachable or no\n"
         text += "leader (nothing delivered), 4 timeout, 5 a change was sent but its answer broke: it may or may not\n"
-        text += "have been applied, check before retrying.\n"
+        text += "have been applied, check before retrying. endpoints: 0 healthy, 1 degraded, 3 no leader.\n"
         return text
     }
 
@@ -49,6 +49,13 @@ package enum HelpText {
             }
         } else if case .rawAPI = spec.kind {
             text += "Flags:\n  " + FlagTable.spec(.path).usage + "\n"
+        } else if case .endpointReport = spec.kind {
+            text += "Calls: GET /api/" + EndpointProbe.paths.joined(separator: ", ") + " on every endpoint at once\n"
+            text += "Prints one line per endpoint and a summary (--json: one JSON object).\n"
+            text += "Exit status: 0 exactly one leader and every endpoint healthy, 1 degraded, 3 no leader.\n"
+        }
+        if let requires = spec.requires {
+            text += "Needs \(requires.servers); other servers answer 404 page not found.\n"
         }
         if spec.defaultsToThisHost { text += "Without -i: $ORCHESTRATOR_INSTANCE, else this host's name and port 3306.\n" }
         text += "Example: " + example(spec) + "\n"

@@ -66,7 +66,11 @@ package enum OutputFormatter {
                 line(keyText(answer["Key"]))
             }
         case .yesNo:
-            guard let message = answer["Message"]?.stringValue, message.contains("true") else { throw OrchestratorError.answeredNo }
+            // Only the answer itself counts: a Percona server's identity prefix (`Orchestrator truenas says: false`)
+            // may hold the word too.
+            guard let message = answer["Message"]?.stringValue, ServerMessage.withoutIdentity(message).contains("true") else {
+                throw OrchestratorError.answeredNo
+            }
             line(keyText(answer["Details"]))
         case .requestedInstance:
             if let requested { line(requested.description) }

@@ -83,6 +83,10 @@ public enum BenchmarkScenario: String, CaseIterable, Sendable {
     case single
     /// One node whose `all-instances` answer is a generated array of `instanceCount` instances.
     case big
+    /// Three nodes, the raft leader listed last, answering as the recorded cluster did: the leader serves every
+    /// path recorded in the transcripts (the first successful answer recorded for it), and each node its recorded
+    /// `raft-state`, `raft-leader`, `raft-health` and `status` (`raft-nodes.json`). For trying the client out.
+    case recordings
 }
 
 /// The servers of one ``BenchmarkScenario``, started.
@@ -109,6 +113,12 @@ public final class BenchmarkSetup: @unchecked Sendable {
                 throw SyntheticAnswerError.missingTranscript(name)
             }
             return reply
+        }
+        if scenario == .recordings {
+            allInstancesBody = try answer("a019-all-instances").body
+            cluster = try Self.recordedCluster(transcripts: transcripts, raftNodes: try Recordings.raftNodes(in: directory), log: log)
+            servers = cluster.nodes
+            return
         }
         let discover = try answer("a041-discover")
         let topology = try answer("a004-topology")
@@ -147,4 +157,38 @@ public final class BenchmarkSetup: @unchecked Sendable {
 
     /// Stops every server.
     public func stop() { cluster.stop() }
+
+    /// The `recordings` scenario: three nodes, the leader listed last.
+    static func recordedCluster(transcripts: [Transcript], raftNodes: [String: [String: RecordedExchange]],
+                                log: (@Sendable (String) -> Void)?) throws -> RaftCluster {
+        // By path, the first answer recorded with a 2xx status, else the first recorded. The bash client's stray
+        // `%0A` (its jq @uri kept echo's newline) is also served without it, as this client sends it.
+        var byPath: [String: RecordedExchange] = [:]
+        for exchange in transcripts.flatMap(\.gets) {
+            for path in Set([exchange.path, exchange.path.replacingOccurrences(of: "%0A", with: "")]) {
+                if let known = byPath[path], (200..<300).contains(known.status) || !(200..<300).contains(exchange.status) { continue }
+                byPath[path] = exchange
+            }
+        }
+        // raft-nodes.json was recorded while 127.0.1.2 led; its followers were 127.0.1.1 and 127.0.1.3.
+        let nodeURLs = raftNodes.keys.sorted()
+        guard let leaderURL = nodeURLs.first(where: { raftNodes[$0]?["/api/leader-check"]?.status == 200 }) else {
+            throw SyntheticAnswerError.missingTranscript("raft-nodes.json (no leader recorded)")
+        }
+        let followerURLs = nodeURLs.filter { $0 != leaderURL }
+        let count = 3, leader = count - 1
+        let recordedNode = (0..<count).map { index in index == leader ? leaderURL : followerURLs[index % max(1, followerURLs.count)] }
+        let raftPaths: Set<String> = ["/api/raft-state", "/api/raft-leader", "/api/raft-health", "/api/status", "/api/health"]
+        let answers = byPath
+        return try RaftCluster(
+            count: count, leader: leader,
+            observe: { node, request in log?("\(node + 1) \(request.method) \(request.target)") },
+            call: { node, request, state in
+                if raftPaths.contains(request.target) {
+                    let path = request.target == "/api/health" ? "/api/status" : request.target
+                    return raftNodes[recordedNode[node]]?[path]?.reply ?? .notFound
+                }
+                return node == state.leader ? answers[request.target]?.reply ?? .notFound : .notFound
+            })
+    }
 }

@@ -11,10 +11,13 @@ import Glibc
 let usage = """
     usage: orchestrator-test-server [--scenario NAME] [--seconds N] [--log FILE] [--instances N]
                                     [--write-all-instances FILE] [--recordings DIR] [--connections FILE]
+                                    [--background]
       --scenario NAME   three-nodes (default): 3 nodes, the raft leader listed last
                         hung-first: as three-nodes, but the first node accepts connections and never answers
                         single: one node
                         big: one node whose all-instances answer has --instances instances (default 10000)
+                        recordings: 3 nodes, the raft leader listed last, answering every recorded path as the
+                          recorded cluster did (raft-state, raft-health, status too): for trying the client out
       --seconds N       stop after N seconds (default 1800)
       --log FILE        append one line per request received: NODE METHOD TARGET (node 1 is listed first)
       --connections FILE
@@ -23,9 +26,12 @@ let usage = """
                         write the all-instances answer body the nodes serve to FILE, then serve
       --recordings DIR  the recorded answers (default: $ORCHESTRATOR_API_RECORDINGS, else Tests/Recordings
                         of the repository found upwards from the current directory)
-    The nodes answer leader-check, routed-leader-check, discover/*, topology/*, instance/* and all-instances
-    with the answers recorded from a real orchestrator (transcripts a041-discover, a004-topology, a009-instance,
-    a019-all-instances).
+      --background      serve from a process of its own and return at once, after printing the
+                        ORCHESTRATOR_API value (on stderr: its process id, to stop it with kill):
+                        export ORCHESTRATOR_API="$(orchestrator-test-server --background)"
+    The nodes of the other scenarios answer leader-check, routed-leader-check, discover/*, topology/*,
+    instance/* and all-instances with the answers recorded from a real orchestrator (transcripts a041-discover,
+    a004-topology, a009-instance, a019-all-instances).
 
     """
 
@@ -41,6 +47,7 @@ var instanceCount = 10_000
 var bodyPath: String?
 var recordingsDirectory: String?
 var connectionsPath: String?
+var background = false
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 while !arguments.isEmpty {
@@ -74,6 +81,7 @@ while !arguments.isEmpty {
     case "--write-all-instances": bodyPath = value()
     case "--recordings": recordingsDirectory = value()
     case "--connections": connectionsPath = value()
+    case "--background": background = true
     case "-h", "--help":
         print(usage, terminator: "")
         exit(0)
@@ -99,6 +107,43 @@ final class RequestLog: Sendable {
             fflush(file)
         }
     }
+}
+
+// --background: fork now, while this process has no thread but the main one. The parent prints the value the
+// child sends once its servers listen, and exits; the child, in a session of its own with standard input and output
+// on /dev/null (so that `$(…)` returns), serves for --seconds.
+var apiOutput: Int32 = 1
+if background {
+    var channel: [Int32] = [0, 0]
+    guard pipe(&channel) == 0 else { fail("cannot make a pipe", status: 1) }
+    let child = fork()
+    guard child >= 0 else { fail("cannot fork", status: 1) }
+    if child > 0 {
+        close(channel[1])
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(channel[0], &buffer, buffer.count)
+            if count > 0 { received += buffer[0..<count]; continue }
+            if count < 0 && errno == EINTR { continue }
+            break
+        }
+        guard !received.isEmpty else { fail("the background server did not start (run without --background to see why)", status: 1) }
+        FileHandle.standardOutput.write(Data(received))
+        FileHandle.standardError.write(Data(("orchestrator-test-server: serving in the background as process \(child) for "
+            + "\(Int(seconds)) s; stop it with: kill \(child)\n").utf8))
+        exit(0)
+    }
+    // Hold nothing of the caller's: a descriptor inherited and kept open (a pipe a shell reads to its end, the socket
+    // with which Foundation's Process learns that its child has exited) would make the caller wait for this server.
+    let keep = channel[1]
+    for descriptor in 3..<Int32(max(3, min(Int(sysconf(Int32(_SC_OPEN_MAX))), 65_536))) where descriptor != keep {
+        close(descriptor)
+    }
+    setsid()
+    let null = open("/dev/null", O_RDWR)
+    if null >= 0 { for descriptor: Int32 in 0...2 { dup2(null, descriptor) }; if null > 2 { close(null) } }
+    apiOutput = keep
 }
 
 var requestLog: RequestLog?
@@ -147,7 +192,8 @@ if let connectionsPath {
     }.start()
 }
 
-FileHandle.standardOutput.write(Data((setup.api + "\n").utf8))
+FileHandle(fileDescriptor: apiOutput, closeOnDealloc: false).write(Data((setup.api + "\n").utf8))
+if apiOutput != 1 { close(apiOutput) }
 
 // Stop when standard input closes, if it is something that can close (a pipe, a socket or a terminal);
 // /dev/null or a file as standard input (a background job) is not watched.

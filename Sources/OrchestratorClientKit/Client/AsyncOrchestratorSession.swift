@@ -44,7 +44,11 @@ package final class AsyncOrchestratorSession {
         if spec.precheck == .raftLeader {
             try OrchestratorSession.checkRaftState(try await get(OrchestratorSession.raftStatePath, safety: .readOnly))
         }
-        return try OrchestratorSession.checkShape(of: try await get(path, safety: spec.safety), for: spec, path: path)
+        do {
+            return try OrchestratorSession.checkShape(of: try await get(path, safety: spec.safety), for: spec, path: path)
+        } catch {
+            throw error.naming(spec)
+        }
     }
 
     /// See ``OrchestratorSession/get(_:safety:)``.

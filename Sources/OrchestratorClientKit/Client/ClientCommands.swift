@@ -10,11 +10,12 @@ extension OrchestratorClient {
     ///
     /// Values are validated exactly as on the command line (nothing is sent when one is refused); without
     /// `.instance`, commands about this host use this host's name, as the command line does.
-    /// Commands answered locally (`help`, `which-api`, `api`) are refused: use ``leader()`` or ``get(path:)``.
+    /// Commands answered locally (`help`, `which-api`, `api`, `endpoints`) are refused: use ``leader()``,
+    /// ``get(path:)`` or ``endpointReport()``.
     public func run(_ name: String, _ inputs: [CommandInput: String] = [:]) async throws(OrchestratorError) -> JSONValue {
         guard let spec = CommandTable.find(name) else { throw .usage(CommandTable.unknownCommandMessage(name)) }
         guard case .route = spec.kind else {
-            throw .usage("\(spec.name) is answered locally; use leader() or get(path:)")
+            throw .usage("\(spec.name) is answered locally; use leader(), get(path:) or endpointReport()")
         }
         let bound = configuration.timeouts.hostNameMilliseconds
         let request = try CommandRequest(spec, inputs: inputs, thisHost: { () throws(OrchestratorError) in try HostIdentity.thisHost(within: bound) })

@@ -25,7 +25,7 @@ public struct OrchestratorClient: Sendable {
     /// request rather than probing every endpoint again.
     private let leaderCache = LeaderCache()
     /// The connections and their I/O thread, shared by copies of this client; made by the first call.
-    private let connections: ClientConnections
+    let connections: ClientConnections
     private let log: RequestLog
 
     /// A client for `configuration`. Cheap: nothing is loaded or started before the first call.

@@ -205,7 +205,11 @@ package final class OrchestratorSession {
     /// commands), with the retry rule of the command's safety.
     package func perform(_ spec: CommandSpec, path: APIPath) throws(OrchestratorError) -> APIAnswer {
         if spec.precheck == .raftLeader { try confirmRaftLeader() }
-        return try Self.checkShape(of: try get(path, safety: spec.safety), for: spec, path: path)
+        do {
+            return try Self.checkShape(of: try get(path, safety: spec.safety), for: spec, path: path)
+        } catch {
+            throw error.naming(spec)
+        }
     }
 
     /// A 2xx answer is success only when it holds what the command prints (`-c api` prints anything).
@@ -322,7 +326,9 @@ package final class OrchestratorSession {
 
     static func showsLeaderChange(_ error: OrchestratorError) -> Bool {
         guard let failure = error.failure else { return false }
-        return failure.message == "Unauthorized" || failure.message == "Not leader"
+        // A Percona server may prefix the message with its identity (`Orchestrator <host> says: Unauthorized`).
+        let text = failure.messageWithoutIdentity
+        return text == "Unauthorized" || text == "Not leader"
     }
 
     /// Milliseconds since the session started (its bound started with it).
@@ -397,6 +403,9 @@ package final class OrchestratorSession {
         guard (200..<600).contains(answer.status) else {
             throw .unexpectedAnswer(endpoint: endpoint.url, path: path.encoded, status: answer.status,
                                     problem: "which is not an answer status the API uses")
+        }
+        if NoSuchRoute.isRouterNotFound(status: answer.status, body: answer.body) {
+            throw .noSuchRoute(NoSuchRoute(endpoint: endpoint.url, path: path.encoded))
         }
         let document: JSONDocument
         do {

@@ -4,6 +4,7 @@ public enum CommandID: String, Sendable, CaseIterable {
     case help
     case whichAPI = "which-api"
     case api
+    case endpoints
     case discover
     case asyncDiscover = "async-discover"
     case forget
@@ -76,6 +77,7 @@ public enum CommandID: String, Sendable, CaseIterable {
     case flushBinaryLogs = "flush-binary-logs"
     case purgeBinaryLogs = "purge-binary-logs"
     case lastPseudoGTID = "last-pseudo-gtid"
+    case changeMasterCredentials = "change-master-credentials"
     case recover
     case gracefulMasterTakeover = "graceful-master-takeover"
     case gracefulMasterTakeoverAuto = "graceful-master-takeover-auto"

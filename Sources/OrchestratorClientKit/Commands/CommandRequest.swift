@@ -39,7 +39,7 @@ package struct CommandRequest: Sendable {
                 throw .usage("-c \(spec.name) needs \(CommandInput.path.spelling) <\(CommandInput.path.valueName)>")
             }
             path = try APIPath(validating: raw)
-        case .whichAPI, .help:
+        case .whichAPI, .help, .endpointReport:
             path = nil
         }
         if case .requestedInstance = spec.output {

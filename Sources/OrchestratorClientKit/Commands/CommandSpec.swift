@@ -87,6 +87,9 @@ public enum CommandKind: Sendable, ExpressibleByStringLiteral {
     case whichAPI
     /// Help, answered locally.
     case help
+    /// Probes every configured endpoint at once (leader checks, raft state and health, status) and reports on
+    /// each; see ``OrchestratorClient/endpointReport()``. Sends no change.
+    case endpointReport
 
     public init(stringLiteral route: String) {
         self = .route(RouteTemplate(route))
@@ -120,9 +123,12 @@ public struct CommandSpec: Sendable {
     public let precheck: Precheck?
     /// Whether a missing `-i` defaults to this host (commands a host runs about itself, and read-only queries).
     public let defaultsToThisHost: Bool
+    /// The servers that have the command's route, when not every server does (`nil`: openark 3.2.6 and Percona).
+    public let requires: ServerRequirement?
 
     init(_ id: CommandID, _ group: CommandGroup, _ kind: CommandKind, _ output: OutputRule, _ safety: RequestSafety,
-         aliases: [String] = [], precheck: Precheck? = nil, thisHost: Bool = false, _ summary: String) {
+         aliases: [String] = [], precheck: Precheck? = nil, thisHost: Bool = false, requires: ServerRequirement? = nil,
+         _ summary: String) {
         self.id = id
         self.aliases = aliases
         self.group = group
@@ -132,6 +138,7 @@ public struct CommandSpec: Sendable {
         self.safety = safety
         self.precheck = precheck
         self.defaultsToThisHost = thisHost
+        self.requires = requires
     }
 
     /// The command's name, e.g. `discover`.

@@ -12,6 +12,8 @@ public enum CommandTable {
         C(.help, .meta, .help, .nothing, read, "List commands, or show one command's help (help COMMAND)"),
         C(.whichAPI, .meta, .whichAPI, .nothing, read, "Print the API endpoint in use (the raft leader among several)"),
         C(.api, .meta, .rawAPI, .nothing, read, "Call any API path (--path) and print its JSON answer"),
+        C(.endpoints, .meta, .endpointReport, .nothing, read,
+          "Probe every configured endpoint: reachable, raft role and health, credentials, certificate expiry"),
 
         // Discovery
         C(.discover, .discovery, "discover/{instance}", .instanceKey(.details), write, thisHost: true,
@@ -49,6 +51,9 @@ public enum CommandTable {
           "Print the name of an instance's cluster"),
         C(.whichClusterAlias, .topology, "cluster-info/{cluster}", .field("ClusterAlias", .response), read, thisHost: true,
           "Print the alias of an instance's cluster"),
+        // The writable master's Key, as orchestrator's own `orchestrator -c which-cluster-master` prints it. The bash
+        // client prints its ClusterName (copied from which-cluster): in a co-master pair that names the read-only
+        // co-master when the other one writes (Tests/Recordings/upstream/cases.json, "which-cluster-master-co-master").
         C(.whichClusterMaster, .topology, "master/{cluster}", .instanceKey(.response), read, thisHost: true,
           "Print the writable master of a cluster"),
         C(.allClustersMasters, .topology, "masters", .instanceKeys(.response, nil), read,
@@ -153,10 +158,15 @@ public enum CommandTable {
           "PURGE BINARY LOGS up to -n binlog"),
         C(.lastPseudoGTID, .replication, "last-pseudo-gtid/{instance}", .raw(.details), read,
           "Print the last Pseudo-GTID entry of an instance"),
+        C(.changeMasterCredentials, .replication, "change-master-credentials/{instance}", .instanceKey(.details), write,
+          requires: .perconaAfter3_2_6_20,
+          "Re-apply a replica's replication user and password, keeping its TLS settings (Percona only)"),
 
         // Recovery and takeover
-        C(.recover, .recovery, "recover/{instance}", .key(.details), write,
-          "Recover a failed instance, if orchestrator agrees it failed"),
+        // One request, with the -d hint when given. Percona's bash client (v3.2.6-20) first sends recover/{instance}
+        // unconditionally and then the hinted one: two recovery attempts, and the hint ignored (research: percona-fork).
+        C(.recover, .recovery, "recover/{instance}{/destination?}", .key(.details), write,
+          "Recover a failed instance, if orchestrator agrees it failed (-d: the preferred new master)"),
         C(.gracefulMasterTakeover, .recovery, "graceful-master-takeover/{cluster}{/destination?}", .successor, write,
           "Promote a new master gracefully (the -d replica, or the single direct replica)"),
         C(.gracefulMasterTakeoverAuto, .recovery, "graceful-master-takeover-auto/{cluster}{/destination?}", .successor,

@@ -34,6 +34,9 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         /// A request that changes something was sent, but no complete answer came back (the connection broke, the
         /// answer was cut short or too large): it may or may not have been applied. Check before sending it again.
         public static let outcomeUnknown = Code("outcome unknown")
+        /// The server has no such API route (`404 page not found`): an older server, a route only Percona's fork
+        /// has, or an `ORCHESTRATOR_API` that does not name orchestrator's `/api`.
+        public static let noSuchRoute = Code("no such route")
     }
 
     /// What happened, with its details; internal so that cases can be added freely.
@@ -58,6 +61,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case outcomeUnknown(endpoint: String, path: String, what: String)
         /// The calling `Task` was cancelled.
         case cancelled(waitingFor: String)
+        case noSuchRoute(NoSuchRoute)
     }
 
     let reason: Reason
@@ -79,6 +83,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case .unexpectedAnswer: .unreadableAnswer
         case .cancelled: .cancelled
         case .outcomeUnknown: .outcomeUnknown
+        case .noSuchRoute: .noSuchRoute
         }
     }
 
@@ -89,6 +94,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case .unreadableAnswer(let endpoint, _, _, _), .notAuthorized(let endpoint, _), .credentialsNeeded(let endpoint, _),
              .outOfMemory(let endpoint, _, _), .unreachable(let endpoint, _),
              .timedOut(let endpoint, _, _), .unexpectedAnswer(let endpoint, _, _, _), .outcomeUnknown(let endpoint, _, _): endpoint
+        case .noSuchRoute(let missing): missing.endpoint
         case .usage, .invalidValue, .noLeader, .answeredNo, .leaderTimedOut, .cancelled: nil
         }
     }
@@ -99,6 +105,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case .apiFailure(let failure): failure.status
         case .unreadableAnswer(_, _, let status, _), .notAuthorized(_, let status), .credentialsNeeded(_, let status): status
         case .unexpectedAnswer(_, _, let status, _): status
+        case .noSuchRoute: 404
         default: nil
         }
     }
@@ -152,6 +159,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
             return "GET \(endpoint)/\(path) was sent, but \(what); the change may or may not have been applied: "
                 + "check its effect before sending it again"
         case .cancelled(let waitingFor): return "cancelled while waiting for \(waitingFor)"
+        case .noSuchRoute(let missing): return missing.description
         }
     }
 
@@ -188,6 +196,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         Self(.outcomeUnknown(endpoint: endpoint, path: path, what: what))
     }
     package static func cancelled(waitingFor: String) -> Self { Self(.cancelled(waitingFor: waitingFor)) }
+    package static func noSuchRoute(_ missing: NoSuchRoute) -> Self { Self(.noSuchRoute(missing)) }
 }
 
 /// A value the client refuses to send, with the reason and the fix.

@@ -269,6 +269,7 @@ package final class CurlTransport: HTTPSending {
         } else {
             _ = occ_setopt_string(handle, CURLOPT_PROXY, "")
         }
+        if request.wantsCertificate { _ = occ_setopt_long(handle, CURLOPT_CERTINFO, 1) }
         _ = occ_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(transfer).toOpaque())
         _ = occ_setopt_write_function(handle) { data, size, count, context in
             guard let context, let data else { return 0 }
@@ -314,6 +315,14 @@ package final class CurlTransport: HTTPSending {
                 var location: UnsafeMutablePointer<CChar>?
                 _ = occ_getinfo_string(transfer.handle, CURLINFO_REDIRECT_URL, &location)
                 answer.location = location.map { String(cString: $0) }
+            }
+            answer.elapsedMilliseconds = elapsed
+            if transfer.isHTTPS {
+                var expiry = [UInt8](repeating: 0, count: 128)
+                let found = expiry.withUnsafeMutableBufferPointer { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) { occ_certificate_expiry(transfer.handle, $0.baseAddress, $0.count) }
+                }
+                if found == 1 { answer.certificateExpiry = String(decoding: expiry.prefix { $0 != 0 }, as: UTF8.self) }
             }
             return .success(answer)
         }

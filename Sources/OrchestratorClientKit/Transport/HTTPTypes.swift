@@ -6,6 +6,8 @@ package struct HTTPRequest: Sendable, Equatable {
     package let path: String
     /// Longest wait for the whole exchange.
     package let timeoutMilliseconds: Int
+    /// Ask for the server certificate's expiry (https; only a transfer that makes the TLS handshake sees it).
+    package var wantsCertificate = false
 
 
     /// The full URL; it never holds credentials.
@@ -22,6 +24,11 @@ package struct HTTPAnswer: Sendable, Equatable {
     package let body: [UInt8]
     /// Where a redirect (3xx) points, from its `Location` header; redirects are never followed.
     package var location: String? = nil
+    /// How long the exchange took, connecting included.
+    package var elapsedMilliseconds = 0
+    /// The server certificate's expiry as the TLS library words it, when the request asked for it.
+    package var certificateExpiry: String?
+
 }
 
 /// Why no answer arrived.

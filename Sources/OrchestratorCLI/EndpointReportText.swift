@@ -1,0 +1,122 @@
+import OrchestratorClientKit
+
+/// `-c endpoints`: the report as one line per endpoint and a summary line, or (`--json`) one JSON object; and the
+/// exit status of its verdict.
+package enum EndpointReportText {
+    /// 0 when exactly one endpoint leads and all are healthy, 1 when degraded, 3 when no endpoint leads.
+    package static func exitStatus(_ report: EndpointReport) -> Int32 {
+        switch report.verdict {
+        case .healthy: ExitStatus.success
+        case .degraded: ExitStatus.apiFailure
+        case .noLeader: ExitStatus.unreachable
+        }
+    }
+
+    /// One line per endpoint, then the summary.
+    package static func text(_ report: EndpointReport) -> String {
+        let urlWidth = report.endpoints.map(\.endpoint.url.count).max() ?? 0
+        var lines = report.endpoints.map { status -> String in
+            let url = HelpText.pad(status.endpoint.url, urlWidth)
+            if status.leaderCheckStatus == nil, status.credentialsAccepted == nil, let reason = status.unreachableReason {
+                return url + "  unreachable: " + reason + (status.roundTripMilliseconds.map { " (after \($0) ms)" } ?? "")
+            }
+            var fields = [url, HelpText.pad(roleText(status), 9)]
+            fields.append(raftText(status))
+            if let code = status.leaderCheckStatus { fields.append("leader-check \(code)") }
+            if let milliseconds = status.roundTripMilliseconds { fields.append("\(milliseconds) ms") }
+            fields.append(credentialsText(status))
+            if let expiry = certificateText(status) { fields.append(expiry) }
+            // The problems not already said by the fields above.
+            let said = ["credentials ", "unreachable"]
+            let others = status.problems.filter { problem in !said.contains { problem.hasPrefix($0) } }
+            if !others.isEmpty { fields.append("problem: " + others.joined(separator: "; ")) }
+            return fields.joined(separator: "  ")
+        }
+        lines.append(summary(report))
+        return lines.map { $0 + "\n" }.joined()
+    }
+
+    /// `healthy: leader URL; 3 of 3 endpoints healthy`, with the group's problems when there are any.
+    package static func summary(_ report: EndpointReport) -> String {
+        let leaders = report.leaders
+        var parts: [String] = []
+        if leaders.count == 1 { parts.append("leader " + leaders[0].endpoint.url) }
+        let healthy = report.endpoints.filter(\.isHealthy).count
+        parts.append("\(healthy) of \(report.endpoints.count) endpoint\(report.endpoints.count == 1 ? "" : "s") healthy")
+        parts += report.problems
+        let verdict = report.verdict == .noLeader ? "no leader" : report.verdict.rawValue
+        return verdict + ": " + parts.joined(separator: "; ")
+    }
+
+    static func roleText(_ status: EndpointStatus) -> String {
+        switch status.role {
+        case .active?: "active"
+        case .standby?: "standby"
+        case let role?: role.rawValue
+        case nil: status.credentialsAccepted == false ? "refused" : "unknown"
+        }
+    }
+
+    static func raftText(_ status: EndpointStatus) -> String {
+        switch (status.role, status.raftHealthy) {
+        case (.active?, _), (.standby?, _): return "no raft"
+        case (_, true?): return "raft healthy"
+        case (_, false?): return "raft unhealthy"
+        default: return "raft unknown"
+        }
+    }
+
+    static func credentialsText(_ status: EndpointStatus) -> String {
+        switch (status.credentialsAccepted, status.credentialsSent) {
+        case (false?, _): return status.problems.first { $0.hasPrefix("credentials ") } ?? "credentials refused"
+        case (true?, true): return "credentials accepted"
+        case (true?, false): return "no credentials needed"
+        case (nil, _): return "credentials untested"
+        }
+    }
+
+    static func certificateText(_ status: EndpointStatus) -> String? {
+        guard let expiry = status.certificateExpiry else { return nil }
+        guard let at = status.certificateExpiresAt, let days = status.certificateDaysLeft else { return "certificate expires " + expiry }
+        let date = String(at.prefix(10))
+        if days < 0 { return "certificate expired \(date)" }
+        return "certificate expires \(date) (\(days) day\(days == 1 ? "" : "s"))"
+    }
+
+    /// The report as one JSON object, for monitoring.
+    package static func json(_ report: EndpointReport) -> JSONValue {
+        func string(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+        func number(_ value: Int?) -> JSONValue { value.map { .number(String($0)) } ?? .null }
+        func bool(_ value: Bool?) -> JSONValue { value.map(JSONValue.bool) ?? .null }
+        let endpoints = report.endpoints.map { status -> JSONValue in
+            .object([
+                ("url", .string(status.endpoint.url)),
+                ("reachable", .bool(status.unreachableReason == nil || status.credentialsAccepted != nil)),
+                ("unreachableReason", string(status.unreachableReason)),
+                ("role", string(status.role?.rawValue)),
+                ("leaderCheckStatus", number(status.leaderCheckStatus)),
+                ("raftLeader", string(status.raftLeader)),
+                ("raftHealthy", bool(status.raftHealthy)),
+                ("backendHealthy", bool(status.backendHealthy)),
+                ("hostname", string(status.hostname)),
+                ("credentialsSent", .bool(status.credentialsSent)),
+                ("credentialsAccepted", bool(status.credentialsAccepted)),
+                ("roundTripMilliseconds", number(status.roundTripMilliseconds)),
+                ("certificateExpiry", string(status.certificateExpiry)),
+                ("certificateExpiresAt", string(status.certificateExpiresAt)),
+                ("certificateDaysLeft", number(status.certificateDaysLeft)),
+                ("healthy", .bool(status.isHealthy)),
+                ("problems", .array(status.problems.map(JSONValue.string))),
+            ])
+        }
+        let leaders = report.leaders.map(\.endpoint.url)
+        return .object([
+            ("verdict", .string(report.verdict.rawValue)),
+            ("leader", leaders.count == 1 ? .string(leaders[0]) : .null),
+            ("leaders", .array(leaders.map(JSONValue.string))),
+            ("summary", .string(summary(report))),
+            ("problems", .array(report.problems.map(JSONValue.string))),
+            ("endpoints", .array(endpoints)),
+        ])
+    }
+}
