@@ -129,19 +129,23 @@ public final class TestServer: @unchecked Sendable {
     }
 
     /// Stops listening and closes every connection, hung ones included.
+    ///
+    /// Descriptors are only shut down here, never closed: the thread that uses one closes it. Closing the listener
+    /// here would let its number be reused by another server's socket while this server's accept loop still calls
+    /// `accept` on it, stealing that server's connections (seen as "server returned nothing" in parallel tests).
     public func stop() {
-        let open: Set<Int32>? = state.withLock { state in
-            if state.stopped { return nil }
+        state.withLock { state in
+            if state.stopped { return }
             state.stopped = true
-            return state.connections
+            shutdown(listener, Int32(SHUT_RDWR))
+            // Under the lock: a connection's thread removes and closes its descriptor under it too, so the number
+            // shut down here is still that connection's.
+            for descriptor in state.connections { shutdown(descriptor, Int32(SHUT_RDWR)) }
         }
-        guard let open else { return }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-        for descriptor in open { shutdown(descriptor, Int32(SHUT_RDWR)) }
     }
 
     private func acceptLoop() {
+        defer { close(listener) }
         while true {
             let descriptor = accept(listener, nil, nil)
             if descriptor < 0 {
@@ -166,8 +170,10 @@ public final class TestServer: @unchecked Sendable {
 
     private func serve(_ descriptor: Int32) {
         defer {
-            _ = state.withLock { $0.connections.remove(descriptor) }
-            close(descriptor)
+            state.withLock { state in
+                state.connections.remove(descriptor)
+                close(descriptor)
+            }
         }
         var buffer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
