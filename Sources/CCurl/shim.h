@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 
 /*
  * libcurl is loaded with dlopen when the first request is about to be made, not at process start:
@@ -179,5 +180,9 @@ static inline CURLcode occ_getinfo_off(CURL *h, CURLINFO i, int64_t *v) {
 /* The descriptor that wakes the library's I/O thread (Transport/TransferLoop.swift); no libcurl in it, so any Swift
  * file may call it. Glibc's Swift module does not export eventfd. */
 static inline int occ_wake_descriptor(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+
+/* Names the calling thread (at most 15 bytes), as `ps -L` and /proc/self/task/N/comm show it; prctl is variadic and
+ * pthread_setname_np needs _GNU_SOURCE, so neither reaches Swift directly. */
+static inline void occ_name_this_thread(const char *name) { prctl(PR_SET_NAME, name, 0, 0, 0); }
 
 #endif

@@ -23,6 +23,21 @@ func fail(_ message: String) -> Never {
 }
 
 func taskCount() -> Int { entries("/proc/self/task") }
+
+/// The client I/O threads alive (named `occ-transfers`); the runtime's own threads may come and go.
+func transferThreadCount() -> Int {
+    guard let directory = opendir("/proc/self/task") else { return -1 }
+    defer { closedir(directory) }
+    var count = 0
+    while let entry = readdir(directory) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        guard name.first?.isNumber == true, let file = fopen("/proc/self/task/\(name)/comm", "r") else { continue }
+        var buffer = [CChar](repeating: 0, count: 64)
+        if fgets(&buffer, 64, file) != nil, String(cString: buffer).hasPrefix("occ-transfers") { count += 1 }
+        fclose(file)
+    }
+    return count
+}
 func descriptorCount() -> Int { entries("/proc/self/fd") - 1 }   // less the one reading the directory
 
 func entries(_ path: String) -> Int {
@@ -178,23 +193,25 @@ case "lifecycle":
     // Let the first call's leftovers settle (the concurrency runtime's own threads stay): the baseline.
     usleep(200_000)
     let threadsBaseline = taskCount(), descriptorsBaseline = descriptorCount()
-    var threadsWhileAlive = 0
+    var threadsWhileAlive = 0, transferThreadsWhileAlive = 0
     for index in 0..<clients {
         let client = makeClient(limit: limit)
         do { _ = try await client.instance(key) } catch { if firstError.isEmpty { firstError = "\(error)" } }
-        if index == 0 { threadsWhileAlive = taskCount() }
+        if index == 0 { threadsWhileAlive = taskCount(); transferThreadsWhileAlive = transferThreadCount() }
     }
     // Threads end asynchronously after join returns in the kernel's view; give /proc a moment.
-    var threadsAfter = taskCount(), descriptorsAfter = descriptorCount()
-    for _ in 0..<100 where threadsAfter != threadsBaseline || descriptorsAfter != descriptorsBaseline {
+    var threadsAfter = taskCount(), descriptorsAfter = descriptorCount(), transferThreadsAfter = transferThreadCount()
+    for _ in 0..<100 where transferThreadsAfter != 0 || descriptorsAfter != descriptorsBaseline {
         usleep(20_000)
         threadsAfter = taskCount()
         descriptorsAfter = descriptorCount()
+        transferThreadsAfter = transferThreadCount()
     }
     print("{\"threads_at_start\":\(threadsAtStart),\"threads_after_create\":\(threadsAfterCreate),"
           + "\"libcurl_loaded_after_create\":\(loadedAfterCreate),\"libcurl_loaded_after_first_call\":\(loadedAfterCall),"
           + "\"threads_baseline\":\(threadsBaseline),\"threads_while_a_client_lives\":\(threadsWhileAlive),"
           + "\"threads_after\":\(threadsAfter),\"descriptors_baseline\":\(descriptorsBaseline),"
+          + "\"transfer_threads_while_a_client_lives\":\(transferThreadsWhileAlive),\"transfer_threads_after\":\(transferThreadsAfter),"
           + "\"descriptors_after\":\(descriptorsAfter),\"clients\":\(clients),\"error\":\"\(firstError.isEmpty ? "" : "yes")\"}")
 default:
     fail("unknown mode \(mode): calls or lifecycle")

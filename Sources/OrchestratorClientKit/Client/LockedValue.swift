@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A value shared between threads behind a pthread mutex.
 ///
 /// Not `Synchronization.Mutex`: its futex-based lock is invisible to ThreadSanitizer, which CI runs the library's

@@ -1,8 +1,4 @@
 import CCurl
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The library's connections: one I/O thread running libcurl's multi interface for one ``OrchestratorClient`` and
 /// its copies, so that calls reuse connections (and TLS sessions, and DNS answers) and run concurrently without a
 /// thread each.
@@ -14,6 +10,9 @@ import Glibc
 /// At most ``maximumPerEndpoint`` requests are in flight to one endpoint (over HTTP/1.1, as many connections); the
 /// others wait in order, their time bound running, and are cancelled like running ones.
 package final class TransferLoop: AsyncHTTPSending {
+    /// The I/O thread's name (`/proc/self/task/*/comm`).
+    package static let threadName = "occ-transfers"
+
     /// Requests in flight to one endpoint at most.
     package let maximumPerEndpoint: Int
     private let inbox: LoopInbox
@@ -29,6 +28,8 @@ package final class TransferLoop: AsyncHTTPSending {
         let context = Unmanaged.passRetained(worker).toOpaque()
         let started = pthread_create(&thread, nil, { context in
             let worker = Unmanaged<LoopWorker>.fromOpaque(context!).takeRetainedValue()
+            // Named, so that `ps -L`, a debugger and the lifecycle benchmark can tell it from the runtime's threads.
+            occ_name_this_thread(TransferLoop.threadName)
             worker.run()
             return nil
         }, context)

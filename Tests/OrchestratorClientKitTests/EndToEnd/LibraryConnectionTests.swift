@@ -245,8 +245,10 @@ struct LibraryConnectionTests {
         #expect(report["libcurl_loaded_after_first_call"] as? Bool == true, "\(result.stdout)")
         #expect(report["error"] as? String == "", "\(result.stdout)")
         let baseline = try #require(report["threads_baseline"] as? Int)
-        #expect(report["threads_while_a_client_lives"] as? Int == baseline + 1, "one I/O thread per client: \(result.stdout)")
-        #expect(report["threads_after"] as? Int == baseline, "\(result.stdout)")
+        #expect(report["threads_while_a_client_lives"] as? Int ?? 0 <= baseline + 1, "one I/O thread per client: \(result.stdout)")
+        // Counted by name: the concurrency runtime may start a worker thread of its own meanwhile.
+        #expect(report["transfer_threads_while_a_client_lives"] as? Int == 1, "one I/O thread per client: \(result.stdout)")
+        #expect(report["transfer_threads_after"] as? Int == 0, "\(result.stdout)")
         #expect(report["descriptors_after"] as? Int == report["descriptors_baseline"] as? Int, "\(result.stdout)")
         #expect(server.acceptedConnections == 101)
     }
