@@ -181,6 +181,8 @@ package struct CommandLineTool {
             } else if parsed.has(.json) {
                 JSONStreamPrinter.write(answer.document.root, style: .pretty, to: out)
                 out.write("\n")
+                // The answer is printed, but a "no" stays a no: scripts test `can-replicate-from`'s exit status.
+                if case .yesNo = spec.output, !OutputFormatter.saysYes(answer.document.root["Message"]?.stringValue) { return ToolResult(exitStatus: ExitStatus.apiFailure) }
             } else {
                 try OutputFormatter.write(spec.output, answer: answer.document.root, requested: request.requestedInstance, to: out)
             }

@@ -155,7 +155,9 @@ package enum FlagParser {
             candidates += spec.names.map { ("--" + $0, $0) }
             if let letter = spec.letter { candidates.append(("-\(letter)", String(letter))) }
         }
-        var message = "unknown flag \"\(TerminalText.value(argument, limit: 60))\""
+        // A value attached to an unknown flag (`--password=…`) may be a secret: only the flag is shown.
+        let shown = argument.contains("=") ? String(argument.prefix { $0 != "=" }) + "=…" : argument
+        var message = "unknown flag \"\(TerminalText.value(shown, limit: 60))\""
         if let best = Suggestions.nearest(to: name, among: candidates, count: 1).first {
             message += "; did you mean \(best)?"
         }

@@ -38,7 +38,11 @@ package enum HelpText {
         var text = "\(spec.name): \(spec.summary)\n"
         let otherNames = spec.allNames.dropFirst()
         if !otherNames.isEmpty { text += "Also: " + otherNames.joined(separator: ", ") + "\n" }
-        text += spec.safety == .changes ? "Changes state on the server.\n" : "Only reads.\n"
+        if case .rawAPI = spec.kind {
+            text += "Any path: treated as a change, so it is never sent again once it may have reached the server.\n"
+        } else {
+            text += spec.safety == .changes ? "Changes state on the server.\n" : "Only reads.\n"
+        }
         if let template = spec.template {
             text += "Calls: GET /api/" + (spec.route ?? "") + "\n"
             let values = template.values

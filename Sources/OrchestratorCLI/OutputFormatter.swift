@@ -66,11 +66,7 @@ package enum OutputFormatter {
                 line(keyText(answer["Key"]))
             }
         case .yesNo:
-            // Only the answer itself counts: a Percona server's identity prefix (`Orchestrator truenas says: false`)
-            // may hold the word too.
-            guard let message = answer["Message"]?.stringValue, ServerMessage.withoutIdentity(message).contains("true") else {
-                throw OrchestratorError.answeredNo
-            }
+            guard saysYes(answer["Message"]?.stringValue) else { throw OrchestratorError.answeredNo }
             line(keyText(answer["Details"]))
         case .requestedInstance:
             if let requested { line(requested.description) }
@@ -127,5 +123,12 @@ package enum OutputFormatter {
         var counts: [String: Int] = [:]
         try? masters.forEachElement { master in counts[rawText(master["DataCenter"]), default: 0] += 1 }
         return counts.max { ($0.value, $0.key) < ($1.value, $1.key) }?.key
+    }
+
+    /// Whether a yes/no answer (`can-replicate-from`) says yes. Only the answer itself counts: a Percona server's
+    /// identity prefix (`Orchestrator truenas says: false`) may hold the word too.
+    static func saysYes(_ message: String?) -> Bool {
+        guard let message else { return false }
+        return ServerMessage.withoutIdentity(message).contains("true")
     }
 }

@@ -37,6 +37,8 @@ public struct Reply: Sendable {
     /// Read the request, then close the connection without a byte of answer (a crash or reset after reading): the
     /// request may have been acted on.
     public var closeWithoutAnswer = false
+    /// Send these bytes instead of an HTTP answer (a server that does not speak HTTP), then close.
+    public var raw: [UInt8]?
 
     public init(status: Int, contentType: String = "application/json; charset=UTF-8", body: [UInt8]) {
         self.status = status
@@ -199,6 +201,10 @@ public final class TestServer: @unchecked Sendable {
             }
             if reply.delayMilliseconds > 0 { usleep(UInt32(reply.delayMilliseconds) * 1000) }
             if reply.closeWithoutAnswer { return }
+            if let raw = reply.raw {
+                _ = Self.writeAll(descriptor, raw)
+                return
+            }
             var response = "HTTP/1.1 \(reply.status) \(Self.reason(reply.status))\r\n"
             response += "Content-Type: \(reply.contentType)\r\n"
             for (name, value) in reply.headers { response += "\(name): \(value)\r\n" }

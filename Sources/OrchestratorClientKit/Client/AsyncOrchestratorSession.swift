@@ -56,7 +56,7 @@ package final class AsyncOrchestratorSession {
         var retry = OrchestratorSession.RetryState()
         while true {
             let endpoint = try await leaderEndpoint()
-            let request = try steps.requestStep(to: endpoint, path: path, attempts: retry.attempt)
+            let request = try steps.requestStep(to: endpoint, path: path, safety: safety, attempts: retry.attempt)
             let started = Clock.nowMilliseconds()
             let outcome = await sender.send([request], safety: safety, isEnough: { _ in true })[0]
             let next: OrchestratorSession.NextStep

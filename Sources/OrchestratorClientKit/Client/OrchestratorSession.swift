@@ -247,7 +247,7 @@ package final class OrchestratorSession {
         var retry = RetryState()
         while true {
             let endpoint = try leaderEndpoint()
-            let request = try requestStep(to: endpoint, path: path, attempts: retry.attempt)
+            let request = try requestStep(to: endpoint, path: path, safety: safety, attempts: retry.attempt)
             let outcome = sender.send([request], isEnough: { _ in true })[0]
             switch try outcomeStep(outcome, endpoint: endpoint, path: path, safety: safety, retry: &retry) {
             case .answer(let answer): return answer
@@ -276,14 +276,17 @@ package final class OrchestratorSession {
     }
 
     /// The request for `path` to `endpoint`, bounded by the time left.
-    func requestStep(to endpoint: Endpoint, path: APIPath, attempts: Int = 1) throws(OrchestratorError) -> HTTPRequest {
+    func requestStep(to endpoint: Endpoint, path: APIPath, safety: RequestSafety = .readOnly,
+                     attempts: Int = 1) throws(OrchestratorError) -> HTTPRequest {
         let remaining = remainingMilliseconds
         guard remaining > 0 else {
             throw .timedOut(endpoint: endpoint.url, waitedFor: "the answer to GET /api/\(TerminalText.value(path.encoded, limit: 200))"
                                 + Self.attemptsText(attempts),
                             milliseconds: elapsedMilliseconds)
         }
-        return HTTPRequest(endpoint: endpoint, path: path.encoded, timeoutMilliseconds: remaining)
+        var request = HTTPRequest(endpoint: endpoint, path: path.encoded, timeoutMilliseconds: remaining)
+        request.changes = safety == .changes
+        return request
     }
 
     /// Decides on the outcome of the request for `path`: the answer, another try, or the error to throw.

@@ -69,7 +69,13 @@ struct ValueResolver {
                 throw .usage("ORCHESTRATOR_INSTANCE is set but empty; give -i <host[:port]>, or unset it to mean this host")
             }
         }
-        return spec.defaultsToThisHost ? try thisHost() : nil
+        guard spec.defaultsToThisHost else { return nil }
+        // `-c begin-downtime -a ci` names a target, just not the one this command takes: never this host instead.
+        if let other = [CommandInput.alias, .destination, .hostname].first(where: { inputs[$0] != nil }) {
+            throw .usage("-c \(spec.name) needs \(CommandInput.instance.spelling) <host[:port]> (\(other.spelling) names no instance "
+                         + "for it); without -i it acts on this host, which a command naming another target never means")
+        }
+        return try thisHost()
     }
 
     /// The instance key named by the command line, if any (used by `async-discover`'s output).

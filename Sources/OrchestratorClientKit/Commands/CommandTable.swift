@@ -11,7 +11,8 @@ public enum CommandTable {
         // Meta
         C(.help, .meta, .help, .nothing, read, "List commands, or show one command's help (help COMMAND)"),
         C(.whichAPI, .meta, .whichAPI, .nothing, read, "Print the API endpoint in use (the raft leader among several)"),
-        C(.api, .meta, .rawAPI, .nothing, read, "Call any API path (--path) and print its JSON answer"),
+        // Any path may change something (`begin-downtime/…`): sent as a change, never again once it may have arrived.
+        C(.api, .meta, .rawAPI, .nothing, write, "Call any API path (--path) and print its JSON answer"),
         C(.endpoints, .meta, .endpointReport, .nothing, read,
           "Probe every configured endpoint: reachable, raft role and health, credentials, certificate expiry"),
 

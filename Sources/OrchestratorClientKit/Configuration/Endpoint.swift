@@ -17,9 +17,11 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         }
         var rest = Substring(text)
         let scheme: String
-        if rest.hasPrefix("http://") {
+        // The scheme is case-insensitive (RFC 3986), as curl and the bash client take it: `HTTP://` is `http://`.
+        let lowered = rest.prefix(8).lowercased()
+        if lowered.hasPrefix("http://") {
             scheme = "http://"
-        } else if rest.hasPrefix("https://") {
+        } else if lowered.hasPrefix("https://") {
             scheme = "https://"
         } else {
             throw invalid("it does not start with http:// or https://")

@@ -110,13 +110,23 @@ package enum ProfileFile {
 
     /// The text of a small regular file (a password file): opened without blocking, so a FIFO cannot hang the
     /// client; `nil` when it is not a regular file, cannot be read, or is larger than `limit`.
+    /// The file's text when it is valid UTF-8; `nil` when it cannot be read or is not UTF-8.
+    static func readUTF8File(_ path: String, limit: Int = 1 << 20) -> String? {
+        readRegularFile(path, limit: limit).flatMap { String(validating: $0, as: UTF8.self) }
+    }
+
     static func readTextFile(_ path: String, limit: Int = 1 << 20) -> String? {
+        readRegularFile(path, limit: limit).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The bytes of a regular file of at most `limit` bytes, opened without blocking (a FIFO is never waited on).
+    private static func readRegularFile(_ path: String, limit: Int) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) <= limit else { return nil }
-        return readAll(descriptor, limit: limit).map { String(decoding: $0, as: UTF8.self) }
+        return readAll(descriptor, limit: limit)
     }
 
     /// The rest of `descriptor`'s bytes; `nil` on a read error or past `limit` bytes.

@@ -28,8 +28,12 @@ package enum SecretFile {
         guard info.st_mode & 0o077 == 0 else {
             throw refuse("the file can be read or written by others than its owner", modeFix(path, info))
         }
-        guard let text = ProfileFile.readTextFile(path) else {
+        guard ProfileFile.readTextFile(path) != nil else {
             throw refuse("the file cannot be read", own)
+        }
+        // Bytes that are not UTF-8 would reach the server replaced by U+FFFD: another secret than the one written.
+        guard let text = ProfileFile.readUTF8File(path) else {
+            throw refuse("it is not UTF-8 text", "write \(what) in UTF-8")
         }
         // One line; a file written on Windows ends it in "\r\n", which `split` keeps together as one Character,
         // so split on scalars.

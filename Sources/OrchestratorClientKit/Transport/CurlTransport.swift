@@ -157,7 +157,9 @@ package final class CurlTransport: HTTPSending {
         transfer.limit = configuration.maximumAnswerBytes
         configure(handle, for: request, transfer: transfer, index: tag, headers: handles.headers)
         if let share { _ = occ_setopt_pointer(handle, CURLOPT_SHARE, share) }
-        if pooled && safety == .changes { _ = occ_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1) }
+        // A change never rides a kept connection, in the library or on the command line: when a reused connection
+        // closes without an answer, libcurl silently sends the request again on a new one (a change applied twice).
+        if safety == .changes || request.changes { _ = occ_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1) }
         occ_multi_add_handle(handles.multi, handle)
         active[tag] = transfer
         return nil
@@ -361,12 +363,6 @@ package final class CurlTransport: HTTPSending {
             // Our own files, not the server: the same for every endpoint, so said once (exit 2).
             let detail = transfer.detail.isEmpty ? Self.describe(code) : transfer.detail
             return TransportFailure(kind: .configuration, reason: Self.localTLSProblem(detail), elapsedMilliseconds: elapsed)
-        case CURLE_UNSUPPORTED_PROTOCOL where transfer.detail.contains("http/0.9"),
-             CURLE_WEIRD_SERVER_REPLY where transfer.detail.contains("http/0.9"):
-            return TransportFailure(kind: .other, reason: "the server did not answer in HTTP/1.x (\(transfer.detail)); "
-                                        + (transfer.isHTTPS ? "orchestrator speaks HTTP/1.1"
-                                                            : "it may speak https (write https:// in the endpoint) or HTTP/2 only (orchestrator speaks HTTP/1.1)"),
-                                    elapsedMilliseconds: elapsed)
         case CURLE_WRITE_ERROR where transfer.outOfMemory:
             return TransportFailure(kind: .tooLarge, reason: Self.outOfMemoryReason, elapsedMilliseconds: elapsed)
         case CURLE_WRITE_ERROR where transfer.tooLarge:
@@ -491,9 +487,16 @@ package final class CurlTransport: HTTPSending {
         occ_easy_cleanup(transfer.handle)
     }
 
+    /// What came back is not HTTP/1.x: the request was sent (a change's outcome is unknown); HTTP/0.9 is what a TLS
+    /// or HTTP/2-only server looks like to a plain HTTP/1.1 request.
     private static func notHTTP(_ code: CURLcode, _ transfer: Transfer, _ elapsed: Int) -> TransportFailure {
-        TransportFailure(kind: .broken, reason: "the answer is not HTTP (\(transfer.detail.isEmpty ? describe(code) : transfer.detail))",
-                         elapsedMilliseconds: elapsed)
+        let detail = transfer.detail.isEmpty ? describe(code) : transfer.detail
+        var reason = "the answer is not HTTP (\(detail))"
+        if transfer.detail.contains("http/0.9") {
+            reason = "the server did not answer in HTTP/1.x (\(detail)); " + (transfer.isHTTPS ? "orchestrator speaks HTTP/1.1"
+                : "it may speak https (write https:// in the endpoint) or HTTP/2 only (orchestrator speaks HTTP/1.1)")
+        }
+        return TransportFailure(kind: .broken, reason: reason, elapsedMilliseconds: elapsed)
     }
 
     /// `512 MiB`, `64 KiB`, or bytes.

@@ -8,6 +8,8 @@ package struct HTTPRequest: Sendable, Equatable {
     package let timeoutMilliseconds: Int
     /// Ask for the server certificate's expiry (https; only a transfer that makes the TLS handshake sees it).
     package var wantsCertificate = false
+    /// The request may change something: it is sent on a connection of its own (see ``CurlTransport``).
+    package var changes = false
 
 
     /// The full URL; it never holds credentials.

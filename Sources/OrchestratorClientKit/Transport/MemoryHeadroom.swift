@@ -7,8 +7,11 @@ package enum MemoryHeadroom {
 
     package static func available(_ bytes: Int) -> Bool {
         guard bytes > 1 << 20 else { return true }
-        guard let probe = malloc(bytes) else { return false }
-        free(probe)
+        // mmap, not malloc: an optimiser may remove a malloc whose memory is never used (the release build did, and
+        // the check always passed); a system call stays. Reserved, never touched: no page is committed.
+        let probe = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let probe, probe != MAP_FAILED else { return false }
+        munmap(probe, bytes)
         return true
     }
 }
