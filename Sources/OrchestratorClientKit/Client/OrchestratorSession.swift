@@ -134,7 +134,10 @@ package final class OrchestratorSession {
     func leaderGraceStep(_ outcomes: [HTTPOutcome?], check: String, started: UInt64) -> (pending: [Int], requests: [HTTPRequest])? {
         guard let first = outcomes.indices.first(where: { Self.claims(outcomes[$0]) }) else { return nil }
         let pending = (0..<first).filter { outcomes[$0] == nil }
-        let elapsed = Int(Clock.nowMilliseconds() - started)
+        // Twice the claimant's own round trip (not the time since the probes started, which includes loading
+        // libcurl on the first call), at least 10 ms.
+        var elapsed = Int(Clock.nowMilliseconds() - started)
+        if case .success(let answer)? = outcomes[first], answer.elapsedMilliseconds > 0 { elapsed = answer.elapsedMilliseconds }
         let grace = min(max(10, 2 * elapsed), configuration.timeouts.leaderProbeMilliseconds, remainingMilliseconds)
         guard !pending.isEmpty, grace > 0 else { return nil }
         let endpoints = configuration.endpoints

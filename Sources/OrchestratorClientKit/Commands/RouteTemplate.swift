@@ -36,13 +36,17 @@ public struct RouteTemplate: Sendable {
         case value(RouteValue, optional: Bool, slashPrefixed: Bool, inQuery: Bool)
     }
 
-    /// The pieces in order.
-    public let parts: [Part]
     /// The template as written, e.g. `discover/{instance}`.
     public let text: String
 
-    /// Parses a template; the table's templates are checked by a test, so a typo cannot ship.
+    /// A template; the table's templates are checked by a test, so a typo cannot ship.
     public init(_ text: String) {
+        self.text = text
+    }
+
+    /// The pieces in order. Parsed when asked, not when the table is built: an invocation uses one command's route,
+    /// and parsing all of them at start cost the command line ~2 M instructions (bench/profile-notes.md).
+    public var parts: [Part] {
         var parts: [Part] = []
         var literal = ""
         var inQuery = false
@@ -65,8 +69,7 @@ public struct RouteTemplate: Sendable {
             parts.append(.value(value, optional: optional, slashPrefixed: slashPrefixed, inQuery: inQuery))
         }
         if !literal.isEmpty { parts.append(.literal(literal)) }
-        self.parts = parts
-        self.text = text
+        return parts
     }
 
     /// Every value the route uses, with whether it is required.
