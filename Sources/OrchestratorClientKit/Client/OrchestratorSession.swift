@@ -65,9 +65,9 @@ package final class OrchestratorSession {
     /// The endpoint requests go to: the only one configured, or the raft leader among several.
     ///
     /// All endpoints are asked `leader-check` at once; slow or dead nodes are not waited for. The choice does not
-    /// depend on who answers first: when one endpoint answers 200, those listed before it that have not answered
-    /// yet are asked once more, for twice the time the first took (at least 10 ms, at most the probe bound), and
-    /// the first endpoint in configured order that answered 200 is used. When several claim leadership (a split
+    /// depend on who answers first: when one endpoint answers 200, the transport waits for those listed before it
+    /// that have not answered yet, for twice the time the first took (at least 10 ms), and the first endpoint in
+    /// configured order that answered 200 is used. When several claim leadership (a split
     /// brain), a warning names them. Failing any 200, `routed-leader-check` the same way (a follower that can route
     /// to the leader). When the whole operation's bound runs out first, the error is a timeout.
     package func leaderEndpoint() throws(OrchestratorError) -> Endpoint {
@@ -75,12 +75,9 @@ package final class OrchestratorSession {
         var report = leaderReportStart()
         for check in Self.leaderChecks {
             guard let requests = leaderProbesStep(check) else { break }
-            let started = Clock.nowMilliseconds()
-            var outcomes = sender.send(requests, isEnough: Self.isLeaderAnswer)
-            if let (pending, again) = leaderGraceStep(outcomes, check: check, started: started) {
-                let answers = sender.send(again) { _ in false }
-                for (position, index) in pending.enumerated() where answers[position] != nil { outcomes[index] = answers[position] }
-            }
+            // The transport waits briefly for endpoints listed before the first claimant: the choice must not depend
+            // on which node happened to answer first, and their probes keep their connections.
+            let outcomes = sender.send(requests, preferringEarlier: true, isEnough: Self.isLeaderAnswer)
             if let found = try leaderProbeOutcomesStep(outcomes, check: check, report: &report) { return found }
         }
         throw noLeaderError(report)
@@ -126,22 +123,6 @@ package final class OrchestratorSession {
     static let isLeaderAnswer: @Sendable (HTTPOutcome) -> Bool = { outcome in
         if case .success(let answer) = outcome { return answer.status == 200 }
         return false
-    }
-
-    /// When an endpoint claims leadership but endpoints listed before it have not answered yet, the probes to ask
-    /// them once more, briefly (max(10 ms, twice the first answer's time)), with their indices: the leader chosen
-    /// must not depend on which node happened to answer first. `nil` when there is nothing to wait for.
-    func leaderGraceStep(_ outcomes: [HTTPOutcome?], check: String, started: UInt64) -> (pending: [Int], requests: [HTTPRequest])? {
-        guard let first = outcomes.indices.first(where: { Self.claims(outcomes[$0]) }) else { return nil }
-        let pending = (0..<first).filter { outcomes[$0] == nil }
-        // Twice the claimant's own round trip (not the time since the probes started, which includes loading
-        // libcurl on the first call), at least 10 ms.
-        var elapsed = Int(Clock.nowMilliseconds() - started)
-        if case .success(let answer)? = outcomes[first], answer.elapsedMilliseconds > 0 { elapsed = answer.elapsedMilliseconds }
-        let grace = min(max(10, 2 * elapsed), configuration.timeouts.leaderProbeMilliseconds, remainingMilliseconds)
-        guard !pending.isEmpty, grace > 0 else { return nil }
-        let endpoints = configuration.endpoints
-        return (pending, pending.map { HTTPRequest(endpoint: endpoints[$0], path: check, timeoutMilliseconds: grace) })
     }
 
     static func claims(_ outcome: HTTPOutcome?) -> Bool {

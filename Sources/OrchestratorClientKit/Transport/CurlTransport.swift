@@ -116,11 +116,20 @@ package final class CurlTransport: HTTPSending {
     /// Sends `requests` at once; see ``HTTPSending/send(_:isEnough:)``.
     @inline(never)   // calls libcurl through this file's table (Sources/CCurl/shim.h)
     package func send(_ requests: [HTTPRequest], isEnough: (HTTPOutcome) -> Bool) -> [HTTPOutcome?] {
+        send(requests, preferringEarlier: false, isEnough: isEnough)
+    }
+
+    /// Sends `requests` at once; see ``HTTPSending/send(_:preferringEarlier:isEnough:)``. The grace for earlier
+    /// requests is twice the accepted transfer's own time, at least 10 ms: they keep their connections, and no
+    /// second round of requests is needed.
+    package func send(_ requests: [HTTPRequest], preferringEarlier: Bool, isEnough: (HTTPOutcome) -> Bool) -> [HTTPOutcome?] {
         var outcomes = [HTTPOutcome?](repeating: nil, count: requests.count)
         var running = 0
         for (index, request) in requests.enumerated() {
             if let failure = start(request, tag: index) { outcomes[index] = .failure(failure) } else { running += 1 }
         }
+        var accepted: Int?
+        var graceEnds: UInt64?
         var done = running == 0
         while !done {
             perform()
@@ -129,10 +138,21 @@ package final class CurlTransport: HTTPSending {
                 running -= 1
                 // Enough, but the transfers already finished are still read: their outcomes are known at no cost
                 // (leader detection uses them to choose among several claimants).
-                if isEnough(outcome) { done = true }
+                if isEnough(outcome) {
+                    accepted = min(accepted ?? tag, tag)
+                    if graceEnds == nil {
+                        var took = 0
+                        if case .success(let answer) = outcome { took = answer.elapsedMilliseconds }
+                        graceEnds = Clock.nowMilliseconds() + UInt64(max(10, 2 * took))
+                    }
+                }
             }
             if running == 0 { done = true }
-            if !done { wait(milliseconds: 100) }
+            if let accepted {
+                let earlierPending = preferringEarlier && outcomes[..<accepted].contains { $0 == nil }
+                if !earlierPending || Clock.nowMilliseconds() >= graceEnds ?? 0 { done = true }
+            }
+            if !done { wait(milliseconds: accepted == nil ? 100 : 5) }
         }
         // Abandon whatever is still running: a hung or slow endpoint costs nothing more.
         for tag in Array(active.keys) { _ = abandon(tag: tag) }

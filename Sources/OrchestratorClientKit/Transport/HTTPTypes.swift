@@ -87,6 +87,16 @@ package protocol HTTPSending: AnyObject {
     /// Sends `requests` at the same time. As soon as `isEnough` accepts an outcome, the requests still
     /// running are abandoned and reported as `nil`.
     func send(_ requests: [HTTPRequest], isEnough: (HTTPOutcome) -> Bool) -> [HTTPOutcome?]
+    /// As ``send(_:isEnough:)``; with `preferringEarlier`, an outcome that is enough waits a short grace for the
+    /// requests listed before it (leader probes: the first claimant in configured order is chosen).
+    func send(_ requests: [HTTPRequest], preferringEarlier: Bool, isEnough: (HTTPOutcome) -> Bool) -> [HTTPOutcome?]
+}
+
+extension HTTPSending {
+    /// Test doubles answer at once: there is nothing to wait for.
+    package func send(_ requests: [HTTPRequest], preferringEarlier: Bool, isEnough: (HTTPOutcome) -> Bool) -> [HTTPOutcome?] {
+        send(requests, isEnough: isEnough)
+    }
 }
 
 /// Sends requests without blocking the caller's thread: ``TransferLoop`` (the library's reused connections, one I/O
