@@ -134,7 +134,9 @@ def versus_section(versus, runs_per_round):
            "The floor is `bench/floor/floor.c`, built by this run with `cc -O2`: a C program that loads libcurl exactly "
            "as the client does (`dlopen(\"libcurl.so.4\")`, the same 15 functions, `curl_global_init`), sets the same "
            "options on each transfer, probes `leader-check` on every endpoint at once through one multi handle (the "
-           "first 200 wins, the others are abandoned), sends the command's request through the same multi handle and "
+           "first 200 wins, the others are abandoned), sends the command's request through the same multi handle (a change, "
+           "`discover`, on a connection of its own, as the client must: libcurl resends a request whose reused connection "
+           "closed unanswered) and "
            "prints what the client prints (the run checks that both print the same text). Goal: the client's median "
            f"within {VERSUS_TIME_GOAL_MS:g} ms of the floor's, its peak RSS within {VERSUS_RSS_GOAL_MIB:g} MiB of the "
            "floor's.", "",

@@ -134,6 +134,10 @@ static size_t on_data(char *data, size_t size, size_t count, void *context) {
 
 static struct curl_slist *headers;
 
+/* Set for a change: it takes a connection of its own, as the client's must (on a reused connection that closes
+ * unanswered, libcurl silently sends the request again; a change would be applied twice). */
+static int fresh_connection = 0;
+
 static void configure(struct transfer *t, const char *url, long index, long timeout_ms) {
     CURL *h = t->handle;
     curl.easy_setopt(h, CURLOPT_URL, url);
@@ -149,6 +153,7 @@ static void configure(struct transfer *t, const char *url, long index, long time
     curl.easy_setopt(h, CURLOPT_HTTPHEADER, headers);
     curl.easy_setopt(h, CURLOPT_WRITEDATA, (void *)t);
     curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    if (fresh_connection) curl.easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
 }
 
 /* Sends GET urls[0..n) at once on `multi`; returns the index of the first transfer that ended with HTTP 200 when
@@ -315,7 +320,9 @@ int main(int argc, char **argv) {
     }
     if (leader < 0) die("no leader", NULL);
 
-    /* The command request, through the same multi handle (the leader probe's connection is reused). */
+    /* The command request, through the same multi handle: a read reuses the leader probe's connection, a change
+     * (discover) takes its own, as the client does. */
+    fresh_connection = discover;
     snprintf(urls[0], sizeof urls[0], "%.520s/%.520s", endpoints[leader], path);
     struct transfer *t = &transfers[0];
     if (send_all(multi, urls, transfers, 1, remaining_ms(), 0) != 0 || t->failed) die("request failed", t->error);
