@@ -33,7 +33,8 @@ func transferThreadCount() -> Int {
         let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         guard name.first?.isNumber == true, let file = fopen("/proc/self/task/\(name)/comm", "r") else { continue }
         var buffer = [CChar](repeating: 0, count: 64)
-        if fgets(&buffer, 64, file) != nil, String(cString: buffer).hasPrefix("occ-transfers") { count += 1 }
+        if fgets(&buffer, 64, file) != nil,
+           String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).hasPrefix("occ-transfers") { count += 1 }
         fclose(file)
     }
     return count

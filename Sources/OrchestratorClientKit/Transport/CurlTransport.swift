@@ -119,10 +119,11 @@ package final class CurlTransport: HTTPSending {
         send(requests, preferringEarlier: false, isEnough: isEnough)
     }
 
-    /// Sends `requests` at once; see ``HTTPSending/send(_:preferringEarlier:isEnough:)``. The grace for earlier
-    /// requests is twice the accepted transfer's own time, at least 10 ms: they keep their connections, and no
-    /// second round of requests is needed.
+    /// Sends `requests` at once; see ``HTTPSending/send(_:preferringEarlier:isEnough:)``. Earlier requests are
+    /// waited for (``preferenceGraceMilliseconds(after:sentAt:)``): they keep their connections, and no second
+    /// round of requests is needed.
     package func send(_ requests: [HTTPRequest], preferringEarlier: Bool, isEnough: (HTTPOutcome) -> Bool) -> [HTTPOutcome?] {
+        let sentAt = Clock.nowMilliseconds()
         var outcomes = [HTTPOutcome?](repeating: nil, count: requests.count)
         var running = 0
         for (index, request) in requests.enumerated() {
@@ -141,9 +142,7 @@ package final class CurlTransport: HTTPSending {
                 if isEnough(outcome) {
                     accepted = min(accepted ?? tag, tag)
                     if graceEnds == nil {
-                        var took = 0
-                        if case .success(let answer) = outcome { took = answer.elapsedMilliseconds }
-                        graceEnds = Clock.nowMilliseconds() + UInt64(max(10, 2 * took))
+                        graceEnds = Clock.nowMilliseconds() + UInt64(preferenceGraceMilliseconds(after: outcome, sentAt: sentAt))
                     }
                 }
             }

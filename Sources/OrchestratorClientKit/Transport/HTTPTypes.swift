@@ -82,6 +82,14 @@ package struct TransportFailure: Sendable, Equatable, Error {
 /// The result of one request.
 package typealias HTTPOutcome = Result<HTTPAnswer, TransportFailure>
 
+/// With `preferringEarlier`, how long the requests listed before an accepted one are waited for: twice the accepted
+/// transfer's own time (else the time since the requests were sent), at least 10 ms. One rule for both transports.
+package func preferenceGraceMilliseconds(after outcome: HTTPOutcome, sentAt started: UInt64) -> Int {
+    var took = Int(Clock.nowMilliseconds() - started)
+    if case .success(let answer) = outcome, answer.elapsedMilliseconds > 0 { took = answer.elapsedMilliseconds }
+    return max(10, 2 * took)
+}
+
 /// Sends requests: libcurl for real (``CurlTransport``); tests substitute a double to run the command line in-process.
 package protocol HTTPSending: AnyObject {
     /// Sends `requests` at the same time. As soon as `isEnough` accepts an outcome, the requests still

@@ -131,7 +131,7 @@ private final class Gather: Sendable {
     }
 
     /// Records the outcome of request `index`; resumes the caller when it is enough or the last. With
-    /// `preferringEarlier`, an outcome that is enough waits a short grace (max(10 ms, twice the time it took)) for
+    /// `preferringEarlier`, an outcome that is enough waits a short grace (``preferenceGraceMilliseconds(after:sentAt:)``) for
     /// the requests listed before it, so that which one is chosen does not depend on which answered first.
     func deliver(_ index: Int, _ outcome: HTTPOutcome) {
         let isEnough = isEnough
@@ -147,7 +147,7 @@ private final class Gather: Sendable {
             let earlierPending = preferringEarlier && state.outcomes[..<accepted].contains { $0 == nil }
             if !earlierPending { return .finish }
             // The first acceptance starts the grace; later deliveries only check whether the earlier ones are in.
-            return isEnough(outcome) && accepted == index ? .startGrace(max(10, 2 * Int(Clock.nowMilliseconds() - started))) : .wait
+            return isEnough(outcome) && accepted == index ? .startGrace(preferenceGraceMilliseconds(after: outcome, sentAt: started)) : .wait
         }
         switch next {
         case .wait: break
