@@ -4,6 +4,7 @@
 #   make install PREFIX=/usr DESTDIR=$(pwd)/debian/tmp      # staging, for packages
 #   make uninstall PREFIX=/usr/local
 #   make deb                   # dist/orchestrator-client_<version>_<arch>.deb, checked by lintian
+#   make rpm                   # dist/orchestrator-client-<version>-1.<arch>.rpm (rpmbuild), checked by rpmlint
 #   make dist                  # dist/orchestrator-client-<version>-linux-<arch>.tar.gz and dist/SHA256SUMS
 #
 # completions/ and man/ are generated from the command and flag tables and checked in;
@@ -23,40 +24,58 @@ SWIFT ?= swift
 # The Swift runtime linked statically: ~1.5 ms less start-up and 7 fewer shared libraries per invocation.
 # No $$ORIGIN run path: nothing is ever installed beside the binary, and a library dropped next to it must not load.
 SWIFT_BUILD_FLAGS ?= --static-swift-stdlib --disable-local-rpath
-# Issue 14, the command line at the floor (bench/profile-notes.md, build-support/README.md): with the Swift runtime
-# static, libstdc++ and libgcc are linked statically too (a linker script makes the runtime's own `-lstdc++` take
-# the archive), and lld lays out the functions start-up runs together. Added whenever SWIFT_BUILD_FLAGS links the
-# runtime statically (a dynamic libswiftCore.so loads libstdc++.so itself); bench/run.sh uses the same flags.
-RELEASE_LINK_FLAGS = -Xswiftc -L -Xswiftc $(CURDIR)/build-support/static-libstdc++ \
+# The release link, whenever SWIFT_BUILD_FLAGS links the Swift runtime statically (bench/run.sh uses the same flags,
+# build-support/README.md says why each is there):
+# - one binary for every supported host, glibc 2.28 (RHEL 8) and newer: linked against Debian 11's glibc 2.31 and
+#   GCC 10's static runtime (SYSROOT, made by scripts/make-sysroot.sh from build-support/sysroot-packages.txt), plus
+#   build-support/glibc-compat.c for the few symbols that would still bind newer versions. The shipping scripts check
+#   the result (scripts/check-binary.sh). `make install SYSROOT=` links against this machine's own glibc instead:
+#   the binary then runs here and on newer systems only.
+# - libstdc++ and libgcc linked statically (a linker script in build-support/link-libs makes the runtime's own
+#   `-lstdc++` take the archive; another keeps libutil out of NEEDED), and lld lays out the functions start-up runs
+#   together (bench/profile-notes.md). No packed relative relocations: they need glibc 2.36.
+SYSROOT ?= $(CURDIR)/.build-sysroot/bullseye-amd64
+COMPAT_OBJECT = $(CURDIR)/.build-sysroot/glibc-compat.o
+RELEASE_LINK_FLAGS = -Xswiftc -L -Xswiftc $(CURDIR)/build-support/link-libs \
 	-Xswiftc -Xclang-linker -Xswiftc -static-libgcc -Xswiftc -use-ld=lld \
 	-Xlinker --symbol-ordering-file=$(CURDIR)/build-support/startup-order.txt -Xlinker --no-warn-symbol-ordering \
-	$(if $(GLIBC_HAS_RELR),-Xlinker -z -Xlinker pack-relative-relocs)
-# Packed relative relocations (DT_RELR): the 25,000 pointers the loader relocates at start are described in 5 KB
-# rather than 600 KB that every invocation reads (0.7 MiB of RSS). Such a binary needs glibc 2.36 or later, so they
-# are used only when the building machine's glibc has them: a binary runs where it was built, or on a newer glibc.
-GLIBC_HAS_RELR := $(shell getconf GNU_LIBC_VERSION 2>/dev/null | \
-	awk '{ split($$2, v, "."); if (v[1] > 2 || (v[1] == 2 && v[2] >= 36)) print "yes" }')
-BUILD_FLAGS = $(SWIFT_BUILD_FLAGS) $(if $(filter --static-swift-stdlib,$(SWIFT_BUILD_FLAGS)),$(RELEASE_LINK_FLAGS))
+	$(if $(SYSROOT),-Xswiftc -Xclang-linker -Xswiftc --sysroot=$(SYSROOT) -Xlinker $(COMPAT_OBJECT))
+STATIC_RUNTIME = $(filter --static-swift-stdlib,$(SWIFT_BUILD_FLAGS))
+BUILD_FLAGS = $(SWIFT_BUILD_FLAGS) $(if $(STATIC_RUNTIME),$(RELEASE_LINK_FLAGS))
+# What the release link needs before it runs (nothing when the runtime is linked dynamically, or SYSROOT is empty).
+LINK_INPUTS = $(if $(and $(STATIC_RUNTIME),$(SYSROOT)),sysroot)
 INSTALL ?= install
 
-# Release files go here; scripts/build-deb.sh and scripts/build-dist.sh say what they hold and why. They take the
+# Release files go here; scripts/build-{deb,rpm,dist}.sh say what they hold and why. They take the
 # version from the file VERSION, the one place it is written (ClientVersion.swift must match: a test checks, and so
 # do the scripts, on the binary they ship).
 DIST_DIR ?= dist
 BIN_PATH = $$($(SWIFT) build -c release $(BUILD_FLAGS) --show-bin-path)
 
-.PHONY: all build generate install uninstall deb dist clean-dist print-build-flags
+.PHONY: all build generate install uninstall deb rpm dist clean-dist print-build-flags sysroot check-binary
 
 all: build
 
-build:
+build: $(LINK_INPUTS)
 	$(SWIFT) build -c release --product orchestrator-client $(BUILD_FLAGS)
+
+# The sysroot and the compatibility object (both under .build-sysroot/, which git ignores). make-sysroot.sh does
+# nothing when SYSROOT already holds build-support/sysroot-packages.txt's packages.
+# Silent, and nothing on standard output: `make print-build-flags` runs this first, and its output is read.
+sysroot:
+	@bash scripts/make-sysroot.sh "$(SYSROOT)"
+	@mkdir -p "$(dir $(COMPAT_OBJECT))"
+	@$(CC) -O2 -fPIC -fno-builtin -fno-stack-protector -c build-support/glibc-compat.c -o "$(COMPAT_OBJECT)"
+
+# Whether the release binary runs on glibc 2.28 and newer (make deb, rpm and dist check it on what they ship).
+check-binary: build
+	bash scripts/check-binary.sh "$(BIN_PATH)/orchestrator-client"
 
 generate:
 	$(SWIFT) run generate-files .
 
 # The flags of the release build, for bench/run.sh and bench/startup-order.sh (one place for them).
-print-build-flags:
+print-build-flags: $(LINK_INPUTS)
 	@echo $(BUILD_FLAGS)
 
 install: build
@@ -74,9 +93,12 @@ uninstall:
 		"$(DESTDIR)$(FISH_COMPLETION_DIR)/orchestrator-client.fish" \
 		"$(DESTDIR)$(MANDIR)/man1/orchestrator-client.1"
 
-# Both release files start from the binary `install` installs; the scripts strip it and check its --version.
+# The release files all start from the binary `install` installs; the scripts strip it and check its --version.
 deb: build
 	bash scripts/build-deb.sh "$(BIN_PATH)/orchestrator-client" "$(DIST_DIR)"
+
+rpm: build
+	bash scripts/build-rpm.sh "$(BIN_PATH)/orchestrator-client" "$(DIST_DIR)"
 
 dist: build
 	bash scripts/build-dist.sh "$(BIN_PATH)/orchestrator-client" "$(DIST_DIR)"

@@ -4,7 +4,7 @@
 #
 #   scripts/build-deb.sh BINARY [DIST_DIR]         (make deb builds BINARY first)
 #
-# Needs: dpkg-deb (dpkg), dpkg-shlibdeps (dpkg-dev), binutils; lintian to check the result (scripts/packages.txt).
+# Needs: dpkg-deb (dpkg), binutils; lintian to check the result (scripts/packages.txt).
 set -euo pipefail
 source "$(dirname "$0")/release-common.sh"
 
@@ -29,7 +29,7 @@ arch=$(architecture)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-root=$work/debian/$package           # where dh_* tools would stage it; dpkg-shlibdeps expects debian/ above
+root=$work/debian/$package           # where dh_* tools would stage it
 doc=$root/usr/share/doc/$package
 umask 022
 
@@ -52,29 +52,30 @@ install -D -m 644 "$repo_root/examples/crontab" "$doc/examples/crontab"
 install -D -m 644 "$packaging/lintian-overrides" "$root/usr/share/lintian/overrides/$package"
 
 # --- control -------------------------------------------------------------------------------------------------------
-# Depends: what dpkg-shlibdeps reads off the binary's NEEDED libraries (it wants a debian/control naming the
-# package; this minimal one is enough), plus libcurl, which no tool can see because it is loaded with dlopen.
-# 7.66.0 is the oldest libcurl that has every function and option the transport uses: curl_multi_poll is 7.66.0
-# (without it libcurl is not loaded at all); CURLINFO_CONNECT_TIME_T and CURLINFO_PRETRANSFER_TIME_T 7.61.0,
-# CURLINFO_CONTENT_LENGTH_DOWNLOAD_T 7.55.0; the rest is 7.23.0 or older (curl's docs/libcurl/symbols-in-versions).
-# CURLOPT_PROTOCOLS_STR (7.85.0) is used where known; an older libcurl refuses it and gets CURLOPT_PROTOCOLS, the
-# same limit to http and https as a bitmask. Debian 12 and Ubuntu 22.04 call the package libcurl4 (7.88.1, 7.81.0),
-# Debian 13 and Ubuntu 24.04 libcurl4t64 (after the 64-bit time_t transition); naming both leaves nothing to a
-# virtual package.
-libcurl_minimum=7.66.0
-printf 'Source: %s\n\nPackage: %s\nArchitecture: any\n' "$package" "$package" >"$work/debian/control"
-mkdir -p "$root/DEBIAN"              # how dpkg-shlibdeps finds the package root (-e takes its value attached)
-shlibs=$(cd "$work" && dpkg-shlibdeps -O -e"$root/usr/bin/orchestrator-client" | sed -n 's/^shlibs:Depends=//p')
-# Packed relative relocations (the Makefile's RELEASE_LINK_FLAGS) need glibc 2.36, through a version no symbol
-# carries (GLIBC_ABI_DT_RELR), which dpkg-shlibdeps does not see: raise its libc6 bound to say so.
-if readelf -V "$root/usr/bin/orchestrator-client" | grep -q GLIBC_ABI_DT_RELR; then
-    shlibs=$(printf '%s' "$shlibs" | sed -E 's/libc6 \(>= 2\.(3[0-5]|[0-2][0-9]|[0-9])(\.[0-9]+)?\)/libc6 (>= 2.36)/')
-fi
-depends="${shlibs:+$shlibs, }libcurl4 (>= $libcurl_minimum) | libcurl4t64 (>= $libcurl_minimum)"
+# Depends: libc6 (below), plus libcurl, which no tool can see because it is loaded with dlopen.
+# 7.61.1 (RHEL 8's) is the oldest libcurl supported: every function the transport binds is there (curl_multi_poll,
+# 7.66.0, is used when present, else curl_multi_wait, 7.28.0), and every option or information newer than it
+# (CURLOPT_PROTOCOLS_STR 7.85.0, CURLOPT_QUICK_EXIT 7.87.0, CURLOPT_HTTP09_ALLOWED 7.64.0) is used only when the loaded
+# libcurl's version has it (Sources/OrchestratorClientKit/Transport/LibcurlFeatures.swift; README, "libcurl
+# versions"). On Debian and Ubuntu that admits every libcurl4: Ubuntu 20.04's 7.68.0, Debian 11's 7.74.0, Ubuntu
+# 22.04's 7.81.0, Debian 12's 7.88.1. Debian 13 and Ubuntu 24.04 call the package libcurl4t64 (after the 64-bit
+# time_t transition); naming both leaves nothing to a virtual package.
+libcurl_minimum=7.61.1
+mkdir -p "$root/DEBIAN"
+# libc6: the newest glibc symbol version the binary binds (check-binary.sh, run on it above, allows only glibc's own
+# libraries as NEEDED, so libc6 is the only other dependency). Not dpkg-shlibdeps: it reads the building machine's
+# symbols files, and Debian 12's say libpthread.so.0 needs libc6 (>= 2.34) whatever the binary binds, which no
+# Debian 11 or Ubuntu 20.04 host could meet.
+glibc_bound=$(objdump -T "$root/usr/bin/orchestrator-client" | grep -o 'GLIBC_2\.[0-9.]*' | sort -u -V | tail -n 1)
+shlibs="libc6 (>= ${glibc_bound#GLIBC_})"
+depends="$shlibs, libcurl4 (>= $libcurl_minimum) | libcurl4t64 (>= $libcurl_minimum)"
 
-# No Replaces, Conflicts, Breaks or Provides: orchestrator's bash client is a package of this very name, which a
-# newer version upgrades in place (dpkg takes over its /usr/bin/orchestrator-client); no other package ships any of
-# these files. Its `Depends: jq` goes with it (apt autoremove offers jq if nothing else needs it).
+# orchestrator's bash client is a package of this very name, which a newer version upgrades in place (dpkg takes
+# over its /usr/bin/orchestrator-client): no relation is needed for it. Its `Depends: jq` goes with it (apt
+# autoremove offers jq if nothing else needs it). Percona ships the same script as percona-orchestrator-client
+# (the name in Percona's repositories), holding /usr/bin/orchestrator-client too: control.in's Conflicts and
+# Replaces let apt remove it and take the file over instead of failing on it. No Breaks or Provides: this package
+# is not Percona's, so a dependency on Percona's name is left to Percona's package.
 installed_size=$(find "$root/usr" -type f -printf '%s\n' | awk '{ kib += int(($1 + 1023) / 1024) } END { print kib }')
 # Filled in by bash, not sed: the values hold |, / and & (Depends alternatives, the maintainer's address).
 control=$(<"$packaging/control.in")

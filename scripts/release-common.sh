@@ -1,4 +1,4 @@
-# Sourced by build-deb.sh and build-dist.sh: what both release files share.
+# Sourced by build-deb.sh, build-rpm.sh and build-dist.sh: what the release files share.
 #
 # The version comes from VERSION alone (ClientVersion.current must equal it: a test checks, and so does
 # check_binary_version below, on the binary about to be shipped). Timestamps come from SOURCE_DATE_EPOCH, else the
@@ -27,9 +27,11 @@ fi
 export SOURCE_DATE_EPOCH
 
 # Copies the release binary to $2, stripped as dh_strip would (symbols, .comment and .note; the build ID stays).
+# Every release file ships this one binary, so it is checked here: glibc 2.28 and newer (scripts/check-binary.sh).
 install_stripped_binary() {
     install -D -m 755 "$1" "$2"
     strip --remove-section=.comment --remove-section=.note "$2"
+    bash "$repo_root/scripts/check-binary.sh" "$2"
 }
 
 # The binary must say the version it is shipped as: catches a stale build or a VERSION not copied to
@@ -53,11 +55,7 @@ print_runtime_requirements() {
     echo "runtime requirements of $(basename "$1") $version ($(architecture)):"
     echo "  shared libraries (NEEDED): ${needed% }"
     echo "  newest glibc symbol version: ${glibc:-none}"
-    # Packed relative relocations (the Makefile's RELEASE_LINK_FLAGS, when built on glibc 2.36 or later).
-    if readelf -V "$1" | grep -q GLIBC_ABI_DT_RELR; then
-        echo "  packed relative relocations (GLIBC_ABI_DT_RELR): glibc 2.36 or later"
-    fi
-    echo "  and at run time, through dlopen: libcurl.so.4 (libcurl 7.66.0 or later; Debian: libcurl4 or libcurl4t64)"
+    echo "  and at run time, through dlopen: libcurl.so.4 (libcurl 7.61.1 or later; Debian: libcurl4 or libcurl4t64; RHEL: libcurl or libcurl-minimal)"
 }
 
 # dist/SHA256SUMS over every release file in dist/, so `sha256sum -c SHA256SUMS` checks whatever was built.
@@ -65,7 +63,7 @@ write_checksums() {
     (
         cd "$1"
         shopt -s nullglob
-        files=(orchestrator-client_*.deb orchestrator-client-*.tar.gz)
+        files=(orchestrator-client_*.deb orchestrator-client-*.rpm orchestrator-client-*.tar.gz)
         if [ ${#files[@]} -gt 0 ]; then sha256sum "${files[@]}" >SHA256SUMS; fi
     )
 }

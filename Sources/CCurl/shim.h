@@ -8,8 +8,15 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
+#include <time.h>
 
 /*
+ * Every function bound here is in libcurl 7.61.1 (RHEL 8), the oldest the client supports, except curl_multi_poll
+ * (7.66.0), which is bound when present: curl_multi_wait 7.28.0, curl_multi_setopt and curl_multi_timeout 7.15.4,
+ * curl_easy_strerror 7.12.0, curl_share_* and curl_version_info 7.10, the rest older (curl's
+ * docs/libcurl/symbols-in-versions). Options and information newer than 7.61.1 are used only where the loaded
+ * libcurl's version has them: see Sources/OrchestratorClientKit/Transport/LibcurlFeatures.swift.
+ *
  * libcurl is loaded with dlopen when the first request is about to be made, not at process start:
  * linking it costs every invocation ~4 ms of dynamic loading (32 libraries), which commands that send
  * nothing (help, usage errors, --dry-run) need not pay. Swift calls only the occ_ functions below;
@@ -31,7 +38,11 @@ struct occ_curl_api {
     CURLMcode (*multi_add_handle)(CURLM *, CURL *);
     CURLMcode (*multi_remove_handle)(CURLM *, CURL *);
     CURLMcode (*multi_perform)(CURLM *, int *);
+    /* curl_multi_poll is 7.66.0: NULL with an older libcurl, which is then waited on with curl_multi_wait (7.28.0),
+     * see occ_multi_wait_extra. */
     CURLMcode (*multi_poll)(CURLM *, struct curl_waitfd *, unsigned int, int, int *);
+    CURLMcode (*multi_wait)(CURLM *, struct curl_waitfd *, unsigned int, int, int *);
+    CURLMcode (*multi_timeout)(CURLM *, long *);
     CURLMsg *(*multi_info_read)(CURLM *, int *);
     struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
     void (*slist_free_all)(struct curl_slist *);
@@ -84,7 +95,8 @@ static inline void occ_curl_load_now(void) {
     OCC_BIND(multi_add_handle, curl_multi_add_handle)
     OCC_BIND(multi_remove_handle, curl_multi_remove_handle)
     OCC_BIND(multi_perform, curl_multi_perform)
-    OCC_BIND(multi_poll, curl_multi_poll)
+    OCC_BIND(multi_wait, curl_multi_wait)
+    OCC_BIND(multi_timeout, curl_multi_timeout)
     OCC_BIND(multi_info_read, curl_multi_info_read)
     OCC_BIND(slist_append, curl_slist_append)
     OCC_BIND(slist_free_all, curl_slist_free_all)
@@ -94,6 +106,9 @@ static inline void occ_curl_load_now(void) {
     OCC_BIND(share_setopt, curl_share_setopt)
     OCC_BIND(share_cleanup, curl_share_cleanup)
 #undef OCC_BIND
+    /* Optional: libcurl before 7.66.0 has no curl_multi_poll. */
+    { void *found = dlsym(library, "curl_multi_poll");
+      if (found) memcpy(&occ_curl.multi_poll, &found, sizeof found); }
     if (occ_curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) { *occ_curl_load_error() = "curl_global_init failed"; return; }
     *occ_curl_load_error() = NULL;
     occ_curl.loaded = 1;
@@ -115,8 +130,38 @@ static inline CURLMcode occ_multi_cleanup(CURLM *m) { return occ_curl.multi_clea
 static inline CURLMcode occ_multi_add_handle(CURLM *m, CURL *h) { return occ_curl.multi_add_handle(m, h); }
 static inline CURLMcode occ_multi_remove_handle(CURLM *m, CURL *h) { return occ_curl.multi_remove_handle(m, h); }
 static inline CURLMcode occ_multi_perform(CURLM *m, int *running) { return occ_curl.multi_perform(m, running); }
+static inline long occ_monotonic_milliseconds(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+/* Waits up to timeout_ms for a transfer to have work (libcurl shortens the wait to its own timers), or for one of the
+ * `count` extra descriptors. With curl_multi_poll (7.66.0) as is. Without it, with curl_multi_wait, which differs in
+ * one way: with nothing to wait on (no transfer socket, as while an older libcurl's threaded resolver looks a name
+ * up, and no extra descriptor) it returns at once, where curl_multi_poll sleeps. A caller looping on it would
+ * spin, so the sleep is done here, as curl's documentation of curl_multi_wait advises: until libcurl's next timer
+ * (curl_multi_timeout), never past the caller's timeout, and at most 100 ms at a time. Only when nothing was ready and
+ * there was no extra descriptor: with one (the library's I/O thread's eventfd), curl_multi_wait always has something
+ * to poll and blocks as curl_multi_poll does. */
+static inline CURLMcode occ_multi_wait_extra(CURLM *m, struct curl_waitfd *extra, unsigned int count, int timeout_ms, int *ready) {
+    if (occ_curl.multi_poll) return occ_curl.multi_poll(m, extra, count, timeout_ms, ready);
+    long started = occ_monotonic_milliseconds();
+    int found = 0;
+    CURLMcode code = occ_curl.multi_wait(m, extra, count, timeout_ms, &found);
+    if (ready) *ready = found;
+    if (code != CURLM_OK || count > 0 || found > 0) return code;
+    long left = (long)timeout_ms - (occ_monotonic_milliseconds() - started);
+    long timer = -1;
+    if (occ_curl.multi_timeout(m, &timer) == CURLM_OK && timer >= 0 && timer < left) left = timer;
+    if (left > 100) left = 100;
+    if (left > 0) {
+        struct timespec pause = { left / 1000, (left % 1000) * 1000000L };
+        nanosleep(&pause, NULL);
+    }
+    return code;
+}
 static inline CURLMcode occ_multi_poll(CURLM *m, int timeout_ms, int *ready) {
-    return occ_curl.multi_poll(m, NULL, 0, timeout_ms, ready);
+    return occ_multi_wait_extra(m, NULL, 0, timeout_ms, ready);
 }
 /* Waits as occ_multi_poll does, and also until `fd` is readable: how another thread wakes the library's I/O thread.
  * (An extra descriptor rather than curl_multi_wakeup, which needs libcurl 7.68.0.) */
@@ -125,8 +170,10 @@ static inline CURLMcode occ_multi_poll_fd(CURLM *m, int fd, int timeout_ms, int 
     extra.fd = fd;
     extra.events = CURL_WAIT_POLLIN;
     extra.revents = 0;
-    return occ_curl.multi_poll(m, &extra, 1, timeout_ms, ready);
+    return occ_multi_wait_extra(m, &extra, 1, timeout_ms, ready);
 }
+/* 1 when the loaded libcurl has curl_multi_poll (7.66.0), 0 when it is waited on with curl_multi_wait. */
+static inline int occ_has_multi_poll(void) { return occ_curl.multi_poll != NULL; }
 static inline CURLMcode occ_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return occ_curl.multi_setopt(m, o, v); }
 static inline CURLSH *occ_share_init(void) { return occ_curl.share_init(); }
 static inline CURLSHcode occ_share_lock(CURLSH *s, curl_lock_data d) { return occ_curl.share_setopt(s, CURLSHOPT_SHARE, d); }
@@ -138,6 +185,8 @@ static inline void occ_slist_free_all(struct curl_slist *l) { occ_curl.slist_fre
  * Only the struct's first fields are read, which every libcurl since 7.10 has, whatever its age. */
 static inline const char *occ_version(void) { return occ_curl.version_info(CURLVERSION_NOW)->version; }
 static inline const char *occ_ssl_version(void) { return occ_curl.version_info(CURLVERSION_NOW)->ssl_version; }
+/* Its version as a number, 0xXXYYZZ (7.61.1 is 0x073d01): what decides which newer options are used. */
+static inline unsigned int occ_version_number(void) { return occ_curl.version_info(CURLVERSION_NOW)->version_num; }
 
 static inline CURLcode occ_setopt_long(CURL *h, CURLoption o, long v) { return occ_curl.easy_setopt(h, o, v); }
 static inline CURLcode occ_setopt_string(CURL *h, CURLoption o, const char *v) { return occ_curl.easy_setopt(h, o, v); }
@@ -149,6 +198,7 @@ static inline CURLcode occ_setopt_write_function(CURL *h, occ_write_callback f) 
 
 static inline CURLcode occ_getinfo_long(CURL *h, CURLINFO i, long *v) { return occ_curl.easy_getinfo(h, i, v); }
 static inline CURLcode occ_getinfo_string(CURL *h, CURLINFO i, char **v) { return occ_curl.easy_getinfo(h, i, v); }
+static inline CURLcode occ_getinfo_double(CURL *h, CURLINFO i, double *v) { return occ_curl.easy_getinfo(h, i, v); }
 static inline CURLcode occ_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return occ_curl.easy_getinfo(h, i, v); }
 /* The server certificate's "Expire date" as libcurl's TLS backend words it (OpenSSL: "Nov 27 15:44:00 2027 GMT"),
  * from CURLINFO_CERTINFO, which holds the chain only when CURLOPT_CERTINFO was set and this transfer made the

@@ -27,6 +27,8 @@ package final class CurlTransport: HTTPSending {
     private var share: UnsafeMutableRawPointer?
     /// The transfers running, by tag (`CURLOPT_PRIVATE`).
     private var active: [Int: Transfer] = [:]
+    /// What the loaded libcurl offers beyond 7.61.1, read when it is loaded (``prepare()``).
+    private var features = LibcurlFeatures(versionNumber: LibcurlFeatures.minimumVersionNumber)
 
     /// A transport for `configuration`'s credentials, TLS settings and connect timeout; `pooled` for the library's
     /// long-lived one (see the type's documentation), keeping at least `keptConnections` idle connections.
@@ -62,6 +64,7 @@ package final class CurlTransport: HTTPSending {
             return .failure(TransportFailure(kind: .configuration, reason: "cannot load libcurl (install libcurl4): \(String(cString: error))",
                                              elapsedMilliseconds: 0))
         }
+        features = LibcurlFeatures(versionNumber: UInt32(occ_version_number()))
         guard let multi = occ_multi_init() else {
             return .failure(TransportFailure(kind: .configuration, reason: "libcurl could not start (out of memory?)", elapsedMilliseconds: 0))
         }
@@ -217,11 +220,11 @@ package final class CurlTransport: HTTPSending {
         guard let transfer = active.removeValue(forKey: tag), let multi = handles?.multi else {
             return TransportFailure(kind: .cancelledBeforeSending, reason: "cancelled", elapsedMilliseconds: 0)
         }
-        var pretransferMicroseconds: Int64 = 0
-        _ = occ_getinfo_off(transfer.handle, CURLINFO_PRETRANSFER_TIME_T, &pretransferMicroseconds)
+        // When libcurl cannot say whether the request went out, it may have: a change's outcome is then unknown.
+        let sent = timing(transfer.handle, CURLINFO_PRETRANSFER_TIME_T, CURLINFO_PRETRANSFER_TIME).reached ?? true
         let elapsed = Int(Clock.nowMilliseconds() - transfer.started)
         release(transfer, from: multi)
-        return TransportFailure(kind: pretransferMicroseconds > 0 ? .cancelledAfterSending : .cancelledBeforeSending,
+        return TransportFailure(kind: sent ? .cancelledAfterSending : .cancelledBeforeSending,
                                 reason: "cancelled", elapsedMilliseconds: elapsed)
     }
 
@@ -251,14 +254,17 @@ package final class CurlTransport: HTTPSending {
         _ = occ_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         // An abandoned transfer still resolving its host name must not be waited for at clean-up: libcurl would join
         // its resolver thread, which waits as long as the system resolver does (resolv.conf's timeout, 20 s or more),
-        // past every bound. libcurl before 7.87.0 refuses the option; nothing else depends on it.
-        _ = occ_setopt_long(handle, CURLOPT_QUICK_EXIT, 1)
+        // past every bound. Only from 7.87.0; without it, see LibcurlFeatures.hasQuickExit.
+        if features.hasQuickExit { _ = occ_setopt_long(handle, CURLOPT_QUICK_EXIT, 1) }
         _ = occ_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
-        if occ_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK {
-            // libcurl older than 7.85.0 refuses the string form: the bitmask, CURLPROTO_HTTP | CURLPROTO_HTTPS.
-            // (By number: Swift hides the deprecated name.) With it, the oldest libcurl usable is 7.66.0 (curl_multi_poll).
+        if !features.hasProtocolsString || occ_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK {
+            // libcurl older than 7.85.0 has no string form: the bitmask, CURLPROTO_HTTP | CURLPROTO_HTTPS, the same
+            // limit. (By number: Swift hides the deprecated name.)
             _ = occ_setopt_long(handle, CURLoption(rawValue: 181) /* CURLOPT_PROTOCOLS */, 3)
         }
+        // 7.64.0 and 7.65.x take an answer without a status line as HTTP/0.9 unless told; older ones always do, and
+        // finish(_:code:) refuses it (LibcurlFeatures.refusesHTTP09).
+        if features.needsHTTP09Refusal { _ = occ_setopt_long(handle, CURLOPT_HTTP09_ALLOWED, 0) }
         _ = occ_setopt_string(handle, CURLOPT_USERAGENT, userAgent)
         _ = occ_setopt_long(handle, CURLOPT_TIMEOUT_MS, max(1, request.timeoutMilliseconds))
         _ = occ_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS,
@@ -301,7 +307,8 @@ package final class CurlTransport: HTTPSending {
                 return 0
             }
             if transfer.body.isEmpty {
-                // Size the buffer once from Content-Length: a large answer is not copied on every doubling.
+                // Size the buffer once from Content-Length: a large answer is not copied on every doubling. -1 when
+                // not announced, or when libcurl cannot say (the info is 7.55.0): then no reservation.
                 var announced: Int64 = -1
                 _ = occ_getinfo_off(transfer.handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced)
                 let size = Int(min(max(announced, 0), Int64(transfer.limit)))
@@ -329,6 +336,11 @@ package final class CurlTransport: HTTPSending {
         if code == CURLE_OK {
             var status = 0
             _ = occ_getinfo_long(transfer.handle, CURLINFO_RESPONSE_CODE, &status)
+            if status == 0 {
+                // No status line, taken as HTTP/0.9 by a libcurl older than 7.64.0: the request was sent, what came
+                // back is not HTTP (what a newer libcurl reports as CURLE_WEIRD_SERVER_REPLY).
+                return .failure(Self.notHTTP(CURLE_WEIRD_SERVER_REPLY, transfer, elapsed, noStatusLine: true))
+            }
             var typePointer: UnsafeMutablePointer<CChar>?
             _ = occ_getinfo_string(transfer.handle, CURLINFO_CONTENT_TYPE, &typePointer)
             var answer = HTTPAnswer(status: status, contentType: typePointer.map { String(cString: $0) }, body: transfer.body)
@@ -367,9 +379,8 @@ package final class CurlTransport: HTTPSending {
         case CURLE_COULDNT_RESOLVE_HOST:
             return TransportFailure(kind: .unresolved, reason: "host name not resolved", elapsedMilliseconds: elapsed)
         case CURLE_OPERATION_TIMEDOUT:
-            var connectMicroseconds: Int = 0
-            _ = occ_getinfo_long(transfer.handle, CURLINFO_CONNECT_TIME_T, &connectMicroseconds)
-            if connectMicroseconds == 0 {
+            // Unknown (libcurl cannot say) is taken as connected: the request may have been sent.
+            if timing(transfer.handle, CURLINFO_CONNECT_TIME_T, CURLINFO_CONNECT_TIME).reached == false {
                 if transfer.detail.hasPrefix("resolving timed out") {
                     return TransportFailure(kind: .connectTimeout, reason: "the host name was not resolved within \(elapsed) ms",
                                             elapsedMilliseconds: elapsed)
@@ -419,86 +430,13 @@ package final class CurlTransport: HTTPSending {
         }
     }
 
-    /// The reason given when an answer does not fit in the memory this process may use.
-    package static let outOfMemoryReason = "not enough memory for the answer (is the process limited with ulimit -v?)"
-
-    /// True when libcurl's message reports a TLS alert from the peer (e.g. `tlsv13 alert certificate required`).
-    static func isTLSAlert(_ detail: String) -> Bool {
-        detail.contains("alert") && (detail.contains("ssl") || detail.contains("tls"))
-    }
-
-    /// One accurate hint per TLS failure, from libcurl's (OpenSSL's) words; empty when none fits.
-    static func tlsHint(_ detail: String) -> String {
-        // The server's certificate.
-        if detail.contains("certificate has expired") {
-            return "; the server's certificate has expired: it must be renewed on the server"
-        }
-        if detail.contains("certificate is not yet valid") {
-            return "; the server's certificate is not valid yet: check this host's clock, and the certificate's start date"
-        }
-        if detail.contains("does not match target host name") || detail.contains("no alternative certificate subject name matches") {
-            return "; the server's certificate is for another name: use a name it was issued for in the endpoint"
-        }
-        if detail.contains("self-signed certificate") || detail.contains("self signed certificate")
-            || detail.contains("unable to get local issuer certificate") || detail.contains("unable to get issuer certificate")
-            || detail.contains("unable to verify the first certificate") {
-            return "; trust its certificate authority with --ca-file or ORCHESTRATOR_CA_FILE"
-        }
-        // The protocol.
-        if detail.contains("wrong version number") || detail.contains("packet length too long") || detail.contains("record layer failure") {
-            return "; the server does not speak TLS there: write http:// in the endpoint, or use its https port"
-        }
-        if detail.contains("unsupported protocol") || detail.contains("alert protocol version") || detail.contains("no protocols available") {
-            return "; the server offers only an old TLS version (1.0 or 1.1) that this host's TLS library refuses: "
-                + "enable TLS 1.2 or later on the server"
-        }
-        // Our client certificate, as the server judged it.
-        if detail.contains("alert certificate expired") {
-            return "; the server refused our client certificate: it has expired; renew it (--cert)"
-        }
-        if detail.contains("certificate required") {
-            return "; the server requires a client certificate: give --cert and --key"
-        }
-        if detail.contains("alert unknown ca") || detail.contains("alert bad certificate") || detail.contains("alert certificate unknown")
-            || detail.contains("alert certificate revoked") || detail.contains("alert unsupported certificate") {
-            return "; the server refused our client certificate"
-        }
-        if detail.contains("alert handshake failure") {
-            return "; the server may require a client certificate: give --cert and --key"
-        }
-        return ""
-    }
-
-    /// Why libcurl could not use our own TLS files (a certificate with another certificate's key, a wrong pass
-    /// phrase, contents it cannot parse), and what to check.
-    static func localTLSProblem(_ detail: String) -> String {
-        var reason = "the TLS files cannot be used: \(detail)"
-        if detail.contains("does not match") || detail.contains("key values mismatch") {
-            reason += "; --key is not the key of --cert"
-        } else if detail.contains("private key") || detail.contains("key file") {
-            reason += "; check --key, and --key-password-file if the key is encrypted"
-        } else if detail.contains("verify locations") || detail.contains("ca cert") || detail.contains("cafile") {
-            reason += "; check --ca-file (a PEM file of certificates)"
-        } else {
-            reason += "; check --cert and --key"
-        }
-        return reason
-    }
-
-    /// A connection that could not be made, from the system's `errno` (CURLINFO_OS_ERRNO): not always "refused".
-    static func connectFailure(errno code: Int32, detail: String) -> String {
-        switch code {
-        case ECONNREFUSED: return "connection refused"
-        case ENETUNREACH: return "network unreachable (no route to its network from this host)"
-        case EHOSTUNREACH: return "host unreachable (no route to it from this host)"
-        case EINVAL: return "invalid address (an IPv6 link-local address needs its interface, e.g. [fe80::1%25eth0])"
-        case EMFILE, ENFILE: return "too many open files (raise ulimit -n)"
-        case EADDRNOTAVAIL: return "no local address to connect from (EADDRNOTAVAIL)"
-        case EACCES, EPERM: return "connection not permitted (a firewall rule or security policy)"
-        case ETIMEDOUT: return "connection timed out"
-        case 0: return detail.isEmpty ? "connection failed" : "connection failed: \(detail)"
-        default: return "connection failed: " + String(cString: strerror(code)).lowercased()
-        }
+    /// When the transfer `handle` reached a point: `timeT` (`CURLINFO_*_TIME_T`, 7.61.0), or `seconds` (the same as a
+    /// double, in every libcurl) when this libcurl is older or refuses it; ``TransferTiming/unknown`` when neither answers.
+    private func timing(_ handle: UnsafeMutableRawPointer, _ timeT: CURLINFO, _ seconds: CURLINFO) -> TransferTiming {
+        var microseconds: Int64 = 0
+        if features.hasTimeT, occ_getinfo_off(handle, timeT, &microseconds) == CURLE_OK { return .microseconds(microseconds) }
+        var value = 0.0
+        return occ_getinfo_double(handle, seconds, &value) == CURLE_OK ? TransferTiming(seconds: value) : .unknown
     }
 
     private func release(_ transfer: Transfer, from multi: UnsafeMutableRawPointer) {
@@ -508,21 +446,15 @@ package final class CurlTransport: HTTPSending {
 
     /// What came back is not HTTP/1.x: the request was sent (a change's outcome is unknown); HTTP/0.9 is what a TLS
     /// or HTTP/2-only server looks like to a plain HTTP/1.1 request.
-    private static func notHTTP(_ code: CURLcode, _ transfer: Transfer, _ elapsed: Int) -> TransportFailure {
-        let detail = transfer.detail.isEmpty ? describe(code) : transfer.detail
+    /// `noStatusLine`: libcurl took the answer as HTTP/0.9 (older than 7.64.0), which newer ones refuse in these words.
+    private static func notHTTP(_ code: CURLcode, _ transfer: Transfer, _ elapsed: Int, noStatusLine: Bool = false) -> TransportFailure {
+        let detail = noStatusLine ? "no status line: http/0.9" : transfer.detail.isEmpty ? describe(code) : transfer.detail
         var reason = "the answer is not HTTP (\(detail))"
-        if transfer.detail.contains("http/0.9") {
+        if detail.contains("http/0.9") {
             reason = "the server did not answer in HTTP/1.x (\(detail)); " + (transfer.isHTTPS ? "orchestrator speaks HTTP/1.1"
                 : "it may speak https (write https:// in the endpoint) or HTTP/2 only (orchestrator speaks HTTP/1.1)")
         }
         return TransportFailure(kind: .broken, reason: reason, elapsedMilliseconds: elapsed)
-    }
-
-    /// `512 MiB`, `64 KiB`, or bytes.
-    static func describeSize(_ bytes: Int) -> String {
-        if bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
-        if bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
-        return "\(bytes) bytes"
     }
 
     private static func describe(_ code: CURLcode) -> String {
@@ -534,7 +466,7 @@ package final class CurlTransport: HTTPSending {
 
 extension CurlTransport {
     /// The libcurl requests would use, for `--version`: `libcurl 7.88.1, OpenSSL/3.0.17`; `libcurl not found` when
-    /// it cannot be loaded; or what is wrong with the one found (`libcurl lacks curl_multi_poll`: older than 7.66.0).
+    /// it cannot be loaded; or what is wrong with the one found (`libcurl lacks curl_multi_wait`: older than 7.28.0).
     ///
     /// Loads libcurl if no request has yet (a few milliseconds). Here, not in another file, because the shim's
     /// table of libcurl functions exists once per Swift file that calls it (see Sources/CCurl/shim.h).

@@ -162,7 +162,7 @@ private final class Gather: Sendable {
 }
 
 /// What callers hand to the I/O thread: jobs, cancellations and the stop, under a lock, and a descriptor that wakes
-/// the thread from `curl_multi_poll`.
+/// the thread from `curl_multi_poll` (`curl_multi_wait` with a libcurl older than 7.66.0).
 final class LoopInbox: Sendable {
     private struct Contents {
         var submitted: [LoopJob] = []

@@ -1,0 +1,92 @@
+/// How the transport words its failures: pure text from libcurl's (the TLS library's) words and the system's `errno`,
+/// apart from ``CurlTransport``'s calls into libcurl (which stay in that one file, see Sources/CCurl/shim.h).
+extension CurlTransport {
+    /// The reason given when an answer does not fit in the memory this process may use.
+    package static let outOfMemoryReason = "not enough memory for the answer (is the process limited with ulimit -v?)"
+
+    /// True when libcurl's message reports a TLS alert from the peer (e.g. `tlsv13 alert certificate required`).
+    static func isTLSAlert(_ detail: String) -> Bool {
+        detail.contains("alert") && (detail.contains("ssl") || detail.contains("tls"))
+    }
+
+    /// One accurate hint per TLS failure, from libcurl's (OpenSSL's) words; empty when none fits.
+    static func tlsHint(_ detail: String) -> String {
+        // The server's certificate.
+        if detail.contains("certificate has expired") {
+            return "; the server's certificate has expired: it must be renewed on the server"
+        }
+        if detail.contains("certificate is not yet valid") {
+            return "; the server's certificate is not valid yet: check this host's clock, and the certificate's start date"
+        }
+        if detail.contains("does not match target host name") || detail.contains("no alternative certificate subject name matches") {
+            return "; the server's certificate is for another name: use a name it was issued for in the endpoint"
+        }
+        if detail.contains("self-signed certificate") || detail.contains("self signed certificate")
+            || detail.contains("unable to get local issuer certificate") || detail.contains("unable to get issuer certificate")
+            || detail.contains("unable to verify the first certificate") {
+            return "; trust its certificate authority with --ca-file or ORCHESTRATOR_CA_FILE"
+        }
+        // The protocol.
+        if detail.contains("wrong version number") || detail.contains("packet length too long") || detail.contains("record layer failure") {
+            return "; the server does not speak TLS there: write http:// in the endpoint, or use its https port"
+        }
+        if detail.contains("unsupported protocol") || detail.contains("alert protocol version") || detail.contains("no protocols available") {
+            return "; the server offers only an old TLS version (1.0 or 1.1) that this host's TLS library refuses: "
+                + "enable TLS 1.2 or later on the server"
+        }
+        // Our client certificate, as the server judged it.
+        if detail.contains("alert certificate expired") {
+            return "; the server refused our client certificate: it has expired; renew it (--cert)"
+        }
+        if detail.contains("certificate required") {
+            return "; the server requires a client certificate: give --cert and --key"
+        }
+        if detail.contains("alert unknown ca") || detail.contains("alert bad certificate") || detail.contains("alert certificate unknown")
+            || detail.contains("alert certificate revoked") || detail.contains("alert unsupported certificate") {
+            return "; the server refused our client certificate"
+        }
+        if detail.contains("alert handshake failure") {
+            return "; the server may require a client certificate: give --cert and --key"
+        }
+        return ""
+    }
+
+    /// Why libcurl could not use our own TLS files (a certificate with another certificate's key, a wrong pass
+    /// phrase, contents it cannot parse), and what to check.
+    static func localTLSProblem(_ detail: String) -> String {
+        var reason = "the TLS files cannot be used: \(detail)"
+        if detail.contains("does not match") || detail.contains("key values mismatch") {
+            reason += "; --key is not the key of --cert"
+        } else if detail.contains("private key") || detail.contains("key file") {
+            reason += "; check --key, and --key-password-file if the key is encrypted"
+        } else if detail.contains("verify locations") || detail.contains("ca cert") || detail.contains("cafile") {
+            reason += "; check --ca-file (a PEM file of certificates)"
+        } else {
+            reason += "; check --cert and --key"
+        }
+        return reason
+    }
+
+    /// A connection that could not be made, from the system's `errno` (CURLINFO_OS_ERRNO): not always "refused".
+    static func connectFailure(errno code: Int32, detail: String) -> String {
+        switch code {
+        case ECONNREFUSED: return "connection refused"
+        case ENETUNREACH: return "network unreachable (no route to its network from this host)"
+        case EHOSTUNREACH: return "host unreachable (no route to it from this host)"
+        case EINVAL: return "invalid address (an IPv6 link-local address needs its interface, e.g. [fe80::1%25eth0])"
+        case EMFILE, ENFILE: return "too many open files (raise ulimit -n)"
+        case EADDRNOTAVAIL: return "no local address to connect from (EADDRNOTAVAIL)"
+        case EACCES, EPERM: return "connection not permitted (a firewall rule or security policy)"
+        case ETIMEDOUT: return "connection timed out"
+        case 0: return detail.isEmpty ? "connection failed" : "connection failed: \(detail)"
+        default: return "connection failed: " + String(cString: strerror(code)).lowercased()
+        }
+    }
+
+    /// `512 MiB`, `64 KiB`, or bytes.
+    static func describeSize(_ bytes: Int) -> String {
+        if bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+        if bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+        return "\(bytes) bytes"
+    }
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Builds dist/orchestrator-client-<version>-1.<arch>.rpm from a release binary with rpmbuild alone (no source
+# package: nothing is compiled in rpm's build root), then runs rpmlint on it when installed.
+#
+#   scripts/build-rpm.sh BINARY [DIST_DIR]         (make rpm builds BINARY first)
+#
+# Needs: rpmbuild (Debian's rpm package), binutils; rpmlint to check the result (scripts/packages.txt).
+# packaging/rpm/orchestrator-client.spec.in says what the package declares and why.
+set -euo pipefail
+source "$(dirname "$0")/release-common.sh"
+
+binary=${1:?usage: build-rpm.sh BINARY [DIST_DIR]}
+dist=${2:-$repo_root/dist}
+packaging=$repo_root/packaging/rpm
+package=orchestrator-client
+
+# Epoch 1, as the .deb: orchestrator's bash client is 1:3.2.6 (packaging/rpm/orchestrator-client.spec.in says why).
+epoch=1
+release=1
+changelog=$repo_root/packaging/deb/changelog
+changelog_version=$(sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' "$changelog")
+if [ "$changelog_version" != "$epoch:$version" ]; then
+    echo "packaging/deb/changelog starts at $changelog_version, VERSION says $epoch:$version: add an entry" >&2
+    exit 1
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+stage=$work/stage                    # the installed tree; rpmbuild's source directory, copied by the spec
+# Debian's rpm keeps its database in ~/.rpmdb and creates it on first use, by rpmbuild, rpm -qp and rpmlint alike:
+# a home of their own leaves the builder's alone (and keeps its ~/.rpmmacros out of the package).
+rpm_home=$work/home
+doc=$stage/usr/share/doc/$package
+umask 022
+
+# --- files ---------------------------------------------------------------------------------------------------------
+# The places Fedora and RHEL use: zsh's site-functions (the .deb has Debian's vendor-completions), the license in
+# /usr/share/licenses/ (%license), the documentation uncompressed in /usr/share/doc/orchestrator-client/.
+install_stripped_binary "$binary" "$stage/usr/bin/orchestrator-client"
+check_binary_version "$stage/usr/bin/orchestrator-client"
+install -D -m 644 "$repo_root/completions/orchestrator-client.bash" "$stage/usr/share/bash-completion/completions/orchestrator-client"
+install -D -m 644 "$repo_root/completions/_orchestrator-client" "$stage/usr/share/zsh/site-functions/_orchestrator-client"
+install -D -m 644 "$repo_root/completions/orchestrator-client.fish" "$stage/usr/share/fish/vendor_completions.d/orchestrator-client.fish"
+install -D -m 644 "$repo_root/man/orchestrator-client.1" "$stage/usr/share/man/man1/orchestrator-client.1"
+gzip -9n "$stage/usr/share/man/man1/orchestrator-client.1"
+install -D -m 644 "$repo_root/LICENSE" "$stage/usr/share/licenses/$package/LICENSE"
+install -D -m 644 "$repo_root/README.md" "$doc/README.md"
+install -D -m 644 "$repo_root/CHANGELOG.md" "$doc/CHANGELOG.md"
+# The profile file is the administrator's: /etc/profile.d/orchestrator-client.sh is never shipped (so never
+# replaced or removed); this example shows what it may hold.
+install -D -m 644 "$repo_root/examples/profile.d/orchestrator-client.sh" "$doc/examples/orchestrator-client.sh"
+install -D -m 644 "$repo_root/examples/crontab" "$doc/examples/crontab"
+
+# --- spec ----------------------------------------------------------------------------------------------------------
+# %changelog from packaging/deb/changelog, the one changelog of the packages: each entry's signature and date
+# become rpm's "* Fri Nov 27 2026 Name <address> - 1:4.0.0-1" line, its "  * " items "- " items.
+rpm_changelog() {
+    local line entry_version="" items=() out=()
+    while IFS= read -r line; do
+        if [[ $line =~ ^[^[:space:]]+\ \(([^\)]+)\) ]]; then
+            entry_version=${BASH_REMATCH[1]}
+            items=()
+        elif [[ $line =~ ^\ \ \*\ (.*) ]]; then
+            items+=("- ${BASH_REMATCH[1]}")
+        elif [[ $line =~ ^\ \ \ \ (.*) ]]; then
+            items+=("  ${BASH_REMATCH[1]}")
+        elif [[ $line =~ ^\ --\ (.*\>)\ \ (.*)$ ]]; then
+            [ ${#out[@]} -eq 0 ] || out+=("")
+            out+=("* $(LC_ALL=C date -u -d "${BASH_REMATCH[2]}" '+%a %b %d %Y') ${BASH_REMATCH[1]} - $entry_version-$release")
+            out+=("${items[@]}")
+        fi
+    done <"$changelog"
+    printf '%s\n' "${out[@]}"
+}
+spec=$(<"$packaging/orchestrator-client.spec.in")
+spec=${spec//@VERSION@/$version}
+spec=${spec//@PACKAGER@/$(sed -n 's/^ -- \(.*>\)  .*/\1/p' "$changelog" | head -n 1)}
+spec=${spec//@CHANGELOG@/$(rpm_changelog)}
+printf '%s\n' "$spec" >"$work/$package.spec"
+
+# --- build and check -----------------------------------------------------------------------------------------------
+mkdir -p "$dist"
+dist=$(cd "$dist" && pwd)
+# A build tree of its own (no ~/rpmbuild, no ~/.rpmmacros' _topdir), the package written straight to dist/.
+# SOURCE_DATE_EPOCH (release-common.sh) dates the build and clamps the files' mtimes; owners come from %files.
+HOME=$rpm_home rpmbuild -bb --quiet \
+    --define "_topdir $work/rpmbuild" \
+    --define "_sourcedir $stage" \
+    --define "_rpmdir $dist" \
+    --define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" \
+    "$work/$package.spec"
+rpm=$dist/$package-$version-$release.$(HOME=$rpm_home rpm --eval '%{_arch}').rpm
+[ -f "$rpm" ] || { echo "rpmbuild did not write $rpm" >&2; exit 1; }
+write_checksums "$dist"
+echo "built $rpm ($(du -k "$rpm" | cut -f1) KiB)"
+echo "Requires: $(HOME=$rpm_home rpm -qp --requires "$rpm" | grep -v '^rpmlib(' | tr '\n' ' ')"
+print_runtime_requirements "$stage/usr/bin/orchestrator-client"
+
+# rpmlint: no error and no warning (each one that stays is filtered in packaging/rpm/orchestrator-client.rpmlintrc
+# with its reason). Skipped with a note when rpmlint is missing, so a package can still be built without it.
+if command -v rpmlint >/dev/null 2>&1; then
+    echo "rpmlint $rpm:"
+    lint=$(HOME=$rpm_home rpmlint -r "$packaging/$package.rpmlintrc" "$rpm" 2>&1) || true
+    printf '%s\n' "$lint"
+    if ! grep -q ' 0 errors, 0 warnings' <<<"$lint"; then
+        echo "rpmlint found errors or warnings" >&2
+        exit 1
+    fi
+    echo "rpmlint: no errors, no warnings"
+else
+    echo "rpmlint not installed (apt-get install rpmlint): the package was not checked" >&2
+fi
