@@ -5,7 +5,7 @@ import TestServer
 
 /// The library's typed methods (most generated from the command table) send what the command line sends for the
 /// same inputs, and nothing when a value is refused.
-@Suite("Typed methods")
+@Suite("Typed methods", .serialized)
 struct TypedMethodsTests {
     static let db1 = InstanceKey(hostname: "db1.example.com", port: 3306)
     static let db2 = InstanceKey(hostname: "db2.example.com", port: 3307)
@@ -71,21 +71,27 @@ struct TypedMethodsTests {
         OrchestratorClient(configuration: ClientConfiguration(endpoints: [try Endpoint(parsing: server.apiURL)]))
     }
 
-    /// Runs the command line in this process against `server`; it is never asked for this host's name.
-    static func runCommandLine(_ arguments: [String], against server: TestServer) -> ToolResult {
-        CommandLineTool(environment: ClientEnvironment(variables: ["ORCHESTRATOR_API": server.apiURL]),
-                        thisHost: { Issue.record("this host's name was asked for"); return "db9.example.com" })
+    /// The paths the command line requests for `arguments`, run in this process with a recording transport (the
+    /// same answers as ``server()``); it is never asked for this host's name.
+    static func commandLinePaths(_ arguments: [String]) -> (result: ToolResult, paths: [String]) {
+        let api = "http://127.0.0.1:9/api"
+        let sender = InProcessTests.RecordingSender { request in
+            let body = request.url.hasSuffix("/api/raft-state") ? "\"Leader\""
+                : #"{"Code":"OK","Message":"true","Details":{"Hostname":"db1.example.com","Port":3306}}"#
+            return .success(HTTPAnswer(status: 200, contentType: "application/json", body: Array(body.utf8)))
+        }
+        let result = CommandLineTool(environment: ClientEnvironment(variables: ["ORCHESTRATOR_API": api]), sender: sender,
+                                     thisHost: { Issue.record("this host's name was asked for"); return "db9.example.com" })
             .run(arguments)
+        return (result, sender.asked.map { String($0.dropFirst("http://127.0.0.1:9".count)) })
     }
 
     @Test("a typed method sends the command line's request", arguments: sameRequests)
     func sendsTheCommandLinesRequest(_ sample: Case) async throws {
         let server = try Self.server()
         defer { server.stop() }
-        let result = Self.runCommandLine(sample.commandLine, against: server)
-        let commandLine = server.targets
+        let (result, commandLine) = Self.commandLinePaths(sample.commandLine)
         #expect(commandLine.count >= 1, "the command line sent nothing: \(result.standardError)")
-        server.reset()
         do {
             _ = try await sample.call(try Self.client(server))
         } catch let error as OrchestratorError where error.code == .unreadableAnswer {
@@ -121,9 +127,9 @@ struct TypedMethodsTests {
         // The command line refuses the same values.
         for arguments in [["-c", "tag", "-i", "db1", "-t", "two words"], ["-c", "purge-binary-logs", "-i", "db1", "-n", "../x"],
                           ["-c", "forget-cluster", "-a", "a/b"]] {
-            let result = Self.runCommandLine(arguments, against: server)
+            let (result, paths) = Self.commandLinePaths(arguments)
             #expect(result.exitStatus == ExitStatus.usage, "\(arguments)")
+            #expect(paths.isEmpty, "\(arguments)")
         }
-        #expect(server.targets.isEmpty)
     }
 }
