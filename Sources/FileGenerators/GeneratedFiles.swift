@@ -1,8 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import OrchestratorCLI
 import OrchestratorClientKit
 
-/// The shell completions and the man page, generated from ``CommandTable`` and ``FlagTable`` so they cannot
-/// drift from what the parser accepts. `swift run generate-files DIR` (`make generate`) writes them; a test
+/// The shell completions, the man page and the library's typed methods, generated from ``CommandTable`` and
+/// ``FlagTable`` so they cannot drift from what the parser accepts. `swift run generate-files DIR` (`make generate`) writes them; a test
 /// checks that the checked-in copies are current.
 package enum GeneratedFiles {
     /// Every generated file, with its path relative to the repository root.
@@ -12,19 +15,15 @@ package enum GeneratedFiles {
             (path: "completions/_orchestrator-client", contents: ZshCompletion.script()),
             (path: "completions/orchestrator-client.fish", contents: FishCompletion.script()),
             (path: "man/orchestrator-client.1", contents: ManPage.text()),
-        ]
+        ] + ClientMethods.files()
     }
 
-    /// Writes every file below `directory`, creating `completions/` and `man/` when missing; prints one line per file.
+    /// Writes every file below `directory`, creating the folders when missing; returns the paths written.
     package static func write(to directory: String) throws(GenerationError) -> [String] {
         var written: [String] = []
         for (path, contents) in all() {
             let target = directory.hasSuffix("/") ? directory + path : directory + "/" + path
-            var folder = target
-            while let last = folder.last, last != "/" { folder.removeLast() }
-            if !folder.isEmpty, mkdir(folder, 0o755) != 0, errno != EEXIST {
-                throw failure(folder, "cannot create the directory")
-            }
+            try makeFolders(of: target)
             guard let file = fopen(target, "w") else { throw failure(target, "cannot open it for writing") }
             var bytes = Array(contents.utf8)
             let count = fwrite(&bytes, 1, bytes.count, file)
@@ -33,6 +32,16 @@ package enum GeneratedFiles {
             written.append(target)
         }
         return written
+    }
+
+    /// Creates every missing folder on the way to `file`, as `mkdir -p` does.
+    static func makeFolders(of file: String) throws(GenerationError) {
+        var folder = file
+        while let last = folder.last, last != "/" { folder.removeLast() }
+        while folder.count > 1, folder.hasSuffix("/") { folder.removeLast() }
+        guard !folder.isEmpty, folder != "/", access(folder, F_OK) != 0 else { return }
+        try makeFolders(of: folder)
+        if mkdir(folder, 0o755) != 0, errno != EEXIST { throw failure(folder, "cannot create the directory") }
     }
 
     static func failure(_ path: String, _ problem: String) -> GenerationError {

@@ -1,7 +1,8 @@
 import FileGenerators
 import OrchestratorClientKit
 
-// Development tool (`make generate`): writes completions/ and man/ below the directory given (default: here).
+// Development tool (`make generate`): writes completions/, man/ and the library's generated methods below the
+// directory given (default: here).
 func fail(_ message: String, status: Int32) -> Never {
     _ = message.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
     exit(status)
@@ -9,7 +10,7 @@ func fail(_ message: String, status: Int32) -> Never {
 
 let arguments = CommandLine.arguments.dropFirst()
 guard arguments.count <= 1, arguments.first?.hasPrefix("-") != true else {
-    fail("usage: generate-files [DIRECTORY]   (writes completions/ and man/ from the command and flag tables)\n", status: 2)
+    fail("usage: generate-files [DIRECTORY]   (writes completions/, man/ and the generated Swift methods from the command and flag tables)\n", status: 2)
 }
 do {
     for path in try GeneratedFiles.write(to: arguments.first ?? ".") { print(path) }

@@ -12,10 +12,6 @@ public enum ClusterReference: Sendable, Hashable, CustomStringConvertible {
         case .instance(let key): return key.description
         }
     }
-
-    func segment() throws(OrchestratorError) -> String {
-        try ValueRules.pathSegment(description, source: "cluster")
-    }
 }
 
 /// A downtime duration in the form orchestrator accepts: a number and a unit.

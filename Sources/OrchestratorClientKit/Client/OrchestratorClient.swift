@@ -101,23 +101,6 @@ public struct OrchestratorClient: Sendable {
         try await withSession { session throws(OrchestratorError) in try await session.get(path, safety: safety).json }
     }
 
-    /// Calls the command `id` of ``CommandTable`` with already validated `values`: the route, the retry rule and
-    /// any check made first all come from the table, exactly as on the command line.
-    func call(_ id: CommandID, _ values: [RouteValue: ResolvedValue] = [:]) async throws(OrchestratorError) -> JSONValue {
-        let spec = CommandTable[id]
-        guard let template = spec.template else { throw .usage("\(spec.name) sends no request of its own") }
-        let path = template.render(values)
-        return try await withSession { session throws(OrchestratorError) in try await session.perform(spec, path: path).json }
-    }
-
-    private static func text(_ value: String, _ source: String) throws(OrchestratorError) -> ResolvedValue {
-        .text(try ValueRules.pathSegment(value, source: source))
-    }
-
-    private static func cluster(_ cluster: ClusterReference) throws(OrchestratorError) -> ResolvedValue {
-        .text(try cluster.segment())
-    }
-
     private static func shapeError(_ what: String) -> OrchestratorError {
         .unreadableAnswer(endpoint: "", path: what, status: 200, excerpt: "the answer is not the expected \(what)")
     }
@@ -140,43 +123,42 @@ public struct OrchestratorClient: Sendable {
 
     /// Looks up `key` and investigates it now (`discover`).
     public func discover(_ key: InstanceKey) async throws(OrchestratorError) -> Instance {
-        try Self.instance(from: try await call(.discover, [.instance: .instance(key)])["Details"], "instance")
+        try Self.instance(from: try await command(.discover, [.instance: .key(key)])["Details"], "instance")
     }
 
     /// Makes orchestrator forget `key`.
     public func forget(_ key: InstanceKey) async throws(OrchestratorError) {
-        _ = try await call(.forget, [.instance: .instance(key)])
+        _ = try await command(.forget, [.instance: .key(key)])
     }
 
     /// What orchestrator knows of `key`.
     public func instance(_ key: InstanceKey) async throws(OrchestratorError) -> Instance {
-        try Self.instance(from: try await call(.instance, [.instance: .instance(key)]), "instance")
+        try Self.instance(from: try await command(.instance, [.instance: .key(key)]), "instance")
     }
 
     /// The direct replicas of `key`.
     public func replicas(of key: InstanceKey) async throws(OrchestratorError) -> [Instance] {
-        Self.instances(from: try await call(.whichReplicas, [.instance: .instance(key)]))
+        Self.instances(from: try await command(.whichReplicas, [.instance: .key(key)]))
     }
 
     /// Every known instance.
     public func allInstances() async throws(OrchestratorError) -> [Instance] {
-        Self.instances(from: try await call(.allInstances))
+        Self.instances(from: try await command(.allInstances))
     }
 
     /// Instances whose name contains `text`.
     public func search(_ text: String) async throws(OrchestratorError) -> [Instance] {
-        let text = try ValueRules.queryText(text, source: "search text")
-        return Self.instances(from: try await call(.search, [.search: .text(text)]))
+        Self.instances(from: try await command(.search, [.search: .text(text)]))
     }
 
     /// Every known cluster.
     public func clusters() async throws(OrchestratorError) -> [ClusterInfo] {
-        (try await call(.clusters).arrayValue ?? []).compactMap(ClusterInfo.init(json:))
+        (try await command(.clusters).arrayValue ?? []).compactMap(ClusterInfo.init(json:))
     }
 
     /// One cluster's description.
     public func clusterInfo(_ cluster: ClusterReference) async throws(OrchestratorError) -> ClusterInfo {
-        guard let info = ClusterInfo(json: try await call(.whichCluster, [.cluster: try Self.cluster(cluster)])) else {
+        guard let info = ClusterInfo(json: try await command(.whichCluster, [.cluster: .cluster(cluster)])) else {
             throw Self.shapeError("cluster")
         }
         return info
@@ -184,65 +166,64 @@ public struct OrchestratorClient: Sendable {
 
     /// The instances of a cluster.
     public func clusterInstances(_ cluster: ClusterReference) async throws(OrchestratorError) -> [Instance] {
-        Self.instances(from: try await call(.whichClusterInstances, [.cluster: try Self.cluster(cluster)]))
+        Self.instances(from: try await command(.whichClusterInstances, [.cluster: .cluster(cluster)]))
     }
 
     /// The writable master of a cluster.
     public func master(of cluster: ClusterReference) async throws(OrchestratorError) -> Instance {
-        try Self.instance(from: try await call(.whichClusterMaster, [.cluster: try Self.cluster(cluster)]), "instance")
+        try Self.instance(from: try await command(.whichClusterMaster, [.cluster: .cluster(cluster)]), "instance")
     }
 
     /// The writable master of every cluster.
     public func masters() async throws(OrchestratorError) -> [Instance] {
-        Self.instances(from: try await call(.allClustersMasters))
+        Self.instances(from: try await command(.allClustersMasters))
     }
 
     /// The ASCII replication tree of a cluster, as `topology` prints it.
     public func topology(_ cluster: ClusterReference) async throws(OrchestratorError) -> String {
-        let answer = try await call(.topology, [.cluster: try Self.cluster(cluster)])
+        let answer = try await command(.topology, [.cluster: .cluster(cluster)])
         guard let tree = answer["Details"]?.stringValue else { throw Self.shapeError("topology") }
         return tree
     }
 
     // MARK: Downtime, maintenance, candidates
 
-    /// Instances in downtime.
-    public func downtimed() async throws(OrchestratorError) -> [Instance] {
-        Self.instances(from: try await call(.downtimed))
+    /// Instances in downtime: every one, or those of `cluster`.
+    public func downtimed(in cluster: ClusterReference? = nil) async throws(OrchestratorError) -> [Instance] {
+        Self.instances(from: try await command(.downtimed, [.cluster: cluster.map(CommandArgument.cluster)]))
     }
 
     /// Marks `key` downtimed; `owner` and `reason` must each travel as one path segment (no `/`).
     @discardableResult
     public func beginDowntime(_ key: InstanceKey, owner: String, reason: String, duration: DowntimeDuration) async throws(OrchestratorError) -> InstanceKey {
-        let owner = try Self.text(owner, "owner"), reason = try Self.text(reason, "reason")
-        let answer = try await call(.beginDowntime, [.instance: .instance(key), .owner: owner, .reason: reason, .duration: .text(duration.description)])
+        let answer = try await command(.beginDowntime, [.instance: .key(key), .owner: .text(owner), .reason: .text(reason),
+                                                        .duration: .duration(duration)])
         return try Self.key(from: answer["Details"], "instance key")
     }
 
     /// Ends the downtime of `key`.
     @discardableResult
     public func endDowntime(_ key: InstanceKey) async throws(OrchestratorError) -> InstanceKey {
-        try Self.key(from: try await call(.endDowntime, [.instance: .instance(key)])["Details"], "instance key")
+        try Self.key(from: try await command(.endDowntime, [.instance: .key(key)])["Details"], "instance key")
     }
 
     /// Takes a maintenance lock on `key`.
     @discardableResult
     public func beginMaintenance(_ key: InstanceKey, owner: String, reason: String) async throws(OrchestratorError) -> InstanceKey {
-        let owner = try Self.text(owner, "owner"), reason = try Self.text(reason, "reason")
-        let answer = try await call(.beginMaintenance, [.instance: .instance(key), .owner: owner, .reason: reason])
+        let answer = try await command(.beginMaintenance, [.instance: .key(key), .owner: .text(owner), .reason: .text(reason)])
         return try Self.key(from: answer["Details"], "instance key")
     }
 
     /// Releases the maintenance lock on `key`.
     @discardableResult
     public func endMaintenance(_ key: InstanceKey) async throws(OrchestratorError) -> InstanceKey {
-        try Self.key(from: try await call(.endMaintenance, [.instance: .instance(key)])["Details"], "instance key")
+        try Self.key(from: try await command(.endMaintenance, [.instance: .key(key)])["Details"], "instance key")
     }
 
     /// Sets the promotion rule of `key`.
     @discardableResult
     public func registerCandidate(_ key: InstanceKey, rule: PromotionRule) async throws(OrchestratorError) -> InstanceKey {
-        let answer = try await call(.registerCandidate, [.instance: .instance(key), .rule: .text(rule.rawValue)])
+        let answer = try await command(.registerCandidate, [.instance: .key(key), .rule: .rule(rule)])
         return try Self.key(from: answer["Details"], "instance key")
     }
 
@@ -250,47 +231,44 @@ public struct OrchestratorClient: Sendable {
 
     /// Moves `key` below `destination` by whatever means work; returns the moved instance.
     public func relocate(_ key: InstanceKey, below destination: InstanceKey) async throws(OrchestratorError) -> Instance {
-        let answer = try await call(.relocate, [.instance: .instance(key), .destination: .instance(destination)])
+        let answer = try await command(.relocate, [.instance: .key(key), .destination: .key(destination)])
         return try Self.instance(from: answer["Details"], "instance")
     }
 
     /// The current analysis of problems in all topologies.
     public func replicationAnalysis() async throws(OrchestratorError) -> [ReplicationAnalysisEntry] {
-        let answer = try await call(.replicationAnalysis)
+        let answer = try await command(.replicationAnalysis)
         return (answer["Details"]?.arrayValue ?? []).compactMap(ReplicationAnalysisEntry.init(json:))
     }
 
     /// Promotes a new master gracefully: `designated`, or the cluster's single direct replica.
     public func gracefulMasterTakeover(_ cluster: ClusterReference, designated: InstanceKey? = nil) async throws(OrchestratorError) -> TopologyRecovery {
-        var values: [RouteValue: ResolvedValue] = [.cluster: try Self.cluster(cluster)]
-        values[.destination] = designated.map(ResolvedValue.instance)
-        let answer = try await call(.gracefulMasterTakeover, values)
+        let answer = try await command(.gracefulMasterTakeover, [.cluster: .cluster(cluster), .destination: designated.map(CommandArgument.key)])
         return TopologyRecovery(json: answer["Details"] ?? .null)
     }
 
     /// Fails the master over now, letting orchestrator pick the successor.
     public func forceMasterFailover(_ cluster: ClusterReference) async throws(OrchestratorError) -> TopologyRecovery {
-        let answer = try await call(.forceMasterFailover, [.cluster: try Self.cluster(cluster)])
+        let answer = try await command(.forceMasterFailover, [.cluster: .cluster(cluster)])
         return TopologyRecovery(json: answer["Details"] ?? .null)
     }
 
     /// Acknowledges a cluster's recoveries with `comment`, unblocking future ones.
     public func acknowledgeRecoveries(_ cluster: ClusterReference, comment: String) async throws(OrchestratorError) {
-        let comment = try ValueRules.queryText(comment, source: "comment")
-        _ = try await call(.ackClusterRecoveries, [.cluster: try Self.cluster(cluster), .reason: .text(comment)])
+        _ = try await command(.ackClusterRecoveries, [.cluster: .cluster(cluster), .reason: .text(comment)])
     }
 
     // MARK: Raft
 
     /// The raft leader's address, as the node asked reports it.
     public func raftLeader() async throws(OrchestratorError) -> String {
-        guard let leader = try await call(.raftLeader).stringValue else { throw Self.shapeError("raft leader") }
+        guard let leader = try await command(.raftLeader).stringValue else { throw Self.shapeError("raft leader") }
         return leader
     }
 
     /// Whether the node asked is part of a healthy raft group (`"healthy"`).
     public func raftHealth() async throws(OrchestratorError) -> String {
-        guard let health = try await call(.raftHealth).stringValue else { throw Self.shapeError("raft health") }
+        guard let health = try await command(.raftHealth).stringValue else { throw Self.shapeError("raft health") }
         return health
     }
 }
