@@ -95,7 +95,7 @@ struct AuthTests {
         }
         defer { nodes.forEach { $0.stop() } }
         let result = try Support.runInProcess(Self.discover + ["-b", "alice:wrong"],
-                                     environment: ["ORCHESTRATOR_API": nodes.map(\.apiURL).joined(separator: " ")])
+                                              environment: ["ORCHESTRATOR_API": nodes.map(\.apiURL).joined(separator: " ")])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("refused our credentials (HTTP 401)"), "\(result.stderr)")
         #expect(!result.stderr.contains("wrong"))
@@ -251,7 +251,7 @@ struct AuthTests {
         let server = try TestServer { _ in AuthTests.discoverAnswer }
         defer { server.stop() }
         let result = try Support.runInProcess(Self.discover + arguments.map { $0 == "PASSWORD_FILE" ? file : $0 },
-                                     environment: ["ORCHESTRATOR_API": server.apiURL])
+                                              environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("password"))
         #expect(server.requests.isEmpty)

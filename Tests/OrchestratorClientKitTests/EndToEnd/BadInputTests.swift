@@ -124,7 +124,7 @@ struct BadInputTests {
         #expect(!secret.stderr.contains("Pw1") && !secret.stderr.contains("Pw2"), "\(secret.stderr)")
         #expect(server.requests.isEmpty)
         let same = try Support.runInProcess(["-c", "discover", "-i", "127.0.0.1:10111", "--instance=127.0.0.1:10111", "-c", "discover"],
-                                   environment: ["ORCHESTRATOR_API": server.apiURL])
+                                            environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(same.status == 0, "\(same.stderr)")
         #expect(server.targets == ["/api/discover/127.0.0.1/10111"])
     }

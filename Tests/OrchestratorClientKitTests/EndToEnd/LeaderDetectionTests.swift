@@ -103,7 +103,7 @@ struct LeaderDetectionTests {
         defer { first.stop(); second.stop() }
         for _ in 0..<3 {
             let result = try Support.runInProcess(["-c", "discover", "-i", "127.0.0.1:10111"],
-                                         environment: ["ORCHESTRATOR_API": "\(first.apiURL) \(second.apiURL)"])
+                                                  environment: ["ORCHESTRATOR_API": "\(first.apiURL) \(second.apiURL)"])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout == "127.0.0.1:10111\n")
             #expect(result.stderr.contains("warning: several endpoints claim to be the raft leader"), "\(result.stderr)")

@@ -69,7 +69,7 @@ struct PerconaTests {
         defer { server.stop() }
         for command in ["can-replicate-from", "can-replicate-from-gtid"] {
             let result = try Support.runInProcess(["-c", command, "-i", "127.0.0.1:10113", "-d", "127.0.0.1:10112"],
-                                         environment: ["ORCHESTRATOR_API": server.apiURL])
+                                                  environment: ["ORCHESTRATOR_API": server.apiURL])
             #expect(result.status == exit, "\(command) \(verdict): \(result.stderr)")
             #expect(result.stdout == (exit == 0 ? "127.0.0.1:10112\n" : ""))
             #expect(result.stderr.isEmpty)
@@ -124,7 +124,7 @@ struct PerconaTests {
         }
         defer { server.stop() }
         let hinted = try Support.runInProcess(["-c", "recover", "-i", "127.0.0.1:10111", "-d", "127.0.0.1:10113"],
-                                     environment: ["ORCHESTRATOR_API": server.apiURL])
+                                              environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(hinted.status == 0, "\(hinted.stderr)")
         #expect(hinted.stdout == "127.0.0.1:10113\n")
         #expect(server.targets == ["/api/recover/127.0.0.1/10111/127.0.0.1/10113"])
@@ -141,7 +141,7 @@ struct PerconaTests {
         let server = try TestServer { _ in .notFound }
         defer { server.stop() }
         let percona = try Support.runInProcess(["-c", "change-master-credentials", "-i", "127.0.0.1:10114"],
-                                      environment: ["ORCHESTRATOR_API": server.apiURL])
+                                               environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(percona.status == 1)
         #expect(percona.stdout.isEmpty)
         #expect(percona.stderr == "orchestrator-client: -c change-master-credentials: \(server.apiURL)/change-master-credentials/127.0.0.1/10114 "

@@ -87,7 +87,7 @@ struct TLSMaterialTests {
         defer { server.stop() }
         var environment = ["ORCHESTRATOR_API": server.apiURL]
         if !viaFlag { environment["ORCHESTRATOR_CLIENT_KEY_PASSWORD_FILE"] = extra.passPhraseFile }
-        let result = try Support.run(Self.clusters + ["--ca-file", pki.caCertificate, "--cert", pki.clientCertificate, "--key", extra.encryptedKey]
+        let result = try Support.runInProcess(Self.clusters + ["--ca-file", pki.caCertificate, "--cert", pki.clientCertificate, "--key", extra.encryptedKey]
                                         + (viaFlag ? ["--key-password-file", extra.passPhraseFile] : []), environment: environment)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(server.requests() == ["GET /api/clusters-info HTTP/1.1 CLIENT orchestrator-client-test"])
@@ -101,8 +101,8 @@ struct TLSMaterialTests {
         defer { server.stop() }
         let key = mismatch ? ["--key", pki.strangerKey] : ["--key", extra.encryptedKey, "--key-password-file", extra.wrongPassPhraseFile]
         let api = "\(server.apiURL) https://localhost:\(server.port)/api"
-        let result = try Support.run(Self.clusters + ["--ca-file", pki.caCertificate, "--cert", pki.clientCertificate] + key,
-                                     environment: ["ORCHESTRATOR_API": api])
+        let result = try Support.runInProcess(Self.clusters + ["--ca-file", pki.caCertificate, "--cert", pki.clientCertificate] + key,
+                                              environment: ["ORCHESTRATOR_API": api])
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1, "said once: \(result.stderr)")
         #expect(result.stderr.contains("the TLS files cannot be used"), "\(result.stderr)")
@@ -131,7 +131,7 @@ struct TLSMaterialTests {
         case "key-without-cert": arguments = ["--ca-file", pki.caCertificate, "--key", pki.clientKey]
         default: arguments = ["--ca-file", pki.caCertificate, "--cert", pki.clientCertificate, "--key", openKey]
         }
-        let result = try Support.run(Self.clusters + arguments, environment: ["ORCHESTRATOR_API": server.apiURL])
+        let result = try Support.runInProcess(Self.clusters + arguments, environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(result.status == 2, "\(problem): \(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
         if problem == "key-readable-by-others" { #expect(result.stderr.contains("chmod 600"), "\(result.stderr)") }
@@ -145,7 +145,7 @@ struct TLSMaterialTests {
         let certificate = kind == "expired" ? extra.expiredServer : kind == "future" ? extra.futureServer : pki.otherHostCertificate
         let server = try TLSServer(certificate: certificate, key: kind == "other-host" ? pki.otherHostKey : pki.serverKey)
         defer { server.stop() }
-        let result = try Support.run(Self.clusters + ["--ca-file", pki.caCertificate], environment: ["ORCHESTRATOR_API": server.apiURL])
+        let result = try Support.runInProcess(Self.clusters + ["--ca-file", pki.caCertificate], environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(result.status == 3, "\(result.stderr)")
         let hint = kind == "expired" ? "has expired" : kind == "future" ? "not valid yet" : "for another name"
         #expect(result.stderr.contains(hint), "\(result.stderr)")
@@ -157,8 +157,8 @@ struct TLSMaterialTests {
         let pki = try Self.pki.get(), extra = try Self.extra.get()
         let server = try TLSServer(certificate: pki.serverCertificate, key: pki.serverKey, clientCA: pki.caCertificate)
         defer { server.stop() }
-        let result = try Support.run(Self.clusters + ["--ca-file", pki.caCertificate, "--cert", extra.expiredClient, "--key", pki.clientKey],
-                                     environment: ["ORCHESTRATOR_API": server.apiURL])
+        let result = try Support.runInProcess(Self.clusters + ["--ca-file", pki.caCertificate, "--cert", extra.expiredClient, "--key", pki.clientKey],
+                                              environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains("client certificate"), "\(result.stderr)")
         #expect(!result.stderr.contains("--ca-file"), "\(result.stderr)")
@@ -171,7 +171,7 @@ struct TLSMaterialTests {
         let server = try RawServer(reply: Array("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8))
         defer { server.stop() }
         let api = "https://127.0.0.1:\(server.port)/api"
-        let result = try Support.run(Self.clusters, environment: ["ORCHESTRATOR_API": api])
+        let result = try Support.runInProcess(Self.clusters, environment: ["ORCHESTRATOR_API": api])
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains("does not speak TLS"), "\(result.stderr)")
         #expect(!result.stderr.contains("--ca-file"), "\(result.stderr)")

@@ -39,7 +39,7 @@ struct TLSTests {
         let server = try Self.server()
         defer { server.stop() }
         let result = try Support.runInProcess(Self.clusters + (viaFlag ? ["--ca-file", pki.caCertificate] : []),
-                                     environment: ["ORCHESTRATOR_API": server.apiURL]
+                                              environment: ["ORCHESTRATOR_API": server.apiURL]
                                         .merging(viaFlag ? [:] : ["ORCHESTRATOR_CA_FILE": pki.caCertificate]) { $1 })
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "tls-cluster:3306\n")
@@ -69,7 +69,7 @@ struct TLSTests {
         let server = try Self.server()
         defer { server.stop() }
         let result = try Support.runInProcess(Self.clusters + arguments,
-                                     environment: environment.merging(["ORCHESTRATOR_API": server.apiURL]) { $1 })
+                                              environment: environment.merging(["ORCHESTRATOR_API": server.apiURL]) { $1 })
         #expect(result.status == status, "\(result.stderr)")
         if status == 0 {
             #expect(result.stdout == "tls-cluster:3306\n")
@@ -87,7 +87,7 @@ struct TLSTests {
         defer { server.stop() }
         let certificate = stranger ? ["--cert", pki.strangerCertificate, "--key", pki.strangerKey] : []
         let result = try Support.runInProcess(Self.clusters + ["--ca-file", pki.caCertificate] + certificate,
-                                     environment: ["ORCHESTRATOR_API": server.apiURL])
+                                              environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(result.status == 3)
         #expect(result.stderr.contains("TLS failed"), "\(result.stderr)")
         #expect(result.stderr.contains(stranger ? "the server refused our client certificate" : "give --cert and --key"), "\(result.stderr)")
@@ -104,7 +104,7 @@ struct TLSTests {
         defer { server.stop() }
         let certificate = stranger ? ["--cert", pki.strangerCertificate, "--key", pki.strangerKey] : []
         let result = try Support.runInProcess(Self.clusters + ["--ca-file", pki.caCertificate] + certificate,
-                                     environment: ["ORCHESTRATOR_API": server.apiURL])
+                                              environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(result.status == 3)
         // Either the alert was read ("TLS failed: … alert …") or the reset came first; both name the cause.
         #expect(result.stderr.contains(stranger ? "our client certificate" : "give --cert and --key"), "\(result.stderr)")

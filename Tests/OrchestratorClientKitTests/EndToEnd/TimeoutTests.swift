@@ -61,7 +61,7 @@ struct TimeoutTests {
         }
         defer { follower.stop(); slowLeader.stop() }
         let result = try Support.runInProcess(["-c", "discover", "-i", "db1", "--leader-timeout", "5s", "--timeout", "1s"],
-                                     environment: ["ORCHESTRATOR_API": "\(follower.apiURL) \(slowLeader.apiURL)"])
+                                              environment: ["ORCHESTRATOR_API": "\(follower.apiURL) \(slowLeader.apiURL)"])
         #expect(result.status == 4, "\(result.stderr)")
         #expect(result.stderr.contains("timed out after 1000 ms looking for the orchestrator raft leader"), "\(result.stderr)")
         #expect(result.milliseconds < 2_900, "took \(result.milliseconds) ms")
