@@ -33,7 +33,10 @@ SWIFT_BUILD_FLAGS ?= --static-swift-stdlib --disable-local-rpath
 #   the binary then runs here and on newer systems only.
 # - libstdc++ and libgcc linked statically (a linker script in build-support/link-libs makes the runtime's own
 #   `-lstdc++` take the archive; another keeps libutil out of NEEDED), and lld lays out the functions start-up runs
-#   together (bench/profile-notes.md). No packed relative relocations: they need glibc 2.36.
+#   together (bench/profile-notes.md). lld skips names of build-support/startup-order.txt the binary no longer has,
+#   and --no-warn-symbol-ordering keeps it from listing them at every build: a package test fails instead when more
+#   than 5% are missing (build-support/README.md says how to regenerate the list). No packed relative relocations:
+#   they need glibc 2.36.
 SYSROOT ?= $(CURDIR)/.build-sysroot/bullseye-amd64
 COMPAT_OBJECT = $(CURDIR)/.build-sysroot/glibc-compat.o
 RELEASE_LINK_FLAGS = -Xswiftc -L -Xswiftc $(CURDIR)/build-support/link-libs \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The "before" figures of the library's benchmark (issue 14): builds bench/library-bench against the library of an
-# older commit (default 5904c7b, before issue 14: a thread and a connection per call) and runs bench/library.sh with
+# The "before" figures of the library's benchmark: builds bench/library-bench against the library of an
+# older commit (default 5904c7b, before connections were reused: a thread and a connection per call) and runs bench/library.sh with
 # it, writing bench/library-baseline.tsv, which bench/report.py shows beside the current figures.
 #
 #   bash bench/library-baseline.sh [COMMIT] [CALLS]

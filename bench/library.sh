@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The library's benchmark (issue 14): `instance` calls through one OrchestratorClient, sequential and concurrent,
+# The library's benchmark: `instance` calls through one OrchestratorClient, sequential and concurrent,
 # over http (orchestrator-test-server) and https (the tests' python3 TLS server), measured by bench/library-bench.
 #
 #   bash bench/library.sh LIBRARY_BENCH TEST_SERVER OUT.tsv [CALLS]

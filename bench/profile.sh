@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Where the client's milliseconds go, against the floor (issue 14, item 7). From the repository root:
+# Where the client's milliseconds go, against the floor. From the repository root:
 #
 #   bash bench/profile.sh [OUT_DIR]     (default: $SCRATCH/profile-14; about 3 minutes)
 #
@@ -39,7 +39,7 @@ fi
 
 # --- build -------------------------------------------------------------------------------------------------------------
 say "building the release client into $SCRATCH"
-# The flags come from the Makefile (issue 14: static libstdc++ and libgcc, lld with build-support/startup-order.txt).
+# The flags come from the Makefile (static libstdc++ and libgcc, lld with build-support/startup-order.txt).
 read -r -a release_flags <<<"$(make -s --no-print-directory print-build-flags SWIFT_BUILD_FLAGS=--static-swift-stdlib)"
 build_flags=(-c release --scratch-path "$SCRATCH" "${release_flags[@]}")
 swift build "${build_flags[@]}" --product orchestrator-client >&2

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Summarises what bench/profile.sh measured (issue 14): the client against the floor. Prints Markdown.
+"""Summarises what bench/profile.sh measured: the client against the floor. Prints Markdown.
 
 Usage: profile_summary.py OUT_DIR CLIENT_PATH
        profile_summary.py --order-file ORDER_FILE BINARY CALLGRIND_FILE...
@@ -240,7 +240,7 @@ def main():
         print(f"{count} functions", file=sys.stderr)
         return
     out, CLIENT = sys.argv[1], sys.argv[2]
-    lines = ["# Profile: orchestrator-client against the floor (issue 14)", "",
+    lines = ["# Profile: orchestrator-client against the floor", "",
              f"Raw files: `{out}`. Produced by `bash bench/profile.sh`.", ""]
     lines += timing_table(out, "discover", "Wall and CPU time: `discover`, 3 endpoints (interleaved rounds)")
     lines += timing_table(out, "topology", "Wall and CPU time: `topology`, 1 endpoint (interleaved rounds)")

@@ -10,7 +10,7 @@ import re
 import subprocess
 import sys
 
-# id, what is run, the bash client's figure quoted in issue 8
+# id, what is run, the bash client's figure the goals were set against
 SCENARIOS = [
     ("discover-3", "`discover`, 3 endpoints, leader listed last", "205 ms wall, 235 ms CPU"),
     ("discover-hung", "`discover`, 3 endpoints, first node hung", ""),
@@ -25,7 +25,7 @@ SCENARIOS = [
 ]
 RSS_GOAL_MIB = 20.0
 NO_RSS_GOAL = {"all-instances-10k", "json-tool-10k", "all-instances-100k"}
-# Issue 12: peak RSS within twice the answer plus 20 MiB, whatever the answer's size (answer files by scenario).
+# The client runs beside mysqld: peak RSS within twice the answer plus 20 MiB, whatever the answer's size (answer files by scenario).
 ANSWER_FILES = {"all-instances-10k": "all-instances.json", "all-instances-100k": "all-instances-100000.json"}
 
 
@@ -68,7 +68,7 @@ def load_results(directory):
     return results
 
 
-# --- the floor (issue 14) ------------------------------------------------------------------------------------------
+# --- the floor ---------------------------------------------------------------------------------------------------
 
 VERSUS = [
     ("floor-discover-3", "`discover`, 3 endpoints (leader listed last)", "`floor discover HOST:PORT`",
@@ -130,7 +130,7 @@ def load_versus(directory):
 def versus_section(versus, runs_per_round):
     if not versus:
         return ""
-    out = ["## Against the floor (issue 14)", "",
+    out = ["## Against the floor", "",
            "The floor is `bench/floor/floor.c`, built by this run with `cc -O2`: a C program that loads libcurl exactly "
            "as the client does (`dlopen(\"libcurl.so.4\")`, the same 15 functions, `curl_global_init`), sets the same "
            "options on each transfer, probes `leader-check` on every endpoint at once through one multi handle (the "
@@ -206,14 +206,14 @@ def library_section(directory, calls):
     before, note = load_library(os.path.join(os.path.dirname(os.path.abspath(__file__)), "library-baseline.tsv"))
     names = {"sequential-http": "sequential, http", "concurrent-http": "concurrent, http",
              "sequential-https": "sequential, https", "concurrent-https": "concurrent, https"}
-    out = ["## The library (issue 14)", "",
+    out = ["## The library", "",
            f"`bench/library.sh`: {calls} `instance` calls through one `OrchestratorClient`, one after another "
            "(sequential) or all at once in a task group (concurrent), against one loopback node: "
            "`orchestrator-test-server --scenario single` (http) and the tests' python3 TLS server (https, keep-alive, "
            "certificate for 127.0.0.1), both answering with the recorded `a009-instance` answer. Measured by "
            "`bench/library-bench` in a process of its own: wall time, peak threads (`/proc/self/status`, sampled every "
            "millisecond, the sampler included), peak RSS (`getrusage`). Connections and TLS handshakes are counted by "
-           "the servers. *Before*: the same program built against the library before issue 14 (a thread, a libcurl "
+           "the servers. *Before*: the same program built against the library before it reused connections (a thread, a libcurl "
            "multi handle and a connection per call), by `bash bench/library-baseline.sh`"
            + (f" ({note})" if note else "") + ".", "",
            "| scenario | wall ms (before → after) | connections | TLS handshakes full / resumed | peak threads | peak RSS MiB | failures |",
@@ -260,13 +260,13 @@ def goals(scenario, results):
 
     if scenario == "discover-3":
         time_goal(20, "≤ 20 ms")
-        # Followers listed before the leader are waited for briefly, not asked again (issue 12).
+        # Followers listed before the leader are waited for briefly, not asked again: the first claimant in configured order wins.
         requests_goal(4, "3 probes + 1 request")
     elif scenario == "discover-hung":
         base = results.get("discover-3", {})
         if base.get("state") == "ok":
             # The hung node is listed before the leader: it is waited for, at least 10 ms, in case it claims
-            # leadership too (issue 12: the choice among claimants must not depend on who answers first).
+            # leadership too (the choice among claimants must not depend on who answers first).
             time_goal(base["median"] + 12, "≤ 3-node discover + 12 ms")
         requests_goal(4, "3 probes + 1 request")
     elif scenario == "topology-1":
@@ -295,7 +295,7 @@ def goals(scenario, results):
 
 def table(results):
     lines = [
-        "| scenario | median ms | p90 ms | CPU ms | peak RSS MiB | requests/invocation | goal | met? | bash client (issue 8) |",
+        "| scenario | median ms | p90 ms | CPU ms | peak RSS MiB | requests/invocation | goal | met? | bash client |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |",
     ]
     for scenario, label, bash in SCENARIOS:
@@ -567,7 +567,7 @@ def profile_section(directory, client, mhz, results):
         out.append("</details>")
         out.append("")
 
-    # Issue 14: the client against the floor, the same requests.
+    # The client against the floor, the same requests.
     pairs = [("discover", "floor-discover", "`discover`, 3 endpoints"), ("topology", "floor-topology", "`topology`, 1 endpoint")]
     rows = []
     for client_name, floor_name, title in pairs:
@@ -577,7 +577,7 @@ def profile_section(directory, client, mhz, results):
         if client_summary and floor_summary:
             rows.append((title, client_summary, floor_summary))
     if rows:
-        out.append("### Instructions: the client against the floor (issue 14)")
+        out.append("### Instructions: the client against the floor")
         out.append("")
         out.append("Inclusive instruction counts (callgrind, one run each) of the phases both programs go through; "
                    "`bench/profile-notes.md` explains the difference item by item.")
@@ -670,7 +670,7 @@ def main():
     text = [
         "# Benchmarks" + (" (quick run: few runs, for CI; not the committed figures)" if arguments.mode == "quick" else ""),
         "",
-        f"Measured {now} by `{rerun}` (issue 8). To rerun, from the repository root: "
+        f"Measured {now} by `{rerun}`. To rerun, from the repository root: "
         "`bash bench/run.sh` (about 2 to 3 minutes; writes this file; "
         "`--quick` for a short run that writes `$SCRATCH/BENCHMARKS-quick.md` instead; `SCRATCH=dir` picks the "
         "build directory, default `.build`).",
@@ -692,7 +692,7 @@ def main():
         "of its per-run times. CPU: user + system, mean per run. Peak RSS: the largest `/usr/bin/time -f %M` of "
         f"{arguments.rss_runs} runs. Requests: counted by the stand-in servers over 3 invocations, divided by 3. "
         f"The RSS goal ({RSS_GOAL_MIB:g} MiB) is not applied to the 10,000-instance rows: the answer alone is 25 MB. "
-        "The bash client figures are the ones quoted in issue 8 (the bash client is not installed here).",
+        "The bash client figures are those the goals were set against (the bash client is not installed here).",
         "",
     ]
     versus = versus_section(load_versus(arguments.dir), arguments.versus_runs or "?")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of orchestrator-client (issue 8). From the repository root (the recordings are in Tests/Recordings):
+# The benchmark of orchestrator-client. From the repository root (the recordings are in Tests/Recordings):
 #
 #   bash bench/run.sh           full run (100 runs per scenario), profile, writes BENCHMARKS.md
 #   bash bench/run.sh --quick   a few runs per scenario, no profile (CI): writes $SCRATCH/BENCHMARKS-quick.md
@@ -7,9 +7,9 @@
 #
 # It builds the release executables, starts loopback orchestrator stand-ins (orchestrator-test-server), runs each
 # scenario with hyperfine, measures peak RSS with /usr/bin/time and counts the requests each invocation sends.
-# The library's benchmark (issue 14, bench/library.sh): 1,000 `instance` calls through one client, sequential and
+# The library's benchmark (bench/library.sh): 1,000 `instance` calls through one client, sequential and
 # concurrent, over http and https (100 in quick mode), beside the figures of bench/library-baseline.tsv (before).
-# It also builds the floor (bench/floor/floor.c, issue 14: a C program loading libcurl as the client does and sending
+# It also builds the floor (bench/floor/floor.c: a C program loading libcurl as the client does and sending
 # the same requests) and measures it side by side with the client, interleaved, for `discover` through 3 endpoints
 # and `topology` through 1.
 # Exit status: 0 when every scenario ran as expected (a missed goal is reported in the table, not an error);
@@ -73,7 +73,7 @@ if [ "$PROFILE" = 1 ] && ! command -v valgrind >/dev/null 2>&1; then say "valgri
 # --- build -----------------------------------------------------------------------------------------------------------
 say "building release into $SCRATCH"
 # The release build as installed (`make install`): Swift runtime linked statically.
-# The flags come from the Makefile (issue 14: static libstdc++ and libgcc, lld with build-support/startup-order.txt).
+# The flags come from the Makefile (static libstdc++ and libgcc, lld with build-support/startup-order.txt).
 read -r -a release_flags <<<"$(make -s --no-print-directory print-build-flags SWIFT_BUILD_FLAGS=--static-swift-stdlib)"
 build_flags=(-c release --scratch-path "$SCRATCH" "${release_flags[@]}")
 swift build "${build_flags[@]}" --product orchestrator-client >&2
@@ -82,7 +82,7 @@ swift build "${build_flags[@]}" --product library-bench >&2
 bin=$(swift build "${build_flags[@]}" --show-bin-path)
 client=$bin/orchestrator-client
 
-# The floor (issue 14): built here, never committed as a binary. A missing compiler skips it (reported), not the run.
+# The floor: built here, never committed as a binary. A missing compiler skips it (reported), not the run.
 tmp_floor_build=$(mktemp -d "${TMPDIR:-/tmp}/orchestrator-floor.XXXXXX")
 floor=$tmp_floor_build/floor
 if ! cc -O2 -Wall -o "$floor" bench/floor/floor.c 2>"$tmp_floor_build/cc.log"; then
@@ -184,7 +184,7 @@ bench() {
   printf '%s\tok\t%s\t%s\t%s\n' "$id" "$requests" "$peak" "$status" >>"$tmp/results.tsv"
 }
 
-# versus ID SERVER -- FLOOR_COMMAND... -- CLIENT_COMMAND...: the floor and the client side by side (issue 14). Both
+# versus ID SERVER -- FLOOR_COMMAND... -- CLIENT_COMMAND...: the floor and the client side by side. Both
 # must exit 0 and print the same text. Then VERSUS_ROUNDS hyperfine runs, each holding both commands (VERSUS_RUNS runs
 # of each), the floor first in even rounds and the client first in odd ones, so drift in the machine's load falls on
 # both; then peak RSS, the floor and the client alternately, RSS_RUNS times each.
@@ -261,7 +261,7 @@ bench dry-run three 0 "$RUNS" "$WARMUP" -- "$client" -c discover -i "$instance" 
 bench all-instances-10k big 0 "$BIG_RUNS" 1 -- "$client" -c all-instances
 bench json-tool-10k - 0 "$BIG_RUNS" 0 -- python3 -m json.tool "$tmp/all-instances.json"
 bench all-instances-100k big100k 0 "$BIG_RUNS" 1 -- "$client" -c all-instances
-# The library (issue 14): `instance` calls through one client, sequential and concurrent, over http and https.
+# The library: `instance` calls through one client, sequential and concurrent, over http and https.
 library_calls=1000
 [ "$mode" = quick ] && library_calls=100
 say "library: $library_calls calls per scenario"
@@ -288,7 +288,7 @@ if [ "$PROFILE" = 1 ]; then
   run_callgrind help - "$client" --help
   run_callgrind discover three "$client" -c discover -i "$instance" --leader-timeout 10s
   run_callgrind all-instances big "$client" -c all-instances
-  if [ -n "$floor" ]; then   # issue 14: the client against the floor, the same requests
+  if [ -n "$floor" ]; then   # the client against the floor, the same requests
     run_callgrind floor-discover three "$floor" discover "$instance"
     run_callgrind floor-topology single "$floor" topology "$alias_name"
     run_callgrind topology single "$client" -c topology -a "$alias_name"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Writes build-support/startup-order.txt (issue 14): the executable's functions that a `discover` through three
+# Writes build-support/startup-order.txt: the executable's functions that a `discover` through three
 # endpoints and a `topology` through one run, in the order callgrind first meets them, for lld's
 # --symbol-ordering-file (the Makefile's RELEASE_LINK_FLAGS): start-up then touches fewer pages of the executable.
 # From the repository root: `bash bench/startup-order.sh` (a release build and two runs under valgrind, ~2 minutes).

@@ -1,5 +1,5 @@
 /*
- * bench/floor/floor.c: the floor for orchestrator-client's request commands (issue 14, item 7).
+ * bench/floor/floor.c: the floor for orchestrator-client's request commands.
  *
  * The least a program can do to give the same answers the same way: it loads libcurl exactly as the client does
  * (Sources/CCurl/shim.h: dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL), dlsym of the same 15 functions,

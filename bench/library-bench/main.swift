@@ -1,4 +1,4 @@
-// The library's benchmark and lifecycle probe (issue 14), a program built on OrchestratorClientKit alone, run in a
+// The library's benchmark and lifecycle probe, a program built on OrchestratorClientKit alone, run in a
 // process of its own so that its thread, descriptor and memory counts are the library's and nothing else's.
 //
 //   library-bench calls --calls N (--sequential | --concurrent) [--limit N] [--instance HOST:PORT]
@@ -10,7 +10,8 @@
 //       whether creating a client loads libcurl or starts a thread, and the threads and descriptors left after
 //       N clients each made a call and were dropped; prints one JSON line.
 //
-// Built with -DLIBRARY_BENCH_BASELINE against the library before issue 14 (no limit parameter), for BENCHMARKS.md.
+// Built with -DLIBRARY_BENCH_BASELINE against the library before it reused connections (5904c7b: no limit parameter),
+// for BENCHMARKS.md's "before" figures.
 import OrchestratorClientKit
 #if canImport(Glibc)
 import Glibc

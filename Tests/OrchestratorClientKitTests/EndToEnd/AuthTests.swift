@@ -66,7 +66,7 @@ struct AuthTests {
         defer { server.stop() }
         var environment = source.environment
         environment["ORCHESTRATOR_API"] = source.api.replacingOccurrences(of: "HOST", with: "127.0.0.1:\(server.port)")
-        let result = try Support.run(Self.discover + source.arguments, environment: environment)
+        let result = try Support.runInProcess(Self.discover + source.arguments, environment: environment)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(server.requests.map(\.headers["authorization"]) == [Self.basic(source.user, source.password)])
         #expect(!(result.stdout + result.stderr).contains(source.password))
@@ -81,7 +81,7 @@ struct AuthTests {
         defer { server.stop() }
         var environment = environment
         environment["ORCHESTRATOR_API"] = server.apiURL
-        let result = try Support.run(Self.discover + arguments, environment: environment)
+        let result = try Support.runInProcess(Self.discover + arguments, environment: environment)
         #expect(result.status == 0, "\(result.stderr)")
         let request = try #require(server.requests.first)
         #expect(request.headers["x-forwarded-user"] == "alice")
@@ -94,8 +94,8 @@ struct AuthTests {
             try TestServer { _ in Reply(status: 401, contentType: "text/plain", body: Array("Not Authorized\n".utf8)) }
         }
         defer { nodes.forEach { $0.stop() } }
-        let result = try Support.run(Self.discover + ["-b", "alice:wrong"],
-                                     environment: ["ORCHESTRATOR_API": nodes.map(\.apiURL).joined(separator: " ")])
+        let result = try Support.runInProcess(Self.discover + ["-b", "alice:wrong"],
+                                              environment: ["ORCHESTRATOR_API": nodes.map(\.apiURL).joined(separator: " ")])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("refused our credentials (HTTP 401)"), "\(result.stderr)")
         #expect(!result.stderr.contains("wrong"))
@@ -166,7 +166,7 @@ struct AuthTests {
         default:
             break
         }
-        let result = try Support.run(arguments, environment: environment)
+        let result = try Support.runInProcess(arguments, environment: environment)
         let expectedStatus: Int32 = switch scenario {
         case .whichAPI, .dryRun, .success: 0
         case .notAuthorized, .htmlError: 1
@@ -191,7 +191,7 @@ struct AuthTests {
         defer { server.stop() }
         let api = "http://alice:\(password)-Q9@127.0.0.1:\(server.port)/api"
         for arguments in [Self.discover, ["-c", "which-api"], Self.discover + ["--dry-run"]] {
-            let result = try Support.run(arguments, environment: ["ORCHESTRATOR_API": api])
+            let result = try Support.runInProcess(arguments, environment: ["ORCHESTRATOR_API": api])
             #expect(result.status == 2, "\(arguments): \(result.stdout)\(result.stderr)")
             #expect(!(result.stdout + result.stderr).contains("ss-Q9"), "\(result.stdout)\(result.stderr)")
             #expect(result.stderr.contains("percent-encoded"))
@@ -210,8 +210,8 @@ struct AuthTests {
         let file = try Self.secretFile(contents, mode: 0o600, in: directory)
         let server = try TestServer { _ in AuthTests.discoverAnswer }
         defer { server.stop() }
-        let viaFlag = try Support.run(Self.discover + ["-b", "alice", "--password-file", file], environment: ["ORCHESTRATOR_API": server.apiURL])
-        let viaEnvironment = try Support.run(Self.discover, environment: [
+        let viaFlag = try Support.runInProcess(Self.discover + ["-b", "alice", "--password-file", file], environment: ["ORCHESTRATOR_API": server.apiURL])
+        let viaEnvironment = try Support.runInProcess(Self.discover, environment: [
             "ORCHESTRATOR_API": server.apiURL, "ORCHESTRATOR_AUTH_USER": "alice", "ORCHESTRATOR_AUTH_PASSWORD": "ignored",
             "ORCHESTRATOR_AUTH_PASSWORD_FILE": file,
         ])
@@ -227,8 +227,8 @@ struct AuthTests {
         let file = try Self.secretFile("s3cret\n", mode: mode, in: directory)
         let server = try TestServer { _ in AuthTests.discoverAnswer }
         defer { server.stop() }
-        let viaFlag = try Support.run(Self.discover + ["-b", "alice", "--password-file", file], environment: ["ORCHESTRATOR_API": server.apiURL])
-        let viaEnvironment = try Support.run(Self.discover, environment: [
+        let viaFlag = try Support.runInProcess(Self.discover + ["-b", "alice", "--password-file", file], environment: ["ORCHESTRATOR_API": server.apiURL])
+        let viaEnvironment = try Support.runInProcess(Self.discover, environment: [
             "ORCHESTRATOR_API": server.apiURL, "ORCHESTRATOR_AUTH_USER": "alice", "ORCHESTRATOR_AUTH_PASSWORD_FILE": file,
         ])
         for result in [viaFlag, viaEnvironment] {
@@ -250,10 +250,24 @@ struct AuthTests {
         let file = try Self.secretFile("s3cret\n", mode: 0o600, in: directory)
         let server = try TestServer { _ in AuthTests.discoverAnswer }
         defer { server.stop() }
-        let result = try Support.run(Self.discover + arguments.map { $0 == "PASSWORD_FILE" ? file : $0 },
-                                     environment: ["ORCHESTRATOR_API": server.apiURL])
+        let result = try Support.runInProcess(Self.discover + arguments.map { $0 == "PASSWORD_FILE" ? file : $0 },
+                                              environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("password"))
+        #expect(server.requests.isEmpty)
+    }
+
+    @Test("a password file that is not UTF-8 is refused, not sent altered")
+    func passwordFileNotUTF8() throws {
+        let directory = try TemporaryDirectory()
+        let file = directory.path + "/password"
+        #expect(FileManager.default.createFile(atPath: file, contents: Data([0x70, 0xE9, 0x73, 0x73, 0x0A]),
+                                                attributes: [.posixPermissions: 0o600]))
+        let server = try TestServer { _ in AuthTests.discoverAnswer }
+        defer { server.stop() }
+        let result = try Support.runInProcess(Self.discover + ["-b", "u", "--password-file", file], environment: ["ORCHESTRATOR_API": server.apiURL])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("not UTF-8"), "\(result.stderr)")
         #expect(server.requests.isEmpty)
     }
 }

@@ -6,6 +6,9 @@ import TestServer
 /// the server asserts that no request arrived.
 @Suite("Bad input never reaches the server")
 struct BadInputTests {
+    static let discoverAnswer = Support.recordedAnswer("a041-discover").reply
+    static let okAnswer = Reply.json(#"{"Code":"OK","Message":"","Details":{"Hostname":"db1","Port":3306}}"#)
+
     static let cases: [(arguments: [String], mentions: String)] = [
         (["-c", "end-downtime", "-i", "db1/../../forget/db2"], "db1/../../forget/db2"),
         (["-c", "begin-downtime", "-i", "db1", "-r", "r & d/ops?x=1"], "r & d/ops?x=1"),
@@ -76,6 +79,54 @@ struct BadInputTests {
         #expect(dryRun.status == 0)
         #expect(!dryRun.stdout.contains("s3cret"))
         #expect(dryRun.stdout.contains("user:****"))
+    }
+
+    @Test("an explicitly empty value is a usage error, nothing sent, even with ORCHESTRATOR_INSTANCE set", arguments: [
+        ["-c", "begin-downtime", "-i", "", "-r", "r"], ["-c", "end-maintenance", "-i", ""], ["-c", "which-cluster", "-a", ""],
+        ["-c", "end-downtime", "--instance="], ["-c", "discover", "-U", ""], ["-c", "discover", "-o", "", "-i", "db1"],
+        ["-c", "discover", "-i", ""],
+    ])
+    func emptyValue(_ arguments: [String]) throws {
+        let server = try TestServer { _ in BadInputTests.okAnswer }
+        defer { server.stop() }
+        for environment in [["ORCHESTRATOR_API": server.apiURL], ["ORCHESTRATOR_API": server.apiURL, "ORCHESTRATOR_INSTANCE": "db9:3306"]] {
+            let result = try Support.runInProcess(arguments, environment: environment)
+            #expect(result.status == 2, "\(arguments): exit \(result.status) \(result.stderr)")
+            #expect(result.stderr.contains("empty value"), "\(result.stderr)")
+        }
+        #expect(server.requests.isEmpty, "\(server.targets)")
+    }
+
+    @Test("ORCHESTRATOR_INSTANCE set but empty never means this host either; with -i or -a it does not matter")
+    func emptyEnvironmentInstance() throws {
+        let server = try TestServer { _ in BadInputTests.okAnswer }
+        defer { server.stop() }
+        let environment = ["ORCHESTRATOR_API": server.apiURL, "ORCHESTRATOR_INSTANCE": ""]
+        for arguments in [["-c", "begin-downtime", "-r", "r"], ["-c", "discover"], ["-c", "which-cluster"]] {
+            let result = try Support.runInProcess(arguments, environment: environment)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("ORCHESTRATOR_INSTANCE is set but empty"), "\(result.stderr)")
+        }
+        #expect(server.requests.isEmpty)
+        #expect(try Support.runInProcess(["-c", "end-downtime", "-i", "db1"], environment: environment).status == 0)
+        #expect(server.targets == ["/api/end-downtime/db1/3306"])
+    }
+
+    @Test("a flag given twice with different values is refused; the same value twice passes")
+    func conflictingRepeats() throws {
+        let server = try TestServer { _ in BadInputTests.discoverAnswer }
+        defer { server.stop() }
+        let turned = try Support.runInProcess(["-c", "which-master", "-i", "db1", "-c", "discover"], environment: ["ORCHESTRATOR_API": server.apiURL])
+        #expect(turned.status == 2)
+        #expect(turned.stderr.contains("-c/--command given twice with different values"), "\(turned.stderr)")
+        let secret = try Support.runInProcess(["-c", "discover", "-b", "alice:Pw1-Xq", "-b", "alice:Pw2-Zr"], environment: ["ORCHESTRATOR_API": server.apiURL])
+        #expect(secret.status == 2)
+        #expect(!secret.stderr.contains("Pw1") && !secret.stderr.contains("Pw2"), "\(secret.stderr)")
+        #expect(server.requests.isEmpty)
+        let same = try Support.runInProcess(["-c", "discover", "-i", "127.0.0.1:10111", "--instance=127.0.0.1:10111", "-c", "discover"],
+                                            environment: ["ORCHESTRATOR_API": server.apiURL])
+        #expect(same.status == 0, "\(same.stderr)")
+        #expect(server.targets == ["/api/discover/127.0.0.1/10111"])
     }
 }
 

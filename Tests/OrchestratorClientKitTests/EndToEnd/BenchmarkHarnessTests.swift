@@ -46,7 +46,7 @@ struct BenchmarkHarnessTests {
         #expect(result.stdout == "127.0.0.1:10111\n")
         // An abandoned probe (the hung node's, a slow follower's) may be read a moment after the client has gone.
         // Nodes listed before the leader that had not answered when it did are waited for briefly (they might claim
-        // leadership too, issue 12), never asked again.
+        // leadership too), never asked again.
         for _ in 0..<100 where log.current.count < 4 { usleep(20_000) }
         #expect(setup.servers[2].targets == ["/api/leader-check", "/api/discover/127.0.0.1/10111"])
         #expect(setup.servers[1].targets == ["/api/leader-check"])

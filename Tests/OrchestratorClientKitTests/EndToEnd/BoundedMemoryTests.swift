@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestServer
 
-/// Issue 12, item 13: the client runs beside mysqld; its memory stays within twice the answer plus 20 MiB, whatever
+/// The client runs beside mysqld; its memory stays within twice the answer plus 20 MiB, whatever
 /// the answer holds (a tree of small values used to cost 10 to 20 times the answer).
 @Suite("Bounded memory")
 struct BoundedMemoryTests {

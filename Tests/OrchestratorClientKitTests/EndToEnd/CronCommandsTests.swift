@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestServer
 
-/// The crontab lines of orchestrator's deployment guide, run end to end with the built executable.
+/// The crontab lines of orchestrator's deployment guide, run end to end against the recorded answers.
 @Suite("Crontab lines end to end")
 struct CronCommandsTests {
     func run(_ arguments: [String], replying transcript: String, environment: [String: String] = [:]) throws -> (ProcessResult, [String]) {
@@ -11,7 +11,7 @@ struct CronCommandsTests {
         defer { server.stop() }
         var env = environment
         env["ORCHESTRATOR_API"] = env["ORCHESTRATOR_API"] ?? server.apiURL
-        let result = try Support.run(arguments, environment: env)
+        let result = try Support.runInProcess(arguments, environment: env)
         return (result, server.targets)
     }
 
@@ -91,7 +91,7 @@ struct CronCommandsTests {
         """.write(toFile: profile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: profile) }
         let result = try Support.run(["-c", "discover", "-i", "127.0.0.1:10111"], environment: ["ORCHESTRATOR_CLIENT_PROFILE": profile])
-        // Issue 15: the substitution on line 4 sets a variable the client reads and cannot be evaluated without
+        // The substitution on line 4 sets a variable the client reads and cannot be evaluated without
         // running it: an error naming the line, in one line, nothing sent.
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("\(profile):4: not applied"), "\(result.stderr)")

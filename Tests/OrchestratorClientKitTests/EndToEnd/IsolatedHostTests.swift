@@ -60,7 +60,7 @@ enum IsolatedHost {
 
 @Suite("This host, isolated (namespaces)", .enabled(if: IsolatedHost.unavailable == nil, "\(IsolatedHost.unavailable ?? "")"))
 struct IsolatedHostTests {
-    @Test("item 2: a DNS server that never answers: --connect-timeout and --timeout still bound the run")
+    @Test("a DNS server that never answers: --connect-timeout and --timeout still bound the run")
     func silentResolver() throws {
         let result = try IsolatedHost.run(["--connect-timeout", "1s", "--timeout", "3s", "-c", "clusters"], silentDNS: true,
                                           environment: ["ORCHESTRATOR_API": "http://orc.example.test:3000/api"])
@@ -70,7 +70,7 @@ struct IsolatedHostTests {
         #expect(result.stderr.contains("over "), "the attempts are counted: \(result.stderr)")
     }
 
-    @Test("item 3: with $(hostname -f) in the profile and a silent resolver, --help, --version, usage errors and commands that need no instance never look anything up", arguments: [["--help"], ["--version"], ["-c", "no-such"],
+    @Test("with $(hostname -f) in the profile and a silent resolver, --help, --version, usage errors and commands that need no instance never look anything up", arguments: [["--help"], ["--version"], ["-c", "no-such"],
                                                                         ["--dry-run", "-c", "clusters"], ["--dry-run", "-c", "discover", "-i", "db1"]])
     func noLookupWhenNotNeeded(_ arguments: [String]) throws {
         let directory = try TemporaryDirectory()
@@ -82,7 +82,7 @@ struct IsolatedHostTests {
         #expect(result.status == (arguments.contains("no-such") ? 2 : 0), "\(result.stderr)")
     }
 
-    @Test("item 3: discover without -i looks this host up within --connect-timeout, and says so when the resolver is silent")
+    @Test("discover without -i looks this host up within --connect-timeout, and says so when the resolver is silent")
     func boundedThisHost() throws {
         let result = try IsolatedHost.run(["--dry-run", "--connect-timeout", "1s", "-c", "discover"], silentDNS: true)
         #expect(result.status == 4, "\(result.stderr)")
@@ -91,7 +91,7 @@ struct IsolatedHostTests {
         #expect(result.stderr.contains("-i host[:port]"), "\(result.stderr)")
     }
 
-    @Test("item 9: a Debian-style /etc/hosts (127.0.0.1 localhost db8) never makes this host localhost: exit 2, nothing sent")
+    @Test("a Debian-style /etc/hosts (127.0.0.1 localhost db8) never makes this host localhost: exit 2, nothing sent")
     func loopbackName() throws {
         let result = try IsolatedHost.run(["--dry-run", "-c", "discover"], hostname: "db8", hosts: "127.0.0.1 localhost db8\n")
         #expect(result.status == 2, "\(result.stdout)")
@@ -103,7 +103,7 @@ struct IsolatedHostTests {
         #expect(unknown.stdout.isEmpty, "never the short name silently: \(unknown.stdout)")
     }
 
-    @Test("items 9 and 10: this host is what hostname -f prints; $(hostname) in the profile is what hostname prints")
+    @Test("this host is what hostname -f prints; $(hostname) in the profile is what hostname prints")
     func fullAndShortNames() throws {
         let hosts = "127.0.0.1 localhost\n127.0.1.1 db8.prod.example.com db8\n"
         let full = try IsolatedHost.run(["--dry-run", "-c", "discover"], hostname: "db8", hosts: hosts)
@@ -120,7 +120,7 @@ struct IsolatedHostTests {
         #expect(short.stdout == "GET http://orc-db8:3000/api/discover/db8/3307\n", "\(short.stdout)")
     }
 
-    @Test("item 12: a connection that fails for another reason than a refusal says which (no route: network unreachable)")
+    @Test("a connection that fails for another reason than a refusal says which (no route: network unreachable)")
     func networkUnreachable() throws {
         let result = try IsolatedHost.run(["--timeout", "1s", "-c", "clusters"], loopbackUp: false,
                                           environment: ["ORCHESTRATOR_API": "http://127.0.0.1:9/api"])

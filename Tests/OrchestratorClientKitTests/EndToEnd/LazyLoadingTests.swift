@@ -3,7 +3,7 @@ import Testing
 import TestServer
 import OrchestratorClientKit
 
-/// libcurl is loaded only when a request is about to be made (issue 8): commands that send nothing never load it.
+/// libcurl is loaded only when a request is about to be made: commands that send nothing never load it.
 @Suite("libcurl is loaded on first request only")
 struct LazyLoadingTests {
     /// The shared objects the dynamic loader opened during a run, from glibc's LD_DEBUG=files trace.
@@ -20,7 +20,7 @@ struct LazyLoadingTests {
         #expect(!trace.contains("libcurl"))
     }
 
-    /// issue 11: --version is the one command besides a request that loads libcurl, to name its version and TLS backend.
+    /// --version is the one command besides a request that loads libcurl, to name its version and TLS backend.
     @Test("--version loads libcurl and names it")
     func versionNamesCurl() throws {
         let result = try Support.run(["--version"], environment: ["ORCHESTRATOR_API": "http://127.0.0.1:1/api", "LD_DEBUG": "files"])

@@ -22,8 +22,8 @@ struct LeaderDetectionTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "127.0.0.1:10111\n")
         #expect(leader.targets == ["/api/leader-check", "/api/discover/127.0.0.1/10111"])
-        // Followers listed before the leader are waited for briefly (the first claimant in configured order wins,
-        // issue 12), never asked again, never asked anything else.
+        // Followers listed before the leader are waited for briefly (the first claimant in configured order wins),
+        // never asked again, never asked anything else.
         for follower in followers { #expect(follower.targets == ["/api/leader-check"]) }
     }
 
@@ -89,5 +89,27 @@ struct LeaderDetectionTests {
         let result = try Support.run(["-c", "discover", "-i", "127.0.0.1:10111"], environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(result.status == 0)
         #expect(server.targets == ["/api/discover/127.0.0.1/10111"])
+    }
+
+    @Test("two nodes claim leadership: the first listed is used every time, and a warning names both")
+    func splitBrain() throws {
+        // The second node claims sooner than the first: who answers first must not decide.
+        let first = try TestServer { request in
+            (RaftRole.leader.leaderCheckReply(request.target) ?? LeaderDetectionTests.discoverAnswer).delayed(request.target.hasSuffix("leader-check") ? 150 : 0)
+        }
+        let second = try TestServer { request in
+            (RaftRole.leader.leaderCheckReply(request.target) ?? LeaderDetectionTests.discoverAnswer).delayed(request.target.hasSuffix("leader-check") ? 100 : 0)
+        }
+        defer { first.stop(); second.stop() }
+        for _ in 0..<3 {
+            let result = try Support.runInProcess(["-c", "discover", "-i", "127.0.0.1:10111"],
+                                                  environment: ["ORCHESTRATOR_API": "\(first.apiURL) \(second.apiURL)"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout == "127.0.0.1:10111\n")
+            #expect(result.stderr.contains("warning: several endpoints claim to be the raft leader"), "\(result.stderr)")
+            #expect(result.stderr.contains("\(first.apiURL), \(second.apiURL); using \(first.apiURL)"), "\(result.stderr)")
+        }
+        #expect(first.targets.filter { $0.hasPrefix("/api/discover") }.count == 3)
+        #expect(!second.targets.contains { $0.hasPrefix("/api/discover") })
     }
 }

@@ -6,10 +6,10 @@ import TestServer
 import OrchestratorClientKit
 import OrchestratorClientKitLogging
 
-/// Issue 14: the library for long-running services. Connections reused (accepts and TLS handshakes counted at the
+/// The library for long-running services. Connections reused (accepts and TLS handshakes counted at the
 /// server), concurrency without a thread per call, a limit of requests in flight per endpoint, cancellation,
 /// lifecycle (threads and descriptors counted by `library-bench` in a process of its own), the request log.
-@Suite("Library: reused connections, concurrency, cancellation (issue 14)", .serialized)
+@Suite("Library: reused connections, concurrency, cancellation", .serialized)
 struct LibraryConnectionTests {
     static let key = try! InstanceKey(parsing: "127.0.0.1:10112")
 
@@ -31,7 +31,7 @@ struct LibraryConnectionTests {
                             tls: tls)
     }
 
-    // MARK: 1. Connections are reused
+    // MARK: Connections are reused
 
     @Test("1,000 sequential calls over http open one connection")
     func sequentialHTTPCallsShareOneConnection() async throws {
@@ -134,7 +134,7 @@ struct LibraryConnectionTests {
         #expect(server.acceptedConnections == 2)
     }
 
-    // MARK: 2. Concurrency without a thread per call
+    // MARK: Concurrency without a thread per call
 
     @Test("1,000 concurrent calls: a few threads, at most the limit of connections to the endpoint")
     func concurrentCallsUseFewThreads() throws {
@@ -176,7 +176,7 @@ struct LibraryConnectionTests {
         #expect(server.acceptedConnections == 2)
     }
 
-    // MARK: 3. Cancellation
+    // MARK: Cancellation
 
     @Test("cancelling a read aborts its transfer within milliseconds: cancelled")
     func cancellingAReadIsPrompt() async throws {
@@ -230,7 +230,7 @@ struct LibraryConnectionTests {
         #expect(!server.targets.contains { $0.hasPrefix("/api/begin-maintenance/") }, "\(server.targets)")
     }
 
-    // MARK: 4. Lifecycle
+    // MARK: Lifecycle
 
     @Test("creating a client loads nothing; the first call loads libcurl; dropped clients leave no thread or descriptor")
     func lifecycle() throws {
@@ -253,7 +253,7 @@ struct LibraryConnectionTests {
         #expect(server.acceptedConnections == 101)
     }
 
-    // MARK: 5. Observability
+    // MARK: Observability
 
     @Test("with a debug Logger, each request is logged: endpoint, path, status, duration, try; leader changes too")
     func requestsAreLogged() async throws {

@@ -29,7 +29,7 @@ struct PerconaTests {
             return FaultTests.discoverAnswer
         }
         defer { cluster.stop() }
-        let result = try Support.run(FaultTests.discover, environment: ["ORCHESTRATOR_API": cluster.api])
+        let result = try Support.runInProcess(FaultTests.discover, environment: ["ORCHESTRATOR_API": cluster.api])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "127.0.0.1:10111\n")
         #expect(cluster.calls(0) == [FaultTests.discoverTarget])
@@ -43,7 +43,7 @@ struct PerconaTests {
             return PerconaTests.prefixedUnauthorized("vm")
         }
         defer { cluster.stop() }
-        let result = try Support.run(FaultTests.discover, environment: ["ORCHESTRATOR_API": cluster.api])
+        let result = try Support.runInProcess(FaultTests.discover, environment: ["ORCHESTRATOR_API": cluster.api])
         #expect(result.status == 1)
         #expect(result.stderr == "Orchestrator vm says: Unauthorized\n", "printed as the server wrote it")
         #expect(cluster.allCalls == [FaultTests.discoverTarget, FaultTests.discoverTarget])
@@ -68,8 +68,8 @@ struct PerconaTests {
         let server = try TestServer { _ in .json(body) }
         defer { server.stop() }
         for command in ["can-replicate-from", "can-replicate-from-gtid"] {
-            let result = try Support.run(["-c", command, "-i", "127.0.0.1:10113", "-d", "127.0.0.1:10112"],
-                                         environment: ["ORCHESTRATOR_API": server.apiURL])
+            let result = try Support.runInProcess(["-c", command, "-i", "127.0.0.1:10113", "-d", "127.0.0.1:10112"],
+                                                  environment: ["ORCHESTRATOR_API": server.apiURL])
             #expect(result.status == exit, "\(command) \(verdict): \(result.stderr)")
             #expect(result.stdout == (exit == 0 ? "127.0.0.1:10112\n" : ""))
             #expect(result.stderr.isEmpty)
@@ -93,7 +93,7 @@ struct PerconaTests {
 
         let server = try TestServer { _ in Reply(status: 200, body: body) }
         defer { server.stop() }
-        let printed = try Support.run(["-c", "instance", "-i", "127.0.0.1:10112", "--json"], environment: ["ORCHESTRATOR_API": server.apiURL])
+        let printed = try Support.runInProcess(["-c", "instance", "-i", "127.0.0.1:10112", "--json"], environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(printed.status == 0, "\(printed.stderr)")
         #expect(try JSONParser.parse(Array(printed.stdout.utf8)) == json, "every field, in the server's order")
         let ours = try JSONSerialization.jsonObject(with: Data(printed.stdout.utf8)) as? NSObject
@@ -109,7 +109,7 @@ struct PerconaTests {
         let body = try Self.answer("percona-instance-live-tls.json")
         let server = try TestServer { _ in Reply(status: 200, body: body) }
         defer { server.stop() }
-        let result = try Support.run(["-c", "discover", "-i", "127.0.0.1:10112", "--json"], environment: ["ORCHESTRATOR_API": server.apiURL])
+        let result = try Support.runInProcess(["-c", "discover", "-i", "127.0.0.1:10112", "--json"], environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(result.status == 0, "\(result.stderr)")
         let printed = try JSONParser.parse(Array(result.stdout.utf8))
         #expect(printed == (try JSONParser.parse(body)))
@@ -123,16 +123,16 @@ struct PerconaTests {
                 : Reply(status: 200, body: try! PerconaTests.answer("recover-no-candidate-success.json"))
         }
         defer { server.stop() }
-        let hinted = try Support.run(["-c", "recover", "-i", "127.0.0.1:10111", "-d", "127.0.0.1:10113"],
-                                     environment: ["ORCHESTRATOR_API": server.apiURL])
+        let hinted = try Support.runInProcess(["-c", "recover", "-i", "127.0.0.1:10111", "-d", "127.0.0.1:10113"],
+                                              environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(hinted.status == 0, "\(hinted.stderr)")
         #expect(hinted.stdout == "127.0.0.1:10113\n")
         #expect(server.targets == ["/api/recover/127.0.0.1/10111/127.0.0.1/10113"])
         server.reset()
-        let plain = try Support.run(["-c", "recover", "-i", "127.0.0.1:10111"], environment: ["ORCHESTRATOR_API": server.apiURL])
+        let plain = try Support.runInProcess(["-c", "recover", "-i", "127.0.0.1:10111"], environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(plain.stdout == "127.0.0.1:10112\n")
         #expect(server.targets == ["/api/recover/127.0.0.1/10111"])
-        let dry = try Support.run(["-c", "recover", "-i", "db1:3306", "-s", "db2", "--dry-run"], environment: ["ORCHESTRATOR_API": server.apiURL])
+        let dry = try Support.runInProcess(["-c", "recover", "-i", "db1:3306", "-s", "db2", "--dry-run"], environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(dry.stdout.hasSuffix("/recover/db1/3306/db2/3306\n"), "\(dry.stdout)")
     }
 
@@ -140,8 +140,8 @@ struct PerconaTests {
     func missingRoute() async throws {
         let server = try TestServer { _ in .notFound }
         defer { server.stop() }
-        let percona = try Support.run(["-c", "change-master-credentials", "-i", "127.0.0.1:10114"],
-                                      environment: ["ORCHESTRATOR_API": server.apiURL])
+        let percona = try Support.runInProcess(["-c", "change-master-credentials", "-i", "127.0.0.1:10114"],
+                                               environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(percona.status == 1)
         #expect(percona.stdout.isEmpty)
         #expect(percona.stderr == "orchestrator-client: -c change-master-credentials: \(server.apiURL)/change-master-credentials/127.0.0.1/10114 "
@@ -150,7 +150,7 @@ struct PerconaTests {
         #expect(server.targets == ["/api/change-master-credentials/127.0.0.1/10114"], "sent once, never retried")
 
         server.reset()
-        let other = try Support.run(["-c", "api", "--path", "move-gtid/db1/3306/db2/3306"], environment: ["ORCHESTRATOR_API": server.apiURL])
+        let other = try Support.runInProcess(["-c", "api", "--path", "move-gtid/db1/3306/db2/3306"], environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(other.status == 1)
         #expect(other.stderr.hasPrefix("orchestrator-client: -c api: \(server.apiURL)/move-gtid/db1/3306/db2/3306 answered 404 page not found: "
                                        + "this orchestrator has no such API route ("), "\(other.stderr)")
@@ -169,7 +169,7 @@ struct PerconaTests {
         // A 404 that is JSON is an answer, not a missing route.
         let follower = try TestServer { _ in .json("\"Not leader\"", status: 404) }
         defer { follower.stop() }
-        let answered = try Support.run(["-c", "clusters"], environment: ["ORCHESTRATOR_API": follower.apiURL])
+        let answered = try Support.runInProcess(["-c", "clusters"], environment: ["ORCHESTRATOR_API": follower.apiURL])
         #expect(answered.status == 1)
         #expect(answered.stderr == "Not leader\n")
     }
@@ -179,11 +179,11 @@ struct PerconaTests {
         let body = try Self.answer("change-master-credentials.json")
         let server = try TestServer { _ in Reply(status: 200, body: body) }
         defer { server.stop() }
-        let result = try Support.run(["-c", "change-master-credentials", "-i", "127.0.0.1:10114"], environment: ["ORCHESTRATOR_API": server.apiURL])
+        let result = try Support.runInProcess(["-c", "change-master-credentials", "-i", "127.0.0.1:10114"], environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "127.0.0.1:10114\n")
         #expect(server.targets == ["/api/change-master-credentials/127.0.0.1/10114"])
-        let help = try Support.run(["help", "change-master-credentials"])
+        let help = try Support.runInProcess(["help", "change-master-credentials"])
         #expect(help.stdout.contains("Needs Percona's orchestrator newer than v3.2.6-20"))
         #expect(help.stdout.contains("Changes state on the server."))
     }

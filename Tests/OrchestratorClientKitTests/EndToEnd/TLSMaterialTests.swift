@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestServer
 
-/// Issue 15: this host's TLS material. An encrypted key never makes OpenSSL prompt or read standard input; local
+/// This host's TLS material. An encrypted key never makes OpenSSL prompt or read standard input; local
 /// TLS problems are exit 2, found before sending and said once; server-side TLS failures get accurate hints.
 @Suite("TLS material")
 struct TLSMaterialTests {
@@ -23,7 +23,7 @@ struct TLSMaterialTests {
     static let extra: Result<Extra, TLSTestError> = {
         do {
             let pki = try TestPKI.shared.get()
-            let directory = pki.directory + "/issue15"
+            let directory = pki.directory + "/material"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try ExternalTool.run("openssl", ["pkcs8", "-topk8", "-in", pki.clientKey, "-out", "client-encrypted.key",
                                              "-passout", "pass:s3cret phrase", "-v2", "aes-256-cbc"], in: directory)
@@ -63,7 +63,7 @@ struct TLSMaterialTests {
 
     static let clusters = ["-c", "clusters"]
 
-    @Test("item 1: an encrypted key without a pass phrase: \"the key is encrypted\", exit 2 at once, standard input never read")
+    @Test("an encrypted key without a pass phrase: \"the key is encrypted\", exit 2 at once, standard input never read")
     func encryptedKeyWithoutPassPhrase() throws {
         let pki = try Self.pki.get(), extra = try Self.extra.get()
         let server = try TLSServer(certificate: pki.serverCertificate, key: pki.serverKey, clientCA: pki.caCertificate)
@@ -80,20 +80,20 @@ struct TLSMaterialTests {
         #expect(server.log(settle: 0.3).isEmpty)
     }
 
-    @Test("item 1: --key-password-file and ORCHESTRATOR_CLIENT_KEY_PASSWORD_FILE unlock the key", arguments: [true, false])
+    @Test("--key-password-file and ORCHESTRATOR_CLIENT_KEY_PASSWORD_FILE unlock the key", arguments: [true, false])
     func encryptedKeyWithPassPhrase(_ viaFlag: Bool) throws {
         let pki = try Self.pki.get(), extra = try Self.extra.get()
         let server = try TLSServer(certificate: pki.serverCertificate, key: pki.serverKey, clientCA: pki.caCertificate)
         defer { server.stop() }
         var environment = ["ORCHESTRATOR_API": server.apiURL]
         if !viaFlag { environment["ORCHESTRATOR_CLIENT_KEY_PASSWORD_FILE"] = extra.passPhraseFile }
-        let result = try Support.run(Self.clusters + ["--ca-file", pki.caCertificate, "--cert", pki.clientCertificate, "--key", extra.encryptedKey]
+        let result = try Support.runInProcess(Self.clusters + ["--ca-file", pki.caCertificate, "--cert", pki.clientCertificate, "--key", extra.encryptedKey]
                                         + (viaFlag ? ["--key-password-file", extra.passPhraseFile] : []), environment: environment)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(server.requests() == ["GET /api/clusters-info HTTP/1.1 CLIENT orchestrator-client-test"])
     }
 
-    @Test("items 1 and 14: a wrong pass phrase, or a key that is not the certificate's: exit 2, said once for all endpoints, nothing served",
+    @Test("a wrong pass phrase, or a key that is not the certificate's: exit 2, said once for all endpoints, nothing served",
           arguments: [false, true])
     func unusableKey(_ mismatch: Bool) throws {
         let pki = try Self.pki.get(), extra = try Self.extra.get()
@@ -101,15 +101,15 @@ struct TLSMaterialTests {
         defer { server.stop() }
         let key = mismatch ? ["--key", pki.strangerKey] : ["--key", extra.encryptedKey, "--key-password-file", extra.wrongPassPhraseFile]
         let api = "\(server.apiURL) https://localhost:\(server.port)/api"
-        let result = try Support.run(Self.clusters + ["--ca-file", pki.caCertificate, "--cert", pki.clientCertificate] + key,
-                                     environment: ["ORCHESTRATOR_API": api])
+        let result = try Support.runInProcess(Self.clusters + ["--ca-file", pki.caCertificate, "--cert", pki.clientCertificate] + key,
+                                              environment: ["ORCHESTRATOR_API": api])
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1, "said once: \(result.stderr)")
         #expect(result.stderr.contains("the TLS files cannot be used"), "\(result.stderr)")
         #expect(server.requests(settle: 0.5).isEmpty)
     }
 
-    @Test("item 14: local TLS files the client cannot use are exit 2 before anything is sent", arguments: [
+    @Test("local TLS files the client cannot use are exit 2 before anything is sent", arguments: [
         "empty-ca", "garbage-ca", "directory-ca", "cert-without-key", "key-without-cert", "key-readable-by-others",
     ])
     func localFiles(_ problem: String) throws {
@@ -131,47 +131,47 @@ struct TLSMaterialTests {
         case "key-without-cert": arguments = ["--ca-file", pki.caCertificate, "--key", pki.clientKey]
         default: arguments = ["--ca-file", pki.caCertificate, "--cert", pki.clientCertificate, "--key", openKey]
         }
-        let result = try Support.run(Self.clusters + arguments, environment: ["ORCHESTRATOR_API": server.apiURL])
+        let result = try Support.runInProcess(Self.clusters + arguments, environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(result.status == 2, "\(problem): \(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
         if problem == "key-readable-by-others" { #expect(result.stderr.contains("chmod 600"), "\(result.stderr)") }
         #expect(server.log(settle: 0.3).isEmpty, "nothing connected")
     }
 
-    @Test("item 13: expired, not yet valid and wrong-host server certificates each get their own hint, never --ca-file",
+    @Test("expired, not yet valid and wrong-host server certificates each get their own hint, never --ca-file",
           arguments: ["expired", "future", "other-host"])
     func serverCertificateHints(_ kind: String) throws {
         let pki = try Self.pki.get(), extra = try Self.extra.get()
         let certificate = kind == "expired" ? extra.expiredServer : kind == "future" ? extra.futureServer : pki.otherHostCertificate
         let server = try TLSServer(certificate: certificate, key: kind == "other-host" ? pki.otherHostKey : pki.serverKey)
         defer { server.stop() }
-        let result = try Support.run(Self.clusters + ["--ca-file", pki.caCertificate], environment: ["ORCHESTRATOR_API": server.apiURL])
+        let result = try Support.runInProcess(Self.clusters + ["--ca-file", pki.caCertificate], environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(result.status == 3, "\(result.stderr)")
         let hint = kind == "expired" ? "has expired" : kind == "future" ? "not valid yet" : "for another name"
         #expect(result.stderr.contains(hint), "\(result.stderr)")
         #expect(!result.stderr.contains("--ca-file"), "\(result.stderr)")
     }
 
-    @Test("item 13: an expired client certificate is named as ours, not as a server to trust")
+    @Test("an expired client certificate is named as ours, not as a server to trust")
     func expiredClientCertificate() throws {
         let pki = try Self.pki.get(), extra = try Self.extra.get()
         let server = try TLSServer(certificate: pki.serverCertificate, key: pki.serverKey, clientCA: pki.caCertificate)
         defer { server.stop() }
-        let result = try Support.run(Self.clusters + ["--ca-file", pki.caCertificate, "--cert", extra.expiredClient, "--key", pki.clientKey],
-                                     environment: ["ORCHESTRATOR_API": server.apiURL])
+        let result = try Support.runInProcess(Self.clusters + ["--ca-file", pki.caCertificate, "--cert", extra.expiredClient, "--key", pki.clientKey],
+                                              environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains("client certificate"), "\(result.stderr)")
         #expect(!result.stderr.contains("--ca-file"), "\(result.stderr)")
         #expect(server.requests(settle: 0.5).isEmpty)
     }
 
-    @Test("item 13: https:// to a plain http server says the server does not speak TLS there")
+    @Test("https:// to a plain http server says the server does not speak TLS there")
     func httpsToPlainServer() throws {
         // A plain http server answers the TLS hello as a bad request, in clear text.
         let server = try RawServer(reply: Array("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8))
         defer { server.stop() }
         let api = "https://127.0.0.1:\(server.port)/api"
-        let result = try Support.run(Self.clusters, environment: ["ORCHESTRATOR_API": api])
+        let result = try Support.runInProcess(Self.clusters, environment: ["ORCHESTRATOR_API": api])
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains("does not speak TLS"), "\(result.stderr)")
         #expect(!result.stderr.contains("--ca-file"), "\(result.stderr)")

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestServer
 
-/// Issue 12, "nothing leaks, nothing lies on the terminal": escaping, passwords, proxies.
+/// Nothing leaks, nothing lies on the terminal: escaping, passwords, proxies.
 @Suite("Nothing leaks, nothing lies on the terminal")
 struct TerminalAndSecretsTests {
     static let discoverAnswer = Support.recordedAnswer("a041-discover").reply
@@ -13,7 +13,7 @@ struct TerminalAndSecretsTests {
         text.unicodeScalars.filter { $0 != "\n" && ($0.value < 0x20 || (0x7F...0x9F).contains($0.value)) }.map(\.value)
     }
 
-    // MARK: 10. Terminal escapes
+    // MARK: Terminal escapes
 
     @Test("the server's message reaches stderr escaped: no ESC, BEL or other control byte raw")
     func serverMessageEscaped() throws {
@@ -21,7 +21,7 @@ struct TerminalAndSecretsTests {
         let server = try TestServer { _ in .json(#"{"Code":"ERROR","Message":"\#(message)","Details":null}"#, status: 500) }
         defer { server.stop() }
         for arguments in [Self.discover, ["-c", "api", "--path", "x"]] {
-            let result = try Support.run(arguments, environment: ["ORCHESTRATOR_API": server.apiURL])
+            let result = try Support.runInProcess(arguments, environment: ["ORCHESTRATOR_API": server.apiURL])
             #expect(result.status == 1)
             #expect(Self.rawControls(result.stderr).isEmpty, "\(result.stderr.debugDescription)")
             #expect(result.stderr.contains("\\u{1B}]0;owned\\u{07}"), "\(result.stderr)")
@@ -33,14 +33,14 @@ struct TerminalAndSecretsTests {
         ["-c", "discover", "-i", String(repeating: "a", count: 100_000) + "/"], ["-c", "x", "extra\u{9B}arg"],
     ])
     func userTextEscaped(_ arguments: [String]) throws {
-        let result = try Support.run(arguments)
+        let result = try Support.runInProcess(arguments)
         #expect(result.status == 2)
         #expect(Self.rawControls(result.stderr).isEmpty, "\(result.stderr.debugDescription)")
         #expect(result.stderr.utf8.count < 1_000, "\(result.stderr.utf8.count) bytes")
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
-    // MARK: 11. Passwords
+    // MARK: Passwords
 
     @Test("-b's password is overwritten in the process's argv as soon as it is read", arguments: [
         ["-b", "alice:Zq8-Secret-Pw"], ["--auth=alice:Zq8-Secret-Pw"], ["-balice:Zq8-Secret-Pw"],
@@ -68,7 +68,7 @@ struct TerminalAndSecretsTests {
 
     @Test("the help says -b is visible until then")
     func helpSaysSo() throws {
-        let result = try Support.run(["--help"])
+        let result = try Support.runInProcess(["--help"])
         #expect(result.stdout.contains("shows in ps until the client overwrites it"))
     }
 
@@ -110,7 +110,7 @@ struct TerminalAndSecretsTests {
     @Test("a system file with a wrong mode is never answered with 'chmod 600' of it")
     func noChmodOfSystemFiles() throws {
         for path in ["/etc/shadow", "/etc/passwd", "/etc/hostname"] where FileManager.default.fileExists(atPath: path) {
-            let result = try Support.run(Self.discover + ["-b", "root", "--password-file", path])
+            let result = try Support.runInProcess(Self.discover + ["-b", "root", "--password-file", path])
             #expect(result.status == 2)
             #expect(!result.stderr.contains("chmod"), "\(result.stderr)")
         }
@@ -120,7 +120,7 @@ struct TerminalAndSecretsTests {
     func passwordWithoutUser() throws {
         let server = try TestServer { _ in TerminalAndSecretsTests.discoverAnswer }
         defer { server.stop() }
-        let result = try Support.run(Self.discover, environment: ["ORCHESTRATOR_API": server.apiURL, "ORCHESTRATOR_AUTH_PASSWORD": "Pw9-x"])
+        let result = try Support.runInProcess(Self.discover, environment: ["ORCHESTRATOR_API": server.apiURL, "ORCHESTRATOR_AUTH_PASSWORD": "Pw9-x"])
         #expect(result.status == 0)
         #expect(result.stderr.contains("warning: ORCHESTRATOR_AUTH_PASSWORD is set but ORCHESTRATOR_AUTH_USER is not"), "\(result.stderr)")
         #expect(!result.stderr.contains("Pw9-x"))
@@ -136,7 +136,7 @@ struct TerminalAndSecretsTests {
         defer { server.stop() }
         let environment = ["ORCHESTRATOR_API": api.replacingOccurrences(of: "HOST", with: "127.0.0.1:\(server.port)")]
         for arguments in [Self.discover, ["-c", "which-api"], Self.discover + ["--dry-run"]] {
-            let result = try Support.run(arguments, environment: environment)
+            let result = try Support.runInProcess(arguments, environment: environment)
             #expect(result.status == 2, "\(arguments): exit \(result.status)")
             let output = result.stdout + result.stderr
             #expect(!output.contains("Xq7") && !output.contains("Zw9"), "\(output)")
@@ -144,7 +144,7 @@ struct TerminalAndSecretsTests {
         #expect(server.requests.isEmpty)
     }
 
-    // MARK: 12. Proxies
+    // MARK: Proxies
 
     @Test("a proxy from http_proxy is named in errors; --no-proxy and ORCHESTRATOR_NO_PROXY=1 go direct")
     func proxyNamed() throws {
@@ -152,23 +152,23 @@ struct TerminalAndSecretsTests {
         defer { server.stop() }
         let proxy = "http://user:Pr0xyPw@127.0.0.1:\(refusedPort())"
         let environment = ["ORCHESTRATOR_API": server.apiURL, "http_proxy": proxy]
-        let failed = try Support.run(Self.discover + ["--timeout", "700ms"], environment: environment)
+        let failed = try Support.runInProcess(Self.discover + ["--timeout", "700ms"], environment: environment)
         #expect(failed.status == 3, "\(failed.stderr)")
         #expect(failed.stderr.contains("connection refused"), "\(failed.stderr)")
         #expect(failed.stderr.contains("through the proxy http://user:****@127.0.0.1:"), "\(failed.stderr)")
         #expect(failed.stderr.contains("(from http_proxy)"))
         #expect(!failed.stderr.contains("Pr0xyPw"))
         #expect(server.requests.isEmpty)
-        let dryRun = try Support.run(Self.discover + ["--dry-run"], environment: environment)
+        let dryRun = try Support.runInProcess(Self.discover + ["--dry-run"], environment: environment)
         #expect(dryRun.stdout.contains("# through the proxy http://user:****@127.0.0.1:"), "\(dryRun.stdout)")
-        let direct = try Support.run(Self.discover + ["--no-proxy"], environment: environment)
+        let direct = try Support.runInProcess(Self.discover + ["--no-proxy"], environment: environment)
         #expect(direct.status == 0, "\(direct.stderr)")
         var noProxy = environment
         noProxy["ORCHESTRATOR_NO_PROXY"] = "1"
-        #expect(try Support.run(Self.discover, environment: noProxy).status == 0)
+        #expect(try Support.runInProcess(Self.discover, environment: noProxy).status == 0)
         var excepted = environment
         excepted["no_proxy"] = "localhost,127.0.0.0/8"
-        #expect(try Support.run(Self.discover, environment: excepted).status == 0)
+        #expect(try Support.runInProcess(Self.discover, environment: excepted).status == 0)
         #expect(server.targets.count == 3)
     }
 
@@ -176,11 +176,24 @@ struct TerminalAndSecretsTests {
     func proxyUsed() throws {
         let proxy = try TestServer { _ in TerminalAndSecretsTests.discoverAnswer }
         defer { proxy.stop() }
-        let result = try Support.run(Self.discover, environment: [
+        let result = try Support.runInProcess(Self.discover, environment: [
             "ORCHESTRATOR_API": "http://orchestrator.invalid:3000/api", "http_proxy": proxy.apiURL.replacingOccurrences(of: "/api", with: ""),
             "https_proxy": "http://127.0.0.1:1",
         ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(proxy.targets == ["http://orchestrator.invalid:3000/api/discover/127.0.0.1/10111"])
+    }
+
+    @Test("secrets are not echoed: a non-UTF-8 -b value, an unknown flag's attached value")
+    func secretsNotEchoed() throws {
+        let bash = try #require(Support.find("bash"))
+        let binary = Support.executable
+        let nonUTF8 = try Support.run(["-c", "\"$0\" -c instance -i db1 -b $'u:s3cret\\xff'", binary], program: bash)
+        #expect(nonUTF8.status == 2)
+        #expect(nonUTF8.stderr.contains("not valid UTF-8"), "\(nonUTF8.stderr)")
+        #expect(!nonUTF8.stderr.contains("s3cret"), "\(nonUTF8.stderr)")
+        let unknown = try Support.run(["-c", "instance", "-i", "db1", "--password=s3cret"])
+        #expect(unknown.status == 2)
+        #expect(!unknown.stderr.contains("s3cret"), "\(unknown.stderr)")
     }
 }

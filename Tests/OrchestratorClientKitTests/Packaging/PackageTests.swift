@@ -3,7 +3,7 @@ import Testing
 import TestServer
 import OrchestratorClientKit
 
-/// issue 11: `make deb` and `make dist` build the release files, which are checked without installing anything:
+/// `make deb` and `make dist` build the release files, which are checked without installing anything:
 /// the package's fields, contents, modes and owners, lintian, the extracted binary (`--version`, `--help`, a real
 /// request to the test server), man page and bash completion; the tarball's contents, checksums and binary.
 ///
@@ -208,7 +208,7 @@ struct PackageTests {
         let dynamic = try await AsyncCommand.run("readelf", ["-d", binary]).output
         #expect(!dynamic.contains("RUNPATH") && !dynamic.contains("RPATH"), "\(dynamic)")
         #expect(!dynamic.contains("libswiftCore") && !dynamic.contains("libcurl"), "Swift runtime static, libcurl dlopened: \(dynamic)")
-        // issue 14: the start-up of the command line at the floor (bench/profile-notes.md): no libstdc++ or libgcc_s to load.
+        // The start-up of the command line at the floor (bench/profile-notes.md): no libstdc++ or libgcc_s to load.
         #expect(!dynamic.contains("libstdc++") && !dynamic.contains("libgcc_s"), "libstdc++ and libgcc linked statically: \(dynamic)")
 
         let replay = SequentialReplay(try Support.transcript("a041-discover").exchanges)
@@ -348,6 +348,29 @@ struct PackageTests {
         let stated = String(files.log[glibc].split(separator: " ").last ?? "")
         let statesIt = readme.contains(stated.replacingOccurrences(of: "GLIBC_", with: "glibc "))
         #expect(statesIt, "README does not state \(stated) (as glibc 2.NN)")
+    }
+
+    /// lld ignores names of the ordering file that the binary lacks (the Makefile passes --no-warn-symbol-ordering, or
+    /// every build would list them), so a list gone stale only loses start-up time, silently: this says when to
+    /// regenerate it (`bash bench/startup-order.sh`, build-support/README.md).
+    @Test("build-support/startup-order.txt: at most 5% of its names are missing from the release binary")
+    func startupOrderCurrent() async throws {
+        _ = try await Self.built.value
+        // The binary make linked, before the release scripts stripped their copies of it.
+        let binary = Self.scratch + "/release/orchestrator-client"
+        let symbols = try await AsyncCommand.run("nm", ["--defined-only", binary])
+        #expect(symbols.status == 0, "\(symbols.errors)")
+        let defined = Set(symbols.lines.compactMap { $0.split(separator: " ").last.map(String.init) })
+        #expect(defined.count > 1_000, "nm found \(defined.count) symbols in \(binary): stripped?")
+        let listed = try String(contentsOfFile: Support.repositoryRoot + "/build-support/startup-order.txt", encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let missing = listed.filter { !defined.contains($0) }
+        #expect(!listed.isEmpty)
+        #expect(missing.count * 100 <= listed.count * 5,
+                """
+                \(missing.count) of the \(listed.count) names in build-support/startup-order.txt are not in the release binary: \
+                regenerate it with `bash bench/startup-order.sh`. First missing: \(missing.prefix(5).joined(separator: ", "))
+                """)
     }
 }
 

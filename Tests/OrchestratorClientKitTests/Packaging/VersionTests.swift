@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import OrchestratorClientKit
 
-/// issue 11: the version is written once, in VERSION; every other place that says it must agree.
+/// The version is written once, in VERSION; every other place that says it must agree.
 @Suite("One version")
 struct VersionTests {
     static func read(_ path: String) throws -> String {

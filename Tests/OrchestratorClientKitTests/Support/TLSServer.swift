@@ -106,7 +106,7 @@ final class TLSServer: @unchecked Sendable {
     ///   - clientCA: when set, a client certificate signed by this CA is required (mutual TLS).
     ///   - graceful: after a failed handshake, read what the client sent before closing (as a careful server does),
     ///     rather than closing at once (as Go's does), which resets the connection when the request was already sent.
-    ///   - keepAlive: serve any number of requests on a connection (issue 14), rather than one and close.
+    ///   - keepAlive: serve any number of requests on a connection (to count reused connections), rather than one and close.
     init(certificate: String, key: String, clientCA: String? = nil, graceful: Bool = true, lifetime: Int = 30,
          keepAlive: Bool = false) throws {
         guard let python = Self.python else { throw TLSTestError.missingTool("python3") }

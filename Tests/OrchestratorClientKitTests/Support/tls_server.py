@@ -1,5 +1,5 @@
 # The HTTPS stand-in of TLSServer.swift: python3 ssl on 127.0.0.1; see TLSServer for the arguments.
-# Logs ACCEPT per connection and HANDSHAKE new|resumed per TLS handshake (issue 14: reused connections, resumed
+# Logs ACCEPT per connection and HANDSHAKE new|resumed per TLS handshake (so tests can count reused connections, resumed
 # sessions); with keep-alive "1", serves any number of requests per connection, else one and closes.
 import os, socket, ssl, sys, threading
 

@@ -2,7 +2,7 @@ import Testing
 @testable import OrchestratorClientKit
 @testable import OrchestratorCLI
 
-/// Issue 12, items 14 and 15: one duration parser (unit first, then the bound); repeated JSON names as jq reads them.
+/// One duration parser (unit first, then the bound); repeated JSON names as jq reads them.
 @Suite("Durations and repeated JSON names")
 struct DurationAndJSONTests {
     @Test("timeouts: any unit up to a day; the bound is on the value meant", arguments: [

@@ -55,4 +55,15 @@ struct InProcessTests {
         #expect(result.exitStatus == ExitStatus.usage)
         #expect(sender.asked.isEmpty)
     }
+
+    @Test("a command about this host never falls back to it when another target was named",
+          arguments: [["-c", "begin-downtime", "-a", "ci", "-r", "x"], ["-c", "register-candidate", "-s", "db2", "-R", "prefer"],
+                      ["-c", "end-downtime", "-d", "db2:3306"], ["-c", "end-maintenance", "-H", "db2"]])
+    func otherTargetIsNotThisHost(_ arguments: [String]) {
+        let result = CommandLineTool(environment: ClientEnvironment(variables: ["ORCHESTRATOR_API": "http://127.0.0.1:1/api"]),
+                                     thisHost: { Issue.record("this host's name was asked for"); return "db9.example.com" })
+            .run(arguments + ["--dry-run"])
+        #expect(result.exitStatus == ExitStatus.usage, "\(result.standardOutput)")
+        #expect(result.standardError.contains("needs -i/--instance"), "\(result.standardError)")
+    }
 }

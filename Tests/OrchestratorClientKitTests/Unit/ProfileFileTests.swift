@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import OrchestratorClientKit
 
-/// The profile file read as bash sources it (issue 15): what the client applies is what bash would set, and
+/// The profile file read as bash sources it: what the client applies is what bash would set, and
 /// everything else is reported with its line, never guessed.
 @Suite("Profile file as bash reads it")
 struct ProfileFileTests {

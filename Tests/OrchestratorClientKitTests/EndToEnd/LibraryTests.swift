@@ -247,8 +247,8 @@ struct LibraryTests {
         let copy = client
         _ = try await copy.clusters()
         #expect(leader.targets == ["/api/leader-check", "/api/clusters-info", "/api/clusters-info", "/api/clusters-info"])
-        // A follower listed before the leader is waited for briefly, never asked again (issue 12: the first claimant
-        // in configured order wins, whoever answers first).
+        // A follower listed before the leader is waited for briefly, never asked again (the first claimant in
+        // configured order wins, whoever answers first).
         #expect(follower.targets == ["/api/leader-check"])
     }
 
@@ -300,5 +300,14 @@ struct LibraryTests {
 
         """
         #expect(result.stdout == expected)
+    }
+
+    @Test("the library refuses an empty input too, instead of acting on this host")
+    func emptyValueInLibrary() async throws {
+        let server = try TestServer { _ in .json(#"{"Code":"OK","Message":"","Details":{"Hostname":"db1","Port":3306}}"#) }
+        defer { server.stop() }
+        let client = Self.client(server)
+        await #expect(throws: OrchestratorError.self) { _ = try await client.run("end-maintenance", [.instance: ""]) }
+        #expect(server.requests.isEmpty)
     }
 }
