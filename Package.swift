@@ -5,14 +5,14 @@ let package = Package(
     name: "orchestrator-client",
     products: [
         .library(name: "OrchestratorClientKit", targets: ["OrchestratorClientKit"]),
-        // OrchestratorClient initialisers taking a swift-log Logger (issue 14); apart so the command line links no swift-log.
+        // OrchestratorClient initialisers taking a swift-log Logger; apart so the command line links no swift-log.
         .library(name: "OrchestratorClientKitLogging", targets: ["OrchestratorClientKitLogging"]),
         .executable(name: "orchestrator-client", targets: ["orchestrator-client"]),
     ],
     dependencies: [
         // Documentation only (`swift package generate-documentation`); no product depends on it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
-        // The library's optional request log (issue 14), in OrchestratorClientKitLogging only: linked into the command line
+        // The library's optional request log, in OrchestratorClientKitLogging only: linked into the command line
         // it cost ~200 KB of binary (bench/notes.md).
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
@@ -72,7 +72,7 @@ let package = Package(
             path: "examples/cluster-report",
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
-        // The library's benchmark and lifecycle probe (issue 14): bench/run.sh and the library tests run it.
+        // The library's benchmark and lifecycle probe: bench/run.sh and the library tests run it.
         .executableTarget(
             name: "library-bench",
             dependencies: ["OrchestratorClientKit"],

@@ -17,6 +17,9 @@ package final class AsyncOrchestratorSession {
     /// The leader this session found or was given, if any yet.
     package var currentLeader: Endpoint? { core.leader }
 
+    /// Things worth saying that are not errors (several endpoints claiming leadership).
+    package var warnings: [String] { core.warnings }
+
     /// See ``OrchestratorSession/leaderEndpoint()``.
     package func leaderEndpoint() async throws(OrchestratorError) -> Endpoint {
         try await run(LeaderSearch())
