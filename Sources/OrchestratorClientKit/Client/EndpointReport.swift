@@ -124,7 +124,10 @@ extension OrchestratorClient {
 /// every endpoint, driven by either session.
 package final class EndpointProbe: SessionCall {
     /// The read-only paths asked of every endpoint, `leader-check` first (it carries the certificate request).
-    package static let paths = ["leader-check", "raft-state", "raft-leader", "raft-health", "status"]
+    package static let paths = [leaderCheck, "raft-state", "raft-leader", "raft-health", "status"]
+
+    /// The leader probe, as leader detection sends it.
+    static let leaderCheck = LeaderSearch.probePaths[0]
 
     /// Asks every endpoint of `configuration` the ``paths`` at once, blocking; `sender` replaces libcurl (tests).
     package static func run(configuration: ClientConfiguration, sender: HTTPSending?) -> EndpointReport {
@@ -148,7 +151,7 @@ package final class EndpointProbe: SessionCall {
         for endpoint in configuration.endpoints {
             for path in paths {
                 var request = HTTPRequest(endpoint: endpoint, path: path, timeoutMilliseconds: timeout)
-                request.wantsCertificate = path == "leader-check" && endpoint.url.hasPrefix("https://")
+                request.wantsCertificate = path == leaderCheck && endpoint.url.hasPrefix("https://")
                 requests.append(request)
             }
         }
@@ -169,7 +172,7 @@ package final class EndpointProbe: SessionCall {
     /// Reads one endpoint's answers.
     static func status(of endpoint: Endpoint, answers: [String: HTTPOutcome?], credentialsSent: Bool, now: Int) -> EndpointStatus {
         var problems: [String] = []
-        let check = answers["leader-check"] ?? nil
+        let check = answers[leaderCheck] ?? nil
         var roundTrip: Int?
         var unreachable: String?
         var leaderCheckStatus: Int?
@@ -202,7 +205,7 @@ package final class EndpointProbe: SessionCall {
         if let refused {
             problems.append(credentialsSent ? "credentials refused (HTTP \(refused))" : "credentials required (HTTP \(refused)); none sent")
         }
-        if case .success(let answer)?? = answers["leader-check"], NoSuchRoute.isRouterNotFound(status: answer.status, body: answer.body) {
+        if case .success(let answer)?? = answers[leaderCheck], NoSuchRoute.isRouterNotFound(status: answer.status, body: answer.body) {
             problems.append("not orchestrator's API: leader-check answered 404 page not found (check the URL's /api)")
         } else if let reason = unreachable {
             problems.append("leader-check failed: \(reason)")

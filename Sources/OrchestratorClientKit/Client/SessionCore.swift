@@ -78,7 +78,8 @@ final class SessionCore {
         let claimants = outcomes.indices.filter { outcomes[$0].map(Self.isLeaderAnswer) ?? false }
         if let first = claimants.first {
             let chosen = endpoints[first]
-            if check == "leader-check" && claimants.count > 1 {
+            // A split brain is told by leader-check; routed-leader-check is answered by followers too.
+            if check == LeaderSearch.probePaths[0] && claimants.count > 1 {
                 warnings.append("several endpoints claim to be the raft leader (split brain?): "
                                 + claimants.map { endpoints[$0].url }.joined(separator: ", ")
                                 + "; using \(chosen.url), the first of them in the configured order")
