@@ -57,6 +57,7 @@ let package = Package(
         // A loopback HTTP server replaying recorded orchestrator answers; used by the tests and the benchmark.
         .target(
             name: "TestServer",
+            dependencies: ["OrchestratorClientKit"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(

@@ -16,13 +16,13 @@ enum DryRun {
         case .route, .rawAPI: sendsRequests = request.path != nil
         }
         if endpoints.count > 1 && sendsRequests {
-            lines += endpoints.map { "GET \($0.url)/leader-check" }
-            lines.append("# then, if no endpoint answers 200: GET <endpoint>/routed-leader-check on each")
+            lines += endpoints.map { "GET \($0.url)/\(LeaderSearch.probePaths[0])" }
+            lines.append("# then, if no endpoint answers 200: GET <endpoint>/\(LeaderSearch.probePaths[1]) on each")
         }
         let base = endpoints.count == 1 ? endpoints[0].url : "<leader>"
         if request.spec.precheck == .raftLeader { lines.append("GET \(base)/raft-state") }
         if let path = request.path { lines.append("GET \(base)/\(path.encoded)") }
-        if let credentials = configuration.credentials ?? endpoints.first?.credentials {
+        if let credentials = endpoints.first.flatMap(configuration.basicAuth(for:)) {
             lines.append("# basic auth as \(credentials)")
         }
         if let header = configuration.authHeader {

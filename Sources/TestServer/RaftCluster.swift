@@ -2,37 +2,6 @@
 import Glibc
 #endif
 
-/// A value shared between a test and the handler threads of its servers, in a class so that closures can share it.
-/// A pthread mutex rather than `Synchronization.Mutex`, whose futex ThreadSanitizer cannot see (CI runs the library's
-/// tests, and these servers, under it).
-public final class Locked<Value>: @unchecked Sendable {
-    // @unchecked: `value` is read and written only while `mutex` is held.
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private var value: Value
-
-    public init(_ value: Value) {
-        self.value = value
-        mutex = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
-
-    public func with<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body(&value)
-    }
-
-    /// The same as ``with(_:)``, under `Mutex`'s name.
-    public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result { try with(body) }
-
-    public var current: Value { with { $0 } }
-}
-
 /// Several loopback orchestrator nodes sharing one view of who leads. `leader-check` answers `200 "OK"` on the
 /// leader and `404 "Not leader"` elsewhere; every other request goes to `call`, which may move the leadership.
 public final class RaftCluster: @unchecked Sendable {
@@ -45,7 +14,7 @@ public final class RaftCluster: @unchecked Sendable {
         public init(leader: Int) { self.leader = leader }
     }
 
-    public let state: Locked<State>
+    package let state: Locked<State>
     public private(set) var nodes: [TestServer] = []
 
     /// Nodes that fail to start stop the ones already started.

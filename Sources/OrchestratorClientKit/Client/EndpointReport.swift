@@ -116,23 +116,32 @@ extension OrchestratorClient {
     /// trip, and for https the certificate's expiry. Sends no change and never throws: an endpoint that cannot be
     /// asked is reported as such.
     public func endpointReport() async -> EndpointReport {
-        let requests = EndpointProbe.requests(for: configuration)
-        let outcomes = await connections.sender(for: configuration).send(requests, safety: .readOnly) { _ in false }
-        return EndpointProbe.report(configuration: configuration, outcomes: outcomes)
+        await AsyncOrchestratorSession(configuration: configuration, sender: connections.sender(for: configuration)).endpointReport()
     }
 }
 
-/// The probing behind ``OrchestratorClient/endpointReport()`` and `-c endpoints`.
-package enum EndpointProbe {
-    /// The read-only paths asked of every endpoint, `leader-check` first (it carries the certificate request: with
-    /// connection reuse, the first transfer is the one that makes the TLS handshake).
-    package static let paths = ["leader-check", "raft-state", "raft-leader", "raft-health", "status"]
+/// The probing behind ``OrchestratorClient/endpointReport()`` and `-c endpoints`: one exchange of every probe with
+/// every endpoint, driven by either session.
+package final class EndpointProbe: SessionCall {
+    /// The read-only paths asked of every endpoint, `leader-check` first (it carries the certificate request).
+    package static let paths = [leaderCheck, "raft-state", "raft-leader", "raft-health", "status"]
 
-    /// Asks every endpoint of `configuration` the ``paths`` at once; `sender` replaces libcurl (tests).
+    /// The leader probe, as leader detection sends it.
+    static let leaderCheck = LeaderSearch.probePaths[0]
+
+    /// Asks every endpoint of `configuration` the ``paths`` at once, blocking; `sender` replaces libcurl (tests).
     package static func run(configuration: ClientConfiguration, sender: HTTPSending?) -> EndpointReport {
-        let sender = sender ?? CurlTransport(configuration: configuration)
-        let outcomes = sender.send(requests(for: configuration)) { _ in false }
-        return report(configuration: configuration, outcomes: outcomes)
+        OrchestratorSession(configuration: configuration, sender: sender).endpointReport()
+    }
+
+    func start(_ core: SessionCore) -> SessionAction<EndpointReport> {
+        .send(Exchange(requests: Self.requests(for: core.configuration), preferringEarlier: false, isEnough: { _ in false }))
+    }
+
+    func resume(_ event: SessionEvent, _ core: SessionCore) -> SessionAction<EndpointReport> {
+        let outcomes: [HTTPOutcome?]
+        if case .answered(let answered, _) = event { outcomes = answered } else { outcomes = [] }
+        return .done(Self.report(configuration: core.configuration, outcomes: outcomes))
     }
 
     /// The probes: every path of ``paths`` for every endpoint, in that order.
@@ -142,7 +151,7 @@ package enum EndpointProbe {
         for endpoint in configuration.endpoints {
             for path in paths {
                 var request = HTTPRequest(endpoint: endpoint, path: path, timeoutMilliseconds: timeout)
-                request.wantsCertificate = path == "leader-check" && endpoint.url.hasPrefix("https://")
+                request.wantsCertificate = path == leaderCheck && endpoint.url.hasPrefix("https://")
                 requests.append(request)
             }
         }
@@ -154,17 +163,16 @@ package enum EndpointProbe {
         let now = time(nil)
         return EndpointReport(endpoints: configuration.endpoints.enumerated().map { index, endpoint in
             let answers = Dictionary(uniqueKeysWithValues: paths.enumerated().map { offset, path in
-                (path, outcomes[index * paths.count + offset])
+                (path, outcomes.indices.contains(index * paths.count + offset) ? outcomes[index * paths.count + offset] : nil)
             })
-            let credentialsSent = configuration.credentials != nil || endpoint.credentials != nil || configuration.authHeader != nil
-            return status(of: endpoint, answers: answers, credentialsSent: credentialsSent, now: Int(now))
+            return status(of: endpoint, answers: answers, credentialsSent: configuration.sendsCredentials(to: endpoint), now: Int(now))
         })
     }
 
     /// Reads one endpoint's answers.
     static func status(of endpoint: Endpoint, answers: [String: HTTPOutcome?], credentialsSent: Bool, now: Int) -> EndpointStatus {
         var problems: [String] = []
-        let check = answers["leader-check"] ?? nil
+        let check = answers[leaderCheck] ?? nil
         var roundTrip: Int?
         var unreachable: String?
         var leaderCheckStatus: Int?
@@ -197,7 +205,7 @@ package enum EndpointProbe {
         if let refused {
             problems.append(credentialsSent ? "credentials refused (HTTP \(refused))" : "credentials required (HTTP \(refused)); none sent")
         }
-        if case .success(let answer)?? = answers["leader-check"], NoSuchRoute.isRouterNotFound(status: answer.status, body: answer.body) {
+        if case .success(let answer)?? = answers[leaderCheck], NoSuchRoute.isRouterNotFound(status: answer.status, body: answer.body) {
             problems.append("not orchestrator's API: leader-check answered 404 page not found (check the URL's /api)")
         } else if let reason = unreachable {
             problems.append("leader-check failed: \(reason)")
@@ -308,58 +316,5 @@ package enum EndpointProbe {
         case nil:
             return .failed("no answer")
         }
-    }
-}
-
-extension Int {
-    /// Division rounding towards minus infinity, so that an hour past expiry is day -1, not day 0.
-    func dividedRoundingDown(by divisor: Int) -> Int {
-        let quotient = self / divisor
-        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
-    }
-}
-
-/// A certificate date as TLS libraries word it: OpenSSL `Nov 27 15:44:00 2027 GMT` (day space-padded), or
-/// `2027-11-27 15:44:00 GMT` (libcurl's own formatting for other backends).
-struct CertificateDate {
-    let year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
-
-    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-    init?(text: String) {
-        let words = text.split(separator: " ").map(String.init)
-        func clock(_ word: String) -> (Int, Int, Int)? {
-            let parts = word.split(separator: ":").map { Int($0.prefix { $0.isNumber }) }
-            guard parts.count == 3, let h = parts[0], let m = parts[1], let s = parts[2] else { return nil }
-            return (h, m, s)
-        }
-        if words.count >= 4, let month = Self.months.firstIndex(of: words[0]), let day = Int(words[1]),
-           let time = clock(words[2]), let year = Int(words[3]) {
-            (self.year, self.month, self.day) = (year, month + 1, day)
-            (hour, minute, second) = time
-        } else if words.count >= 2, case let date = words[0].split(separator: "-").compactMap({ Int($0) }), date.count == 3,
-                  let time = clock(words[1]) {
-            (year, month, day) = (date[0], date[1], date[2])
-            (hour, minute, second) = time
-        } else {
-            return nil
-        }
-        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
-    }
-
-    /// Seconds since 1970-01-01T00:00:00Z (days from civil, Howard Hinnant's algorithm: no time zone involved).
-    var secondsSinceEpoch: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146_097 + dayOfEra - 719_468
-        return days * 86_400 + hour * 3_600 + minute * 60 + second
-    }
-
-    var iso8601: String {
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(year)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute)):\(two(second))Z"
     }
 }

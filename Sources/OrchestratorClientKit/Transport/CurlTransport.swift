@@ -2,11 +2,11 @@ import CCurl
 /// Sends requests through one libcurl multi handle, so probes run in parallel and the command request reuses
 /// the connection its leader probe opened.
 ///
-/// libcurl is loaded (dlopen) by the first ``send(_:isEnough:)``, not before: commands that send nothing never
+/// libcurl is loaded (dlopen) by the first ``start(_:tag:)``, not before: commands that send nothing never
 /// pay for it. This is the only file that calls libcurl (see Sources/CCurl/shim.h).
 ///
-/// The command line drives it synchronously (``send(_:isEnough:)``, one invocation, no thread of its own); the
-/// library's ``TransferLoop`` drives a `pooled` one from its I/O thread with the same primitives (``start(_:tag:safety:)``,
+/// The command line drives it synchronously (``send(_:preferringEarlier:isEnough:)``, one invocation, no thread of its
+/// own); the library's ``TransferLoop`` drives a `pooled` one from its I/O thread with the same primitives (``start(_:tag:)``,
 /// ``perform()``, ``nextCompleted()``, ``abandon(tag:)``, ``wait(milliseconds:wakeDescriptor:)``), keeping the multi
 /// handle, its connections and a share handle (DNS, TLS sessions) for the life of the client.
 /// An instance is used from one thread at a time.
@@ -26,7 +26,7 @@ package final class CurlTransport: HTTPSending {
     /// it needs no lock functions). The multi handle itself keeps the connections.
     private var share: UnsafeMutableRawPointer?
     /// The transfers running, by tag (`CURLOPT_PRIVATE`).
-    private var active: [Int: Transfer] = [:]
+    private var active: [Int: CurlTransfer] = [:]
     /// What the loaded libcurl offers beyond 7.61.1, read when it is loaded (``prepare()``).
     private var features = LibcurlFeatures(versionNumber: LibcurlFeatures.minimumVersionNumber)
 
@@ -40,14 +40,12 @@ package final class CurlTransport: HTTPSending {
         self.keptConnections = keptConnections
     }
 
-    deinit {
-        releaseAll()
-    }
+    deinit { releaseAll() }
 
     /// Not inlined into other files: see "@inline(never)" in Sources/CCurl/shim.h.
     @inline(never)
     private func releaseAll() {
-        for tag in Array(active.keys) { _ = abandon(tag: tag) }
+        abandonAll()
         if let handles {
             // Closes the cached connections (a TLS close_notify each), before the share handle they used goes.
             occ_multi_cleanup(handles.multi)
@@ -79,94 +77,17 @@ package final class CurlTransport: HTTPSending {
             _ = occ_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(16, keptConnections))
         }
         var list: UnsafeMutablePointer<curl_slist>? = occ_slist_append(nil, "Accept: application/json")
-        if let header = configuration.authHeader {
-            list = occ_slist_append(list, header)
-        }
+        if let header = configuration.authHeader { list = occ_slist_append(list, header) }
         handles = (multi, list)
         return .success((multi, list))
     }
 
-    /// Collects one transfer's body; the C write callback reaches it through an unmanaged pointer.
-    final class Transfer {
-        let handle: UnsafeMutableRawPointer
-        var body: [UInt8] = []
-        var tooLarge = false
-        /// The process could not get the memory the answer needs (`ulimit -v`).
-        var outOfMemory = false
-        /// The largest body accepted (``ClientConfiguration/maximumAnswerBytes``).
-        var limit = CurlTransport.maximumBodyBytes
-        let started: UInt64
-        let isHTTPS: Bool
-        /// libcurl's own words for a failure (`CURLOPT_ERRORBUFFER`): names the TLS problem, which the code alone does not.
-        let errorBuffer: UnsafeMutablePointer<CChar>
-        init(handle: UnsafeMutableRawPointer, started: UInt64, isHTTPS: Bool) {
-            self.handle = handle
-            self.started = started
-            self.isHTTPS = isHTTPS
-            self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
-            self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        }
-        deinit { errorBuffer.deallocate() }
-
-        /// The error buffer's text, lower-cased, without a trailing newline; empty when libcurl wrote none.
-        var detail: String {
-            var text = String(cString: errorBuffer).lowercased()
-            while text.hasSuffix("\n") || text.hasSuffix(" ") { text.removeLast() }
-            return text
-        }
-    }
-
-    /// Sends `requests` at once; see ``HTTPSending/send(_:isEnough:)``.
-    @inline(never)   // calls libcurl through this file's table (Sources/CCurl/shim.h)
-    package func send(_ requests: [HTTPRequest], isEnough: (HTTPOutcome) -> Bool) -> [HTTPOutcome?] {
-        send(requests, preferringEarlier: false, isEnough: isEnough)
-    }
-
-    /// Sends `requests` at once; see ``HTTPSending/send(_:preferringEarlier:isEnough:)``. Earlier requests are
-    /// waited for (``preferenceGraceMilliseconds(after:sentAt:)``): they keep their connections, and no second
-    /// round of requests is needed.
-    package func send(_ requests: [HTTPRequest], preferringEarlier: Bool, isEnough: (HTTPOutcome) -> Bool) -> [HTTPOutcome?] {
-        let sentAt = Clock.nowMilliseconds()
-        var outcomes = [HTTPOutcome?](repeating: nil, count: requests.count)
-        var running = 0
-        for (index, request) in requests.enumerated() {
-            if let failure = start(request, tag: index) { outcomes[index] = .failure(failure) } else { running += 1 }
-        }
-        var accepted: Int?
-        var graceEnds: UInt64?
-        var done = running == 0
-        while !done {
-            perform()
-            while let (tag, outcome) = nextCompleted() {
-                outcomes[tag] = outcome
-                running -= 1
-                // Enough, but the transfers already finished are still read: their outcomes are known at no cost
-                // (leader detection uses them to choose among several claimants).
-                if isEnough(outcome) {
-                    accepted = min(accepted ?? tag, tag)
-                    if graceEnds == nil {
-                        graceEnds = Clock.nowMilliseconds() + UInt64(preferenceGraceMilliseconds(after: outcome, sentAt: sentAt))
-                    }
-                }
-            }
-            if running == 0 { done = true }
-            if let accepted {
-                let earlierPending = preferringEarlier && outcomes[..<accepted].contains { $0 == nil }
-                if !earlierPending || Clock.nowMilliseconds() >= graceEnds ?? 0 { done = true }
-            }
-            if !done { wait(milliseconds: accepted == nil ? 100 : 5) }
-        }
-        // Abandon whatever is still running: a hung or slow endpoint costs nothing more.
-        for tag in Array(active.keys) { _ = abandon(tag: tag) }
-        return outcomes
-    }
-
-    // MARK: Primitives, for send(_:isEnough:) and TransferLoop's I/O thread
+    // MARK: Primitives, for send(_:preferringEarlier:isEnough:) and TransferLoop's I/O thread
 
     /// Adds a transfer for `request`, identified by `tag` in ``nextCompleted()``; the failure when none can start.
-    /// A change (`safety == .changes`) of a pooled transport takes a new connection: see ``AsyncHTTPSending``.
+    /// Every transfer, blocking or on the I/O thread, is set up here from the request alone.
     @inline(never)   // calls libcurl through this file's table (Sources/CCurl/shim.h)
-    package func start(_ request: HTTPRequest, tag: Int, safety: RequestSafety = .readOnly) -> TransportFailure? {
+    package func start(_ request: HTTPRequest, tag: Int) -> TransportFailure? {
         let handles: (multi: UnsafeMutableRawPointer, headers: UnsafeMutablePointer<curl_slist>?)
         switch prepare() {
         case .success(let prepared): handles = prepared
@@ -175,13 +96,9 @@ package final class CurlTransport: HTTPSending {
         guard let handle = occ_easy_init() else {
             return TransportFailure(kind: .other, reason: "libcurl could not start a transfer", elapsedMilliseconds: 0)
         }
-        let transfer = Transfer(handle: handle, started: Clock.nowMilliseconds(), isHTTPS: request.url.hasPrefix("https://"))
-        transfer.limit = configuration.maximumAnswerBytes
+        let transfer = CurlTransfer(handle: handle, started: Clock.nowMilliseconds(), isHTTPS: request.url.hasPrefix("https://"),
+                                    limit: configuration.maximumAnswerBytes)
         configure(handle, for: request, transfer: transfer, index: tag, headers: handles.headers)
-        if let share { _ = occ_setopt_pointer(handle, CURLOPT_SHARE, share) }
-        // A change never rides a kept connection, in the library or on the command line: when a reused connection
-        // closes without an answer, libcurl silently sends the request again on a new one (a change applied twice).
-        if safety == .changes || request.changes { _ = occ_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1) }
         occ_multi_add_handle(handles.multi, handle)
         active[tag] = transfer
         return nil
@@ -228,6 +145,12 @@ package final class CurlTransport: HTTPSending {
                                 reason: "cancelled", elapsedMilliseconds: elapsed)
     }
 
+    /// Abandons every transfer still running: a hung or slow endpoint costs nothing more.
+    @inline(never)   // calls libcurl through this file's table (Sources/CCurl/shim.h)
+    package func abandonAll() {
+        for tag in Array(active.keys) { _ = abandon(tag: tag) }
+    }
+
     /// Waits up to `milliseconds` for a transfer to have work, or for `wakeDescriptor` (when not -1) to be readable.
     @inline(never)   // calls libcurl through this file's table (Sources/CCurl/shim.h)
     package func wait(milliseconds: Int32, wakeDescriptor: Int32 = -1) {
@@ -243,11 +166,17 @@ package final class CurlTransport: HTTPSending {
     /// The number of transfers running.
     package var runningCount: Int { active.count }
 
-    /// True once libcurl is loaded and the multi handle made (by the first ``start(_:tag:safety:)``).
+    /// True once libcurl is loaded and the multi handle made (by the first ``start(_:tag:)``).
     package var isLoaded: Bool { handles != nil }
 
-    private func configure(_ handle: UnsafeMutableRawPointer, for request: HTTPRequest, transfer: Transfer, index: Int,
+    /// Sets up a transfer from `request` alone: every option, for both the blocking and the I/O thread's sending.
+    private func configure(_ handle: UnsafeMutableRawPointer, for request: HTTPRequest, transfer: CurlTransfer, index: Int,
                            headers: UnsafeMutablePointer<curl_slist>?) {
+        if let share { _ = occ_setopt_pointer(handle, CURLOPT_SHARE, share) }
+        // A change never rides a kept connection, in the library or on the command line: when a reused connection
+        // closes without an answer, libcurl silently sends the request again on a new one (a change applied twice).
+        // The certificate is seen only by a transfer that makes the TLS handshake: a kept connection made none.
+        if request.safety == .changes || request.wantsCertificate { _ = occ_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1) }
         _ = occ_setopt_string(handle, CURLOPT_URL, request.url)
         _ = occ_setopt_pointer(handle, CURLOPT_PRIVATE, UnsafeMutableRawPointer(bitPattern: index))
         _ = occ_setopt_pointer(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(transfer.errorBuffer))
@@ -270,7 +199,7 @@ package final class CurlTransport: HTTPSending {
         _ = occ_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS,
                             max(1, min(configuration.timeouts.connectMilliseconds, request.timeoutMilliseconds)))
         _ = occ_setopt_slist(handle, CURLOPT_HTTPHEADER, headers)
-        if let credentials = configuration.credentials ?? request.endpoint.credentials {
+        if let credentials = configuration.basicAuth(for: request.endpoint) {
             _ = occ_setopt_long(handle, CURLOPT_HTTPAUTH, 1 /* CURLAUTH_BASIC, a macro Swift cannot import */)
             _ = occ_setopt_string(handle, CURLOPT_USERNAME, credentials.user)
             _ = occ_setopt_string(handle, CURLOPT_PASSWORD, credentials.password)
@@ -300,38 +229,15 @@ package final class CurlTransport: HTTPSending {
         _ = occ_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(transfer).toOpaque())
         _ = occ_setopt_write_function(handle) { data, size, count, context in
             guard let context, let data else { return 0 }
-            let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-            let length = size * count
-            if transfer.body.count + length > transfer.limit {
-                transfer.tooLarge = true
-                return 0
-            }
-            if transfer.body.isEmpty {
-                // Size the buffer once from Content-Length: a large answer is not copied on every doubling. -1 when
-                // not announced, or when libcurl cannot say (the info is 7.55.0): then no reservation.
-                var announced: Int64 = -1
-                _ = occ_getinfo_off(transfer.handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced)
-                let size = Int(min(max(announced, 0), Int64(transfer.limit)))
-                // Under a memory limit, fail in one line rather than let Swift stop the process (issue 15).
-                guard MemoryHeadroom.available(size * MemoryHeadroom.bytesPerAnswerByte) else {
-                    transfer.outOfMemory = true
-                    return 0
-                }
-                if announced > 0 { transfer.body.reserveCapacity(size) }
-            }
-            if transfer.body.count + length > transfer.body.capacity,
-               !MemoryHeadroom.available((transfer.body.count + length) * MemoryHeadroom.bytesPerAnswerByte) {
-                transfer.outOfMemory = true
-                return 0
-            }
-            data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
-                transfer.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
-            }
-            return length
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+            // Content-Length sizes the buffer (-1 when not announced, or when libcurl cannot say: the info is 7.55.0).
+            var announced: Int64 = -1
+            if transfer.body.isEmpty { _ = occ_getinfo_off(transfer.handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced) }
+            return transfer.receive(data, length: size * count, announced: announced)
         }
     }
 
-    private func finish(_ transfer: Transfer, code: CURLcode) -> HTTPOutcome {
+    private func finish(_ transfer: CurlTransfer, code: CURLcode) -> HTTPOutcome {
         let elapsed = Int(Clock.nowMilliseconds() - transfer.started)
         if code == CURLE_OK {
             var status = 0
@@ -362,7 +268,7 @@ package final class CurlTransport: HTTPSending {
         return .failure(failure(for: code, transfer: transfer, elapsed: elapsed))
     }
 
-    private func failure(for code: CURLcode, transfer: Transfer, elapsed: Int) -> TransportFailure {
+    private func failure(for code: CURLcode, transfer: CurlTransfer, elapsed: Int) -> TransportFailure {
         if code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR, Self.isTLSAlert(transfer.detail) {
             // With TLS 1.3 a server that refuses the handshake (no or unknown client certificate) says so with an
             // alert the client reads only after sending the request, which the server never read: not a broken
@@ -439,7 +345,7 @@ package final class CurlTransport: HTTPSending {
         return occ_getinfo_double(handle, seconds, &value) == CURLE_OK ? TransferTiming(seconds: value) : .unknown
     }
 
-    private func release(_ transfer: Transfer, from multi: UnsafeMutableRawPointer) {
+    private func release(_ transfer: CurlTransfer, from multi: UnsafeMutableRawPointer) {
         occ_multi_remove_handle(multi, transfer.handle)
         occ_easy_cleanup(transfer.handle)
     }
@@ -447,7 +353,7 @@ package final class CurlTransport: HTTPSending {
     /// What came back is not HTTP/1.x: the request was sent (a change's outcome is unknown); HTTP/0.9 is what a TLS
     /// or HTTP/2-only server looks like to a plain HTTP/1.1 request.
     /// `noStatusLine`: libcurl took the answer as HTTP/0.9 (older than 7.64.0), which newer ones refuse in these words.
-    private static func notHTTP(_ code: CURLcode, _ transfer: Transfer, _ elapsed: Int, noStatusLine: Bool = false) -> TransportFailure {
+    private static func notHTTP(_ code: CURLcode, _ transfer: CurlTransfer, _ elapsed: Int, noStatusLine: Bool = false) -> TransportFailure {
         let detail = noStatusLine ? "no status line: http/0.9" : transfer.detail.isEmpty ? describe(code) : transfer.detail
         var reason = "the answer is not HTTP (\(detail))"
         if detail.contains("http/0.9") {
@@ -462,7 +368,7 @@ package final class CurlTransport: HTTPSending {
     }
 }
 
-// MARK: - The libcurl --version names (issue 11)
+// MARK: - The libcurl --version names
 
 extension CurlTransport {
     /// The libcurl requests would use, for `--version`: `libcurl 7.88.1, OpenSSL/3.0.17`; `libcurl not found` when

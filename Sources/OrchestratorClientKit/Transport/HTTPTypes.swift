@@ -4,13 +4,20 @@ package struct HTTPRequest: Sendable, Equatable {
     package let endpoint: Endpoint
     /// The path below the endpoint's `/api`, already encoded, e.g. `discover/db1/3306`.
     package let path: String
-    /// Longest wait for the whole exchange.
-    package let timeoutMilliseconds: Int
+    /// Longest wait for the whole exchange; a request that waited for a free connection has that much less.
+    package var timeoutMilliseconds: Int
+    /// Whether sending it twice could apply a change twice: a change is sent on a connection of its own (see
+    /// ``CurlTransport``) and never retried once it may have reached a server.
+    package let safety: RequestSafety
     /// Ask for the server certificate's expiry (https; only a transfer that makes the TLS handshake sees it).
     package var wantsCertificate = false
-    /// The request may change something: it is sent on a connection of its own (see ``CurlTransport``).
-    package var changes = false
 
+    package init(endpoint: Endpoint, path: String, timeoutMilliseconds: Int, safety: RequestSafety = .readOnly) {
+        self.endpoint = endpoint
+        self.path = path
+        self.timeoutMilliseconds = timeoutMilliseconds
+        self.safety = safety
+    }
 
     /// The full URL; it never holds credentials.
     package var url: String { endpoint.url + "/" + path }
@@ -30,7 +37,6 @@ package struct HTTPAnswer: Sendable, Equatable {
     package var elapsedMilliseconds = 0
     /// The server certificate's expiry as the TLS library words it, when the request asked for it.
     package var certificateExpiry: String?
-
 }
 
 /// Why no answer arrived.
@@ -69,7 +75,6 @@ package struct TransportFailure: Sendable, Equatable, Error {
     /// How long the attempt took.
     package let elapsedMilliseconds: Int
 
-
     /// True when the request provably never reached a server, so even a change may be sent again.
     package var requestNeverSent: Bool {
         kind == .refused || kind == .unresolved || kind == .connectTimeout || kind == .cancelledBeforeSending
@@ -81,14 +86,6 @@ package struct TransportFailure: Sendable, Equatable, Error {
 
 /// The result of one request.
 package typealias HTTPOutcome = Result<HTTPAnswer, TransportFailure>
-
-/// With `preferringEarlier`, how long the requests listed before an accepted one are waited for: twice the accepted
-/// transfer's own time (else the time since the requests were sent), at least 10 ms. One rule for both transports.
-package func preferenceGraceMilliseconds(after outcome: HTTPOutcome, sentAt started: UInt64) -> Int {
-    var took = Int(Clock.nowMilliseconds() - started)
-    if case .success(let answer) = outcome, answer.elapsedMilliseconds > 0 { took = answer.elapsedMilliseconds }
-    return max(10, 2 * took)
-}
 
 /// Sends requests: libcurl for real (``CurlTransport``); tests substitute a double to run the command line in-process.
 package protocol HTTPSending: AnyObject {
@@ -112,19 +109,11 @@ extension HTTPSending {
 package protocol AsyncHTTPSending: Sendable {
     /// Sends `requests` at the same time and returns once `isEnough` accepts an outcome (the others are reported as
     /// `nil`; they run on unawaited within their time bound, so that their connections are kept). A change
-    /// (`safety == .changes`) never rides a connection kept from an earlier request: libcurl silently sends a request
-    /// again when a reused connection answers nothing, which for a change is not provably safe.
+    /// (``HTTPRequest/safety``) never rides a connection kept from an earlier request: libcurl silently sends a
+    /// request again when a reused connection answers nothing, which for a change is not provably safe.
     /// Cancelling the calling task abandons the requests at once; they are reported as
     /// ``TransportFailure/Kind/cancelledBeforeSending`` or ``TransportFailure/Kind/cancelledAfterSending``.
     /// With `preferringEarlier`, an outcome that is enough waits briefly for the requests listed before it (leader
-    /// probes: the first claimant in configured order is chosen, not the first to answer).
-    func send(_ requests: [HTTPRequest], safety: RequestSafety, preferringEarlier: Bool,
-              isEnough: @escaping @Sendable (HTTPOutcome) -> Bool) async -> [HTTPOutcome?]
-}
-
-extension AsyncHTTPSending {
-    /// Sends `requests` and returns as soon as `isEnough` accepts an outcome.
-    func send(_ requests: [HTTPRequest], safety: RequestSafety, isEnough: @escaping @Sendable (HTTPOutcome) -> Bool) async -> [HTTPOutcome?] {
-        await send(requests, safety: safety, preferringEarlier: false, isEnough: isEnough)
-    }
+    /// probes: the first claimant in configured order is chosen, not the first to answer), as ``OutcomeCollector`` rules.
+    func send(_ requests: [HTTPRequest], preferringEarlier: Bool, isEnough: @escaping @Sendable (HTTPOutcome) -> Bool) async -> [HTTPOutcome?]
 }

@@ -52,8 +52,8 @@ package final class TransferLoop: AsyncHTTPSending {
         }
     }
 
-    /// Sends `requests` at once; see ``AsyncHTTPSending/send(_:safety:preferringEarlier:isEnough:)``.
-    package func send(_ requests: [HTTPRequest], safety: RequestSafety, preferringEarlier: Bool,
+    /// Sends `requests` at once; see ``AsyncHTTPSending/send(_:preferringEarlier:isEnough:)``.
+    package func send(_ requests: [HTTPRequest], preferringEarlier: Bool,
                       isEnough: @escaping @Sendable (HTTPOutcome) -> Bool) async -> [HTTPOutcome?] {
         guard !requests.isEmpty else { return [] }
         let ids = inbox.reserveIDs(requests.count)
@@ -67,7 +67,7 @@ package final class TransferLoop: AsyncHTTPSending {
                     // Once enough has come the caller goes on; the other requests still run to their end, unawaited,
                     // within their own time bound, so that their connections stay open for the next calls (a leader
                     // probe abandoned in flight would close its connection).
-                    LoopJob(id: ids[index], request: requests[index], safety: safety, queuedAt: now) { outcome in
+                    LoopJob(id: ids[index], request: requests[index], queuedAt: now) { outcome in
                         gather.deliver(index, outcome)
                     }
                 }
@@ -85,32 +85,25 @@ package final class TransferLoop: AsyncHTTPSending {
 struct LoopJob: Sendable {
     let id: Int
     let request: HTTPRequest
-    let safety: RequestSafety
     /// When it was submitted: a request that waits for a free slot spends its own time bound.
     let queuedAt: UInt64
     /// Called once, on the I/O thread, with the outcome.
     let complete: @Sendable (HTTPOutcome) -> Void
 }
 
-/// Collects the outcomes of one ``TransferLoop/send(_:safety:preferringEarlier:isEnough:)`` and resumes its caller
-/// once.
+/// Collects the outcomes of one ``TransferLoop/send(_:preferringEarlier:isEnough:)`` (as ``OutcomeCollector`` rules)
+/// and resumes its caller once.
 private final class Gather: Sendable {
     private struct State {
-        var outcomes: [HTTPOutcome?]
-        var remaining: Int
+        var collector: OutcomeCollector
         var continuation: CheckedContinuation<[HTTPOutcome?], Never>?
         var finished = false
-        /// The earliest request whose outcome was enough, while earlier ones are still awaited.
-        var accepted: Int?
     }
     private let state: LockedValue<State>
     private let isEnough: @Sendable (HTTPOutcome) -> Bool
-    private let preferringEarlier: Bool
-    private let started = Clock.nowMilliseconds()
 
     init(count: Int, preferringEarlier: Bool, isEnough: @escaping @Sendable (HTTPOutcome) -> Bool) {
-        state = LockedValue(State(outcomes: Array(repeating: nil, count: count), remaining: count))
-        self.preferringEarlier = preferringEarlier
+        state = LockedValue(State(collector: OutcomeCollector(count: count, preferringEarlier: preferringEarlier)))
         self.isEnough = isEnough
     }
 
@@ -121,7 +114,7 @@ private final class Gather: Sendable {
             state.finished = true
             let continuation = state.continuation
             state.continuation = nil
-            return (continuation, state.outcomes)
+            return (continuation, state.collector.outcomes)
         }
         resume?.resume(returning: outcomes)
     }
@@ -130,31 +123,26 @@ private final class Gather: Sendable {
         state.withLock { $0.continuation = continuation }
     }
 
-    /// Records the outcome of request `index`; resumes the caller when it is enough or the last. With
-    /// `preferringEarlier`, an outcome that is enough waits a short grace (``preferenceGraceMilliseconds(after:sentAt:)``) for
-    /// the requests listed before it, so that which one is chosen does not depend on which answered first.
+    /// Records the outcome of request `index`; resumes the caller once it has enough, or when the grace for the
+    /// requests listed before the accepted one ends.
     func deliver(_ index: Int, _ outcome: HTTPOutcome) {
-        let isEnough = isEnough
-        let preferringEarlier = preferringEarlier
-        enum Next { case wait, finish, startGrace(Int) }
+        let enough = isEnough(outcome)
+        enum Next { case wait, finish, finishAt(UInt64) }
         let next = state.withLock { state -> Next in
             guard !state.finished else { return .wait }
-            state.outcomes[index] = outcome
-            state.remaining -= 1
-            if state.remaining == 0 { return .finish }
-            if isEnough(outcome) { state.accepted = min(state.accepted ?? index, index) }
-            guard let accepted = state.accepted else { return .wait }
-            let earlierPending = preferringEarlier && state.outcomes[..<accepted].contains { $0 == nil }
-            if !earlierPending { return .finish }
-            // The first acceptance starts the grace; later deliveries only check whether the earlier ones are in.
-            return isEnough(outcome) && accepted == index ? .startGrace(preferenceGraceMilliseconds(after: outcome, sentAt: started)) : .wait
+            let graceStarted = state.collector.graceEnds != nil
+            state.collector.record(outcome, at: index, enough: enough)
+            if state.collector.isComplete() { return .finish }
+            guard !graceStarted, let ends = state.collector.graceEnds else { return .wait }
+            return .finishAt(ends)
         }
         switch next {
         case .wait: break
         case .finish: finish()
-        case .startGrace(let milliseconds):
+        case .finishAt(let ends):
             Task { [self] in
-                try? await Task.sleep(for: .milliseconds(milliseconds))
+                let now = Clock.nowMilliseconds()
+                if ends > now { try? await Task.sleep(for: .milliseconds(Int(ends - now))) }
                 finish()
             }
         }
@@ -304,8 +292,10 @@ private final class LoopWorker {
             job.complete(.failure(Self.queueTimeout(waited: waited)))
             return
         }
-        let request = HTTPRequest(endpoint: job.request.endpoint, path: job.request.path, timeoutMilliseconds: remaining)
-        if let failure = transport?.start(request, tag: job.id, safety: job.safety) {
+        // The request as the caller made it (certificate, safety), with what is left of its time bound.
+        var request = job.request
+        request.timeoutMilliseconds = remaining
+        if let failure = transport?.start(request, tag: job.id) {
             job.complete(.failure(failure))
             return
         }

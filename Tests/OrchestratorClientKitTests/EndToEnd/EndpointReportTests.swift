@@ -239,12 +239,7 @@ struct EndpointReportTests {
                                      environment: ["ORCHESTRATOR_API": server.apiURL])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
         let endpoint = try #require((object["endpoints"] as? [[String: Any]])?.first)
-        // openssl's notAfter=Nov 30 15:44:00 2026 GMT, as an ISO date.
-        let enddate = try ExternalTool.run("openssl", ["x509", "-enddate", "-noout", "-in", pki.serverCertificate], in: "/")
-        let words = enddate.trimmingCharacters(in: .whitespacesAndNewlines).dropFirst("notAfter=".count).split(separator: " ")
-        let month = try #require(CertificateDate.months.firstIndex(of: String(words[0]))) + 1
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let expected = "\(words[3])-\(two(month))-\(two(Int(words[1]) ?? 0))T\(words[2])Z"
+        let expected = try Self.expiry(of: pki.serverCertificate)
         #expect(endpoint["certificateExpiresAt"] as? String == expected, "\(endpoint)")
         #expect((endpoint["certificateExpiry"] as? String)?.hasSuffix("GMT") == true)
         let days = try #require(endpoint["certificateDaysLeft"] as? Int)
@@ -253,6 +248,36 @@ struct EndpointReportTests {
         let text = try Support.run(["-c", "endpoints", "--ca-file", pki.caCertificate, "--leader-timeout", "5s"],
                                    environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(text.stdout.contains("certificate expires \(expected.prefix(10)) (\(days) day"), "\(text.stdout)")
+    }
+
+    @Test("https through the library: endpointReport() gives the certificate's expiry, as -c endpoints does, on every report")
+    func libraryCertificateExpiry() async throws {
+        let pki = try TestPKI.shared.get()
+        let server = try TLSServer(certificate: pki.serverCertificate, key: pki.serverKey, keepAlive: true)
+        defer { server.stop() }
+        let configuration = ClientConfiguration(endpoints: [try Endpoint(parsing: server.apiURL)],
+                                                timeouts: Timeouts(connectMilliseconds: 5_000, leaderProbeMilliseconds: 5_000,
+                                                                   totalMilliseconds: 20_000),
+                                                tls: TLSOptions(caFile: pki.caCertificate))
+        let client = OrchestratorClient(configuration: configuration)
+        let expected = try Self.expiry(of: pki.serverCertificate)
+        // The second report finds the first one's connections kept (and its TLS session): it must still see the certificate.
+        for round in 1...2 {
+            let status = try #require(await client.endpointReport().endpoints.first)
+            #expect(status.leaderCheckStatus == 200, "report \(round): \(status)")
+            #expect(status.certificateExpiresAt == expected, "report \(round): \(status)")
+            #expect(status.certificateExpiry?.hasSuffix("GMT") == true, "report \(round): \(status)")
+            #expect(status.certificateDaysLeft.map { (2...3).contains($0) } == true, "report \(round): \(status)")
+        }
+    }
+
+    /// The certificate's notAfter as openssl says it (`notAfter=Nov 30 15:44:00 2026 GMT`), as an ISO date.
+    static func expiry(of certificate: String) throws -> String {
+        let enddate = try ExternalTool.run("openssl", ["x509", "-enddate", "-noout", "-in", certificate], in: "/")
+        let words = enddate.trimmingCharacters(in: .whitespacesAndNewlines).dropFirst("notAfter=".count).split(separator: " ")
+        let month = try #require(CertificateDate.months.firstIndex(of: String(words[0]))) + 1
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(words[3])-\(two(month))-\(two(Int(words[1]) ?? 0))T\(words[2])Z"
     }
 
     @Test("certificate dates in both libcurl wordings; days round down")

@@ -1,0 +1,141 @@
+/// What an answer, or its absence, means: the shape checks and the mapping to ``OrchestratorError``, once for both
+/// ways of waiting (see ``SessionCore``).
+extension SessionCore {
+    /// A 2xx answer is success only when it holds what the command prints (`-c api` prints anything).
+    static func checkShape(of answer: APIAnswer, for spec: CommandSpec, path: APIPath) throws(OrchestratorError) -> APIAnswer {
+        if case .route = spec.kind, let problem = AnswerShape.problem(spec.output, answer.document.root) {
+            throw .unexpectedAnswer(endpoint: answer.endpoint.url, path: path.encoded, status: answer.status, problem: problem)
+        }
+        return answer
+    }
+
+    static let raftStatePath = APIPath(segments: ["raft-state"])
+
+    /// Refuses a `raft-state` answer that does not say `Leader`.
+    static func checkRaftState(_ state: APIAnswer) throws(OrchestratorError) {
+        guard let text = state.document.root.stringValue, text.contains("Leader") else {
+            let shown = state.document.root.byteCount > 200 ? "a \(state.document.root.typeName)"
+                : TerminalText.value(JSONPrinter.render(state.json, style: .inline))
+            throw .apiFailure(APIFailure(endpoint: state.endpoint.url, status: state.status,
+                                         message: "Cannot determine raft state: \(state.endpoint.url) answered raft-state " + shown,
+                                         details: nil))
+        }
+    }
+
+    /// The error for a request that got no usable answer. A change whose request went out is never reported as
+    /// "cannot reach": a broken or oversized answer leaves its outcome unknown. A timeout says how long the whole
+    /// invocation waited and how many attempts it made (`elapsed`, `attempts`), not only the last attempt's time.
+    func error(for failure: TransportFailure, endpoint: Endpoint, path: APIPath, safety: RequestSafety, attempts: Int = 1,
+               elapsed: Int? = nil) -> OrchestratorError {
+        let sentChange = safety == .changes && !failure.requestNeverSent
+        let total = max(elapsed ?? 0, failure.elapsedMilliseconds)
+        switch failure.kind {
+        case .timeout:
+            return .timedOut(endpoint: endpoint.url,
+                             waitedFor: "the answer to GET /api/\(TerminalText.value(path.encoded, limit: 200))"
+                                 + Self.attemptsText(attempts)
+                                 + (sentChange ? " (the change was sent and may or may not have been applied)" : ""),
+                             milliseconds: total)
+        case .connectTimeout:
+            let what = failure.reason.contains("not resolved") ? "its host name to resolve" : "a connection"
+            return .timedOut(endpoint: endpoint.url, waitedFor: what + proxyNote(endpoint) + Self.attemptsText(attempts),
+                             milliseconds: total)
+        case .configuration:
+            return .usage(failure.reason)
+        case .tooLarge where failure.reason == CurlTransport.outOfMemoryReason:
+            return .outOfMemory(endpoint: endpoint.url, path: path.encoded, bytes: nil)
+        case .broken where sentChange, .tooLarge where sentChange:
+            return .outcomeUnknown(endpoint: endpoint.url, path: path.encoded, what: "no complete answer came back: \(failure.reason)")
+        case .tooLarge:
+            return .unexpectedAnswer(endpoint: endpoint.url, path: path.encoded, status: nil,
+                                     problem: "with something the client does not read: \(failure.reason)")
+        case .broken:
+            return .unreachable(endpoint: endpoint.url, reason: "no complete answer: \(reason(failure, endpoint: endpoint))")
+        default:
+            return .unreachable(endpoint: endpoint.url, reason: reason(failure, endpoint: endpoint))
+        }
+    }
+
+    /// 401/403: "refused our credentials" only when some were sent; else the server needs some.
+    func authorizationError(endpoint: Endpoint, status: Int) -> OrchestratorError {
+        return configuration.sendsCredentials(to: endpoint) ? .notAuthorized(endpoint: endpoint.url, status: status) : .credentialsNeeded(endpoint: endpoint.url, status: status)
+    }
+
+    private func proxyNote(_ endpoint: Endpoint) -> String {
+        configuration.proxy.describeProxy(for: endpoint.url).map { " through the proxy \($0)" } ?? ""
+    }
+
+    /// Turns an HTTP answer into a result: `Code: ERROR` and HTTP errors become ``OrchestratorError``; a redirect
+    /// (never followed) or a status outside 2xx–5xx is never success.
+    func interpret(_ answer: HTTPAnswer, endpoint: Endpoint, path: APIPath) throws(OrchestratorError) -> APIAnswer {
+        if answer.status == 401 || answer.status == 403 {
+            throw authorizationError(endpoint: endpoint, status: answer.status)
+        }
+        guard MemoryHeadroom.available(answer.body.count * MemoryHeadroom.bytesPerAnswerByte) else {
+            throw .outOfMemory(endpoint: endpoint.url, path: path.encoded, bytes: answer.body.count)
+        }
+        if (300..<400).contains(answer.status) {
+            let target = answer.location.map { "a redirect to \(TerminalText.value($0))" } ?? "a redirect without a Location"
+            throw .unexpectedAnswer(endpoint: endpoint.url, path: path.encoded, status: answer.status,
+                                    problem: "with \(target), which the client does not follow: point ORCHESTRATOR_API "
+                                        + "or -U at the API itself (check http or https, host and path)")
+        }
+        guard (200..<600).contains(answer.status) else {
+            throw .unexpectedAnswer(endpoint: endpoint.url, path: path.encoded, status: answer.status,
+                                    problem: "which is not an answer status the API uses")
+        }
+        if NoSuchRoute.isRouterNotFound(status: answer.status, body: answer.body) {
+            throw .noSuchRoute(NoSuchRoute(endpoint: endpoint.url, path: path.encoded))
+        }
+        let document: JSONDocument
+        do {
+            document = try JSONDocument(answer.body)
+        } catch {
+            if JSONDocument.isNestingError(error) {
+                throw .unexpectedAnswer(endpoint: endpoint.url, path: path.encoded, status: answer.status,
+                                        problem: "with JSON nested deeper than \(JSONParser.maximumDepth) levels, "
+                                            + "which the client does not read")
+            }
+            throw .unreadableAnswer(endpoint: endpoint.url, path: path.encoded, status: answer.status,
+                                    excerpt: Self.excerpt(answer.body, limit: 120))
+        }
+        let root = document.root
+        if root["Code"]?.stringValue == "ERROR" {
+            let details = root["Details"].flatMap { $0.isNull ? nil : $0 }
+            throw .apiFailure(APIFailure(endpoint: endpoint.url, status: answer.status, message: root["Message"]?.stringValue ?? "",
+                                         details: details.flatMap(Self.tree), answer: Self.tree(root)))
+        }
+        if answer.status >= 400 {
+            let message = root.stringValue ?? root["Message"]?.stringValue ?? "HTTP \(answer.status)"
+            throw .apiFailure(APIFailure(endpoint: endpoint.url, status: answer.status, message: message, details: nil,
+                                         answer: Self.tree(root)))
+        }
+        return APIAnswer(endpoint: endpoint, status: answer.status, document: document)
+    }
+
+    /// A tree of a value in an error answer; `nil` past 16 MiB, so that a huge error answer costs no more than a
+    /// huge answer (it is then not printed).
+    static func tree(_ node: JSONNode) -> JSONValue? {
+        node.byteCount <= 16 << 20 ? node.value : nil
+    }
+
+    /// The start of a body as one printable line: line breaks become spaces; control characters (a proxy's
+    /// page may hold terminal escapes) and bidirectional overrides are shown escaped, never sent to the terminal.
+    static func excerpt(_ body: [UInt8], limit: Int) -> String {
+        let text = String(decoding: body.prefix(limit * 4), as: UTF8.self)
+        var line = ""
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if count >= limit { line += "…"; break }
+            switch scalar.value {
+            case 0x09, 0x0A, 0x0D, 0x2028, 0x2029:
+                line += " "
+            default:
+                if TerminalText.isUnsafe(scalar) { line += scalar.escaped(asASCII: true) } else { line.unicodeScalars.append(scalar) }
+            }
+            count += 1
+        }
+        while line.hasSuffix(" ") { line.removeLast() }
+        return line
+    }
+}

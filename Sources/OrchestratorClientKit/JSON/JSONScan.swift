@@ -1,0 +1,162 @@
+/// Walks validated JSON text.
+enum JSONScan {
+    static func skipWhitespace(_ bytes: UnsafeBufferPointer<UInt8>, _ position: Int) -> Int {
+        var position = position
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x09, 0x0A, 0x0D: position += 1
+            default: return position
+            }
+        }
+        return position
+    }
+
+    /// The end of the value starting at `position` (validated text).
+    static func skipValue(_ bytes: UnsafeBufferPointer<UInt8>, _ position: Int) -> Int {
+        var position = position
+        switch bytes[position] {
+        case UInt8(ascii: "\""):
+            return skipString(bytes, position)
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            var depth = 0
+            while position < bytes.count {
+                let byte = bytes[position]
+                if byte == UInt8(ascii: "\"") { position = skipString(bytes, position); continue }
+                if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") { depth += 1 }
+                if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+                    depth -= 1
+                    if depth == 0 { return position + 1 }
+                }
+                position += 1
+            }
+            return position
+        default:
+            while position < bytes.count {
+                switch bytes[position] {
+                case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x09, 0x0A, 0x0D: return position
+                default: position += 1
+                }
+            }
+            return position
+        }
+    }
+
+    /// The end of the string starting at `position` (after its closing quote).
+    static func skipString(_ bytes: UnsafeBufferPointer<UInt8>, _ position: Int) -> Int {
+        var position = position + 1
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\\") { position += 2; continue }
+            if byte == UInt8(ascii: "\"") { return position + 1 }
+            position += 1
+        }
+        return position
+    }
+
+    /// Calls `body(keyStart, keyEnd, valueStart, valueEnd)` for each member of the object at `start` until it
+    /// returns false, and then returns where to resume (pass it as `resumingAt`); `nil` when every member was seen.
+    /// Key ranges include the quotes.
+    @discardableResult
+    static func forEachMember(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, resumingAt resume: Int? = nil,
+                              _ body: (Int, Int, Int, Int) -> Bool) -> Int? {
+        var position = skipWhitespace(bytes, resume ?? (start + 1))
+        while position < bytes.count, bytes[position] != UInt8(ascii: "}") {
+            if bytes[position] == UInt8(ascii: ",") { position = skipWhitespace(bytes, position + 1) }
+            let keyStart = position
+            let keyEnd = skipString(bytes, keyStart)
+            position = skipWhitespace(bytes, keyEnd)
+            position = skipWhitespace(bytes, position + 1)  // ':'
+            let valueStart = position
+            let valueEnd = skipValue(bytes, valueStart)
+            position = skipWhitespace(bytes, valueEnd)
+            if !body(keyStart, keyEnd, valueStart, valueEnd) { return position }
+        }
+        return nil
+    }
+
+    /// True when the key at `keyStart..<keyEnd` (quotes included) is `wanted`.
+    static func keyEquals(_ bytes: UnsafeBufferPointer<UInt8>, _ keyStart: Int, _ keyEnd: Int, _ wanted: [UInt8]) -> Bool {
+        let length = keyEnd - keyStart - 2
+        var escaped = false
+        for index in (keyStart + 1)..<(keyEnd - 1) where bytes[index] == UInt8(ascii: "\\") { escaped = true; break }
+        if escaped { return Array(decodeString(bytes, start: keyStart, end: keyEnd).utf8) == wanted }
+        guard length == wanted.count else { return false }
+        for index in 0..<length where bytes[keyStart + 1 + index] != wanted[index] { return false }
+        return true
+    }
+
+    /// The unescaped text of the string at `start..<end` (quotes included).
+    static func decodeString(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, end: Int) -> String {
+        var output: [UInt8] = []
+        decodeString(bytes, start: start, end: end) { chunk in output.append(contentsOf: chunk) }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Hands the unescaped bytes of the string at `start..<end` to `sink`, in chunks (for streaming output).
+    static func decodeString(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, end: Int, _ sink: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var runStart = start + 1
+        var position = start + 1
+        let last = end - 1
+        var scratch: [UInt8] = []
+        func flushRun() {
+            if position > runStart { sink(UnsafeBufferPointer(rebasing: bytes[runStart..<position])) }
+        }
+        while position < last {
+            guard bytes[position] == UInt8(ascii: "\\") else { position += 1; continue }
+            flushRun()
+            let escape = bytes[position + 1]
+            position += 2
+            scratch.removeAll(keepingCapacity: true)
+            switch escape {
+            case UInt8(ascii: "b"): scratch.append(0x08)
+            case UInt8(ascii: "f"): scratch.append(0x0C)
+            case UInt8(ascii: "n"): scratch.append(0x0A)
+            case UInt8(ascii: "r"): scratch.append(0x0D)
+            case UInt8(ascii: "t"): scratch.append(0x09)
+            case UInt8(ascii: "u"):
+                var code = hex4(bytes, position)
+                position += 4
+                if (0xD800...0xDBFF).contains(code) {
+                    // A high surrogate must pair with a low one; a lone half becomes U+FFFD as jq does.
+                    if position + 6 <= last, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
+                        let low = hex4(bytes, position + 2)
+                        position += 6
+                        if (0xDC00...0xDFFF).contains(low) {
+                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            appendUTF8(0xFFFD, to: &scratch)
+                            code = low
+                        }
+                    } else {
+                        code = 0xFFFD
+                    }
+                }
+                if (0xD800...0xDFFF).contains(code) { code = 0xFFFD }
+                appendUTF8(code, to: &scratch)
+            default: scratch.append(escape)  // \" \\ \/
+            }
+            scratch.withUnsafeBufferPointer(sink)
+            runStart = position
+        }
+        flushRun()
+    }
+
+    static func hex4(_ bytes: UnsafeBufferPointer<UInt8>, _ position: Int) -> UInt32 {
+        var value: UInt32 = 0
+        for index in position..<(position + 4) {
+            let byte = bytes[index]
+            let digit: UInt8 = switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+            default: byte - UInt8(ascii: "A") + 10
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
+
+    static func appendUTF8(_ code: UInt32, to output: inout [UInt8]) {
+        let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
+        output.append(contentsOf: Array(String(Character(scalar)).utf8))
+    }
+}

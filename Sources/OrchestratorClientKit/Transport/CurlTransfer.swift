@@ -1,0 +1,60 @@
+import CCurl
+/// One transfer of ``CurlTransport``: collects its body; the C write callback reaches it through an unmanaged pointer.
+final class CurlTransfer {
+    let handle: UnsafeMutableRawPointer
+    var body: [UInt8] = []
+    var tooLarge = false
+    /// The process could not get the memory the answer needs (`ulimit -v`).
+    var outOfMemory = false
+    /// The largest body accepted (``ClientConfiguration/maximumAnswerBytes``).
+    let limit: Int
+    let started: UInt64
+    let isHTTPS: Bool
+    /// libcurl's own words for a failure (`CURLOPT_ERRORBUFFER`): names the TLS problem, which the code alone does not.
+    let errorBuffer: UnsafeMutablePointer<CChar>
+
+    init(handle: UnsafeMutableRawPointer, started: UInt64, isHTTPS: Bool, limit: Int) {
+        self.handle = handle
+        self.limit = limit
+        self.started = started
+        self.isHTTPS = isHTTPS
+        self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    }
+
+    deinit { errorBuffer.deallocate() }
+
+    /// Appends `length` bytes of the body; 0 (libcurl then fails the transfer) past the limit or the memory available.
+    /// `announced`: the Content-Length, read before the first bytes (-1 when unknown).
+    func receive(_ data: UnsafeMutablePointer<CChar>, length: Int, announced: Int64) -> Int {
+        if body.count + length > limit {
+            tooLarge = true
+            return 0
+        }
+        if body.isEmpty {
+            // Sized once: a large answer is not copied on every doubling.
+            let size = Int(min(max(announced, 0), Int64(limit)))
+            // Under a memory limit, fail in one line rather than let Swift stop the process.
+            guard MemoryHeadroom.available(size * MemoryHeadroom.bytesPerAnswerByte) else {
+                outOfMemory = true
+                return 0
+            }
+            if announced > 0 { body.reserveCapacity(size) }
+        }
+        if body.count + length > body.capacity, !MemoryHeadroom.available((body.count + length) * MemoryHeadroom.bytesPerAnswerByte) {
+            outOfMemory = true
+            return 0
+        }
+        data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+            body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
+        }
+        return length
+    }
+
+    /// The error buffer's text, lower-cased, without a trailing newline; empty when libcurl wrote none.
+    var detail: String {
+        var text = String(cString: errorBuffer).lowercased()
+        while text.hasSuffix("\n") || text.hasSuffix(" ") { text.removeLast() }
+        return text
+    }
+}
