@@ -16,13 +16,6 @@ package struct ToolResult: Sendable, Equatable {
         self.standardError = standardError
     }
 
-    /// Writes both texts to file descriptors 1 and 2, whole, and returns the exit status to end with.
-    package func emit() -> Int32 {
-        Self.writeAll(standardOutput, to: 1)
-        Self.writeAll(standardError, to: 2)
-        return exitStatus
-    }
-
     static func writeAll(_ text: String, to descriptor: Int32) {
         var text = text
         text.withUTF8 { buffer in

@@ -13,7 +13,7 @@ extension OrchestratorClient {
     /// Commands answered locally (`help`, `which-api`, `api`, `endpoints`) are refused: use ``leader()``,
     /// ``get(path:)`` or ``endpointReport()``.
     public func run(_ name: String, _ inputs: [CommandInput: String] = [:]) async throws(OrchestratorError) -> JSONValue {
-        guard let spec = CommandTable.find(name) else { throw .usage(CommandTable.unknownCommandMessage(name)) }
+        guard let spec = CommandTable.find(name) else { throw .input(.unknownCommand(name)) }
         guard case .route = spec.kind else {
             throw .usage("\(spec.name) is answered locally; use leader(), get(path:) or endpointReport()")
         }

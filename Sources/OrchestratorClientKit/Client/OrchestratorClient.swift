@@ -110,7 +110,7 @@ public struct OrchestratorClient: Sendable {
         return try await withSession { session throws(OrchestratorError) in try await session.perform(spec, path: path).json }
     }
 
-    private static func text(_ value: String, _ source: String) throws(OrchestratorError) -> ResolvedValue {
+    private static func text(_ value: String, _ source: ValueSource) throws(OrchestratorError) -> ResolvedValue {
         .text(try ValueRules.pathSegment(value, source: source))
     }
 

@@ -251,14 +251,4 @@ public enum CommandTable {
     public static subscript(id: CommandID) -> CommandSpec {
         byID[id]!
     }
-
-    /// `unknown command "NAME"`, with the nearest command names when some are near.
-    public static func unknownCommandMessage(_ name: String) -> String {
-        // A 100 kB name is neither searched whole (edit distance is quadratic) nor shown whole; compared in lower
-        // case, `-c DISCOVER` is as near to discover as `-c Discover`.
-        let nearest = name.count > 64 ? []
-            : Suggestions.nearest(to: name.lowercased(), among: all.map { ($0.name, $0.name) }, count: 3, containingIsCloser: true)
-        return "unknown command \"\(TerminalText.value(name, limit: 60))\""
-            + (nearest.isEmpty ? "" : "; did you mean " + nearest.joined(separator: ", ") + "?")
-    }
 }

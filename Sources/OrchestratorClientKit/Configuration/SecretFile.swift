@@ -7,8 +7,8 @@
 /// password?). The hint for a wrong mode suggests `chmod 600` only for a file of the user's own outside the
 /// system's directories: never `/etc/shadow`.
 package enum SecretFile {
-    /// The password in the file at `path`; `source` names the flag or variable in messages, `what` the secret.
-    package static func read(path: String, source: String, what: String = "the password") throws(OrchestratorError) -> String {
+    /// The password in the file at `path`; `source` names the setting in messages, `what` the secret.
+    package static func read(path: String, source: ValueSource, what: String = "the password") throws(OrchestratorError) -> String {
         func refuse(_ problem: String, _ fix: String) -> OrchestratorError {
             .invalidValue(InvalidValue(source: source, value: path, problem: problem, fix: fix))
         }
