@@ -1,5 +1,12 @@
 import OrchestratorCLI
 import OrchestratorClientKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The shell completions and the man page, generated from ``CommandTable`` and ``FlagTable`` so they cannot
 /// drift from what the parser accepts. `swift run generate-files DIR` (`make generate`) writes them; a test
@@ -64,7 +71,7 @@ enum CompletionModel {
         var seen = Set<String>()
         var names: [(name: String, summary: String)] = []
         for spec in CommandTable.all {
-            for name in spec.allNames where seen.insert(name).inserted { names.append((name, spec.summary)) }
+            for name in spec.allNames where seen.insert(name).inserted { names.append((name, spec.helpSummary)) }
         }
         return names
     }

@@ -97,7 +97,8 @@ package struct CommandLineTool {
             caFile: parsed[.caFile], clientCert: parsed[.clientCert], clientKey: parsed[.clientKey],
             clientKeyPasswordFile: parsed[.keyPasswordFile], insecure: parsed.has(.insecure), noProxy: parsed.has(.noProxy),
             maxAnswerSize: parsed[.maxAnswerSize])
-        let configuration = try ClientConfiguration.resolve(environment, overrides: overrides)
+        var configuration = try ClientConfiguration.resolve(environment, overrides: overrides)
+        configuration.settingNames = FlagTable.settingNames
         try configuration.tls.checkFilesReadable()
         return configuration
     }

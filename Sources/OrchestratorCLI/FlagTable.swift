@@ -192,6 +192,11 @@ package enum FlagTable {
         all.first { $0.names.contains(name) }
     }
 
+    /// The long flags, as hints composed while requests run name the settings (`--cert`).
+    package static let settingNames = SettingNames(Dictionary(uniqueKeysWithValues: all.compactMap { spec in
+        spec.flag.setting.map { ($0, "--" + spec.names[0]) }
+    }))
+
     /// The spec of the flag that gives `setting`, if a flag gives it.
     package static func spec(setting: Setting) -> FlagSpec? {
         all.first { $0.flag.setting == setting }

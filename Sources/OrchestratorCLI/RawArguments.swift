@@ -1,4 +1,11 @@
 import OrchestratorClientKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension CommandLineTool {
     /// The process's own argument bytes as text: an argument that is not valid UTF-8 (`-o $'j\xfcrgen'`) is refused

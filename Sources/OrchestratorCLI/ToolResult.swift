@@ -1,4 +1,11 @@
 import OrchestratorClientKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What an invocation printed and how it ended.
 package struct ToolResult: Sendable, Equatable {

@@ -1,5 +1,12 @@
 import FileGenerators
 import OrchestratorClientKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 // Development tool (`make generate`): writes completions/ and man/ below the directory given (default: here).
 func fail(_ message: String, status: Int32) -> Never {

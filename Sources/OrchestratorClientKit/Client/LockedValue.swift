@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A value shared between threads behind a pthread mutex.
 ///
 /// Not `Synchronization.Mutex`: its futex-based lock is invisible to ThreadSanitizer, which CI runs the library's

@@ -91,7 +91,7 @@ package final class OrchestratorSession {
     /// A transport failure in words, naming the proxy when one was used (errors would otherwise blame the endpoint).
     func reason(_ failure: TransportFailure, endpoint: Endpoint) -> String {
         guard let proxy = configuration.proxy.describeProxy(for: endpoint.url) else { return failure.reason }
-        return failure.reason + " (through the proxy \(proxy); --no-proxy or ORCHESTRATOR_NO_PROXY=1 goes direct)"
+        return failure.reason + " (through the proxy \(proxy); \(configuration.settingNames[.noProxy]) or ORCHESTRATOR_NO_PROXY=1 goes direct)"
     }
 
     // MARK: Steps of leader detection, shared with AsyncOrchestratorSession

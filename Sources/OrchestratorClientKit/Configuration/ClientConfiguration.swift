@@ -75,6 +75,8 @@ public struct ClientConfiguration: Sendable, Equatable {
     /// The largest answer read, in bytes; a larger one fails (a read as an unreadable answer, a change as "outcome unknown").
     /// Peak memory stays under about twice this plus 20 MiB.
     public var maximumAnswerBytes: Int
+    /// How hints in failures name the settings to change.
+    public var settingNames = SettingNames.library
 
     /// The bash client's default endpoint.
     public static let defaultEndpoint = "http://localhost:3000/api"

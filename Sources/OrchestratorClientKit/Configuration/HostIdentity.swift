@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Facts about the machine and user the client runs as.
 package enum HostIdentity {
     /// What `hostname` prints: the kernel's host name, without any name lookup.

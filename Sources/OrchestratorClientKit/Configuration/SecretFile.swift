@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads a secret (a password) from a file only its owner can read, so it stays off the command line.
 ///
 /// The file holds the password on one line (a final line break, `\n` or `\r\n`, is allowed). Refused, each with

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The checks of the TLS files that can be made before a connection: the TLS library would report these only
 /// once per endpoint and probe, after connecting, and as if the server were at fault.
 extension TLSOptions {
