@@ -192,9 +192,10 @@ package enum FlagTable {
         all.first { $0.names.contains(name) }
     }
 
-    /// The long flags, as hints composed while requests run name the settings (`--cert`).
+    /// The flags as hints composed while requests run name the settings: the letter when there is one (`-U`),
+    /// else the long name (`--cert`).
     package static let settingNames = SettingNames(Dictionary(uniqueKeysWithValues: all.compactMap { spec in
-        spec.flag.setting.map { ($0, "--" + spec.names[0]) }
+        spec.flag.setting.map { ($0, spec.letter.map { "-\($0)" } ?? "--" + spec.names[0]) }
     }))
 
     /// The spec of the flag that gives `setting`, if a flag gives it.
