@@ -17,9 +17,9 @@ enum ErrorWording {
     static func name(_ source: ValueSource) -> String {
         switch source {
         case .input(let input): FlagTable.spec(input: input).primarySpelling
-        case .setting(let setting, .environment?): setting.environmentVariable ?? setting.rawValue
-        case .setting(let setting, .override?): FlagTable.spec(setting: setting)?.primarySpelling ?? source.description
-        case .setting(let setting, nil):
+        case .environment(let setting): setting.environmentVariable ?? setting.rawValue
+        case .override(let setting): FlagTable.spec(setting: setting)?.primarySpelling ?? source.description
+        case .setting(let setting):
             [FlagTable.spec(setting: setting)?.primarySpelling, setting.environmentVariable].compactMap { $0 }.joined(separator: "/")
         case .named(let name): name
         }
@@ -98,7 +98,7 @@ enum ErrorWording {
         case .useHTTPS: "; the endpoint speaks https: write https:// in ORCHESTRATOR_API or -U"
         case .nameTheInstance: "; " + instanceFix
         case .nameTheInstanceAfterLookupTimeout: " (hostname -f; bounded by --connect-timeout); " + instanceFix
-        case .give(let setting): "; give " + name(.setting(setting, from: nil))
+        case .give(let setting): "; give " + name(.setting(setting))
         }
     }
 

@@ -194,9 +194,9 @@ package enum FlagTable {
 
     /// The flags as hints composed while requests run name the settings: the letter when there is one (`-U`),
     /// else the long name (`--cert`).
-    package static let settingNames = SettingNames(Dictionary(uniqueKeysWithValues: all.compactMap { spec in
+    package static let settingNames = Dictionary(uniqueKeysWithValues: all.compactMap { spec in
         spec.flag.setting.map { ($0, spec.letter.map { "-\($0)" } ?? "--" + spec.names[0]) }
-    }))
+    })
 
     /// The spec of the flag that gives `setting`, if a flag gives it.
     package static func spec(setting: Setting) -> FlagSpec? {

@@ -91,7 +91,7 @@ package final class OrchestratorSession {
     /// A transport failure in words, naming the proxy when one was used (errors would otherwise blame the endpoint).
     func reason(_ failure: TransportFailure, endpoint: Endpoint) -> String {
         guard let proxy = configuration.proxy.describeProxy(for: endpoint.url) else { return failure.reason }
-        return failure.reason + " (through the proxy \(proxy); \(configuration.settingNames[.noProxy]) or ORCHESTRATOR_NO_PROXY=1 goes direct)"
+        return failure.reason + " (through the proxy \(proxy); \(configuration.name(of: .noProxy)) or ORCHESTRATOR_NO_PROXY=1 goes direct)"
     }
 
     // MARK: Steps of leader detection, shared with AsyncOrchestratorSession
@@ -385,7 +385,7 @@ package final class OrchestratorSession {
             let target = answer.location.map { "a redirect to \(TerminalText.value($0))" } ?? "a redirect without a Location"
             throw .unexpectedAnswer(endpoint: endpoint.url, path: path.encoded, status: answer.status,
                                     problem: "with \(target), which the client does not follow: point ORCHESTRATOR_API "
-                                        + "or \(configuration.settingNames[.endpoints]) at the API itself (check http or https, host and path)")
+                                        + "or \(configuration.name(of: .endpoints)) at the API itself (check http or https, host and path)")
         }
         guard (200..<600).contains(answer.status) else {
             throw .unexpectedAnswer(endpoint: endpoint.url, path: path.encoded, status: answer.status,

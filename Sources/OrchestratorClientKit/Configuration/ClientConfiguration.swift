@@ -75,8 +75,10 @@ public struct ClientConfiguration: Sendable, Equatable {
     /// The largest answer read, in bytes; a larger one fails (a read as an unreadable answer, a change as "outcome unknown").
     /// Peak memory stays under about twice this plus 20 MiB.
     public var maximumAnswerBytes: Int
-    /// How hints in failures name the settings to change.
-    public var settingNames = SettingNames.library
+    /// How hints in failures composed while requests run (a TLS failure's, the proxy in the way, an answer over
+    /// the size limit) name a setting to change, when not as the library does (its ``ConfigurationOverrides``
+    /// property): a program whose users set these another way (the command line: flags) names them as they type them.
+    public var settingNames: [Setting: String] = [:]
 
     /// The bash client's default endpoint.
     public static let defaultEndpoint = "http://localhost:3000/api"
@@ -177,9 +179,9 @@ public struct ClientConfiguration: Sendable, Equatable {
         func raw(_ name: String) throws(OrchestratorError) -> String? { try environment.value(name, hostNameWithin: hostNameBound) }
         func setting(_ name: String) throws(OrchestratorError) -> String? { try raw(name).flatMap { $0.isEmpty ? nil : $0 } }
         func duration(_ given: String?, _ which: Setting) throws(OrchestratorError) -> Int? {
-            if let given { return try Timeouts.parseMilliseconds(given, source: .setting(which, from: .override)) }
+            if let given { return try Timeouts.parseMilliseconds(given, source: .override(which)) }
             if let value = try setting(which.environmentVariable!) {
-                return try Timeouts.parseMilliseconds(value, source: .setting(which, from: .environment))
+                return try Timeouts.parseMilliseconds(value, source: .environment(which))
             }
             return nil
         }
@@ -205,9 +207,9 @@ public struct ClientConfiguration: Sendable, Equatable {
         configuration.proxy = ProxySettings(environment: proxyVariables,
                                             disabled: overrides.noProxy || ["1", "true", "yes"].contains(noProxySetting))
         if let size = overrides.maxAnswerSize {
-            configuration.maximumAnswerBytes = try parseSize(size, source: .setting(.maximumAnswerSize, from: .override))
+            configuration.maximumAnswerBytes = try parseSize(size, source: .override(.maximumAnswerSize))
         } else if let size = try setting("ORCHESTRATOR_MAX_ANSWER_SIZE") {
-            configuration.maximumAnswerBytes = try parseSize(size, source: .setting(.maximumAnswerSize, from: .environment))
+            configuration.maximumAnswerBytes = try parseSize(size, source: .environment(.maximumAnswerSize))
         }
 
         let userSetting = try setting("ORCHESTRATOR_AUTH_USER")
@@ -216,13 +218,13 @@ public struct ClientConfiguration: Sendable, Equatable {
             guard let user, !user.contains(":") else {
                 throw .input(.userNeededForPasswordFile)
             }
-            configuration.credentials = Credentials(user: user, password: try SecretFile.read(path: file, source: .setting(.passwordFile, from: .override)))
+            configuration.credentials = Credentials(user: user, password: try SecretFile.read(path: file, source: .override(.passwordFile)))
         } else if let auth = overrides.auth, !auth.isEmpty {
             configuration.credentials = try Credentials(parsing: auth)
         } else if let user {
             let password: String
             if let file = try setting("ORCHESTRATOR_AUTH_PASSWORD_FILE") {
-                password = try SecretFile.read(path: file, source: .setting(.passwordFile, from: .environment))
+                password = try SecretFile.read(path: file, source: .environment(.passwordFile))
             } else {
                 password = try raw("ORCHESTRATOR_AUTH_PASSWORD") ?? ""
             }
@@ -232,9 +234,9 @@ public struct ClientConfiguration: Sendable, Equatable {
         for endpoint in configuration.endpoints { try endpoint.credentials?.checkSendable(source: "the credentials in an endpoint URL") }
 
         if let header = overrides.headersAuth.flatMap({ $0.isEmpty ? nil : $0 }) {
-            configuration.authHeader = try validatedHeader(header, source: .setting(.authHeader, from: .override))
+            configuration.authHeader = try validatedHeader(header, source: .override(.authHeader))
         } else if let header = try setting("ORCHESTRATOR_AUTH_USER_HEADER") {
-            configuration.authHeader = try validatedHeader(header, source: .setting(.authHeader, from: .environment))
+            configuration.authHeader = try validatedHeader(header, source: .environment(.authHeader))
         }
 
         func file(_ flag: String?, _ variable: String) throws(OrchestratorError) -> String? {
@@ -245,9 +247,9 @@ public struct ClientConfiguration: Sendable, Equatable {
         configuration.tls.certificateFile = try file(overrides.clientCert, "ORCHESTRATOR_CLIENT_CERT")
         configuration.tls.keyFile = try file(overrides.clientKey, "ORCHESTRATOR_CLIENT_KEY")
         if let file = overrides.clientKeyPasswordFile {
-            configuration.tls.keyPassword = try SecretFile.read(path: file, source: .setting(.keyPasswordFile, from: .override), what: "the key's pass phrase")
+            configuration.tls.keyPassword = try SecretFile.read(path: file, source: .override(.keyPasswordFile), what: "the key's pass phrase")
         } else if let file = try setting("ORCHESTRATOR_CLIENT_KEY_PASSWORD_FILE") {
-            configuration.tls.keyPassword = try SecretFile.read(path: file, source: .setting(.keyPasswordFile, from: .environment),
+            configuration.tls.keyPassword = try SecretFile.read(path: file, source: .environment(.keyPasswordFile),
                                                                 what: "the key's pass phrase")
         }
         let insecureSetting = try raw("ORCHESTRATOR_INSECURE") ?? ""
@@ -320,4 +322,9 @@ public struct ConfigurationOverrides: Sendable, Equatable {
         self.clientKeyPasswordFile = clientKeyPasswordFile
         self.insecure = insecure
     }
+}
+
+extension ClientConfiguration {
+    /// The name of `setting` in hints: ``settingNames``', or the library's.
+    func name(of setting: Setting) -> String { settingNames[setting] ?? setting.libraryName }
 }

@@ -120,7 +120,7 @@ public struct Credentials: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses `user:password` as ``ConfigurationOverrides/auth`` takes it.
-    public init(parsing text: String, source: ValueSource = .setting(.credentials, from: .override)) throws(OrchestratorError) {
+    public init(parsing text: String, source: ValueSource = .override(.credentials)) throws(OrchestratorError) {
         guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else {
             // Not shown: without the ':' the whole value may be the password.
             throw .input(.notUserAndPassword(source))

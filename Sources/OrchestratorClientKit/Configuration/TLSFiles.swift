@@ -12,17 +12,17 @@ extension TLSOptions {
     /// Refuses, as invalid values, what ``checkFilesReadable()`` describes.
     public func checkFiles() throws(OrchestratorError) {
         if let caFile {
-            let text = try Self.read(caFile, source: .setting(.caFile, from: nil), what: "certificate authorities")
+            let text = try Self.read(caFile, source: .setting(.caFile), what: "certificate authorities")
             if !text.contains("-----BEGIN CERTIFICATE-----") && !text.contains("-----BEGIN TRUSTED CERTIFICATE-----") {
-                throw Self.invalid(.setting(.caFile, from: nil), caFile, "it holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+                throw Self.invalid(.setting(.caFile), caFile, "it holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
                                    "give the PEM file of the certificate authority that signed orchestrator's certificate")
             }
         }
         var keyText: String?
-        var keySource = ValueSource.setting(.clientKey, from: nil)
+        var keySource = ValueSource.setting(.clientKey)
         var keyPath = keyFile
         if let certificateFile {
-            let source = ValueSource.setting(.clientCertificate, from: nil)
+            let source = ValueSource.setting(.clientCertificate)
             let text = try Self.read(certificateFile, source: source, what: "the client certificate")
             guard text.contains("-----BEGIN CERTIFICATE-----") else {
                 throw Self.invalid(source, certificateFile, "it holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
@@ -39,7 +39,7 @@ extension TLSOptions {
                 keyPath = certificateFile
             }
         } else if let keyFile {
-            throw Self.invalid(.setting(.clientKey, from: nil), keyFile, "a key is given without its certificate",
+            throw Self.invalid(.setting(.clientKey), keyFile, "a key is given without its certificate",
                                "give the client certificate too", remedy: .give(.clientCertificate))
         }
         if keyText == nil, let keyFile {

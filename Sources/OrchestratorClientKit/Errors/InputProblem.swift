@@ -78,7 +78,7 @@ public enum Remedy: Sendable, Hashable {
         case .useHTTPS: "; the endpoint speaks https: write https:// in the endpoint's URL"
         case .nameTheInstance: "; " + Self.instanceFix
         case .nameTheInstanceAfterLookupTimeout: " (hostname -f; bounded by the connect timeout); " + Self.instanceFix
-        case .give(let setting): "; give " + ValueSource.setting(setting, from: nil).description
+        case .give(let setting): "; give " + ValueSource.setting(setting).description
         }
     }
 

@@ -4,9 +4,12 @@
 public enum ValueSource: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// A value given to a command (``OrchestratorClient/run(_:_:)``'s inputs).
     case input(CommandInput)
-    /// A setting, read from ``ConfigurationOverrides`` or from its environment variable; `nil` when either may
-    /// have given it (the TLS files are checked after both were merged).
-    case setting(Setting, from: SettingOrigin?)
+    /// A setting given in ``ConfigurationOverrides``.
+    case override(Setting)
+    /// A setting read from its environment variable (or the profile file that sets it).
+    case environment(Setting)
+    /// A setting that either may have given (the TLS files are checked after both were merged).
+    case setting(Setting)
     /// A method's parameter or a part of a setting, named as the library's documentation names it
     /// (`path`, `cluster`, `API endpoint`).
     case named(String)
@@ -16,22 +19,12 @@ public enum ValueSource: Sendable, Hashable, CustomStringConvertible, Expressibl
     public var description: String {
         switch self {
         case .input(let input): input.rawValue
-        case .setting(let setting, .override?): "ConfigurationOverrides.\(setting.overrideName ?? setting.rawValue)"
-        case .setting(let setting, .environment?): setting.environmentVariable ?? setting.rawValue
-        case .setting(let setting, nil):
-            [setting.overrideName.map { "ConfigurationOverrides.\($0)" }, setting.environmentVariable]
-                .compactMap { $0 }.joined(separator: "/")
+        case .override(let setting): setting.libraryName
+        case .environment(let setting): setting.environmentVariable ?? setting.rawValue
+        case .setting(let setting): [setting.libraryName, setting.environmentVariable].compactMap { $0 }.joined(separator: "/")
         case .named(let name): name
         }
     }
-}
-
-/// Where a setting's value was read.
-public enum SettingOrigin: Sendable, Hashable {
-    /// ``ConfigurationOverrides``: given by the program (or its user).
-    case override
-    /// The setting's environment variable (or the profile file that sets it).
-    case environment
 }
 
 /// A setting of ``ClientConfiguration``, named once for messages: the ``ConfigurationOverrides`` property that gives
@@ -65,6 +58,9 @@ public enum Setting: String, Sendable, Hashable, CaseIterable {
         case .instance: "ORCHESTRATOR_INSTANCE"
         }
     }
+
+    /// How the library's messages name it: its ``ConfigurationOverrides`` property.
+    var libraryName: String { "ConfigurationOverrides." + (overrideName ?? rawValue) }
 
     /// The ``ConfigurationOverrides`` property that gives it, if any.
     public var overrideName: String? {

@@ -96,7 +96,7 @@ struct FuzzTests {
                 return Given(spec: spec, arguments: [Fuzz.pick(spellings, &generator)], value: "")
             }
             let value = Fuzz.chance(20, &generator) ? Fuzz.pick(Self.flagTokens, &generator) : Fuzz.string(&generator, maximum: 8)
-            // A value that is itself a flag must be attached (issue 15: `-i --quiet` is refused).
+            // A value that is itself a flag must be attached (`-i --quiet` is refused).
             let separable = !FlagParser.isFlag(value)
             switch Fuzz.int(0...4, &generator) {
             case 0 where !separable: return Given(spec: spec, arguments: ["--\(name)=\(value)"], value: value)

@@ -32,14 +32,14 @@ struct ErrorLanguageTests {
         let given = try #require(refusal { () throws(OrchestratorError) in
             _ = try ClientConfiguration.resolve(ClientEnvironment(variables: [:]), overrides: ConfigurationOverrides(connectTimeout: "5x"))
         })
-        #expect(given.refusedValue?.source == .setting(.connectTimeout, from: .override))
+        #expect(given.refusedValue?.source == .override(.connectTimeout))
         #expect(given.message.hasPrefix("invalid ConfigurationOverrides.connectTimeout \"5x\": "), "\(given.message)")
         #expect(ErrorWording.message(given).hasPrefix("invalid --connect-timeout \"5x\": "))
         let variable = try #require(refusal { () throws(OrchestratorError) in
             _ = try ClientConfiguration.resolve(ClientEnvironment(variables: ["ORCHESTRATOR_TIMEOUT": "5x"]),
                                                 overrides: ConfigurationOverrides())
         })
-        #expect(variable.refusedValue?.source == .setting(.timeout, from: .environment))
+        #expect(variable.refusedValue?.source == .environment(.timeout))
         #expect(ErrorWording.message(variable).hasPrefix("invalid ORCHESTRATOR_TIMEOUT \"5x\": "))
     }
 
@@ -63,11 +63,10 @@ struct ErrorLanguageTests {
             + Setting.allCases.map(Remedy.give)
         for remedy in remedies { #expect(!Self.namesAFlag(remedy.text), "\(remedy.text)") }
         for setting in Setting.allCases {
-            for origin in [SettingOrigin.override, .environment, nil] {
-                let text = ValueSource.setting(setting, from: origin).description
-                #expect(!Self.namesAFlag(text), "\(text)")
-                #expect(!Self.namesAFlag(SettingNames.library[setting]), "\(setting)")
+            for source in [ValueSource.override(setting), .environment(setting), .setting(setting)] {
+                #expect(!Self.namesAFlag(source.description), "\(source)")
             }
+            #expect(!Self.namesAFlag(ClientConfiguration(endpoints: []).name(of: setting)), "\(setting)")
         }
     }
 

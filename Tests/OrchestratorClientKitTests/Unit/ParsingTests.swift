@@ -170,7 +170,7 @@ struct ConfigurationTests {
 
 @Suite("The command table")
 struct CommandTableTests {
-    /// The 105 command names of the bash client (issue 3).
+    /// The 105 command names of the bash client.
     static let bashCommands = """
     help which-api api async-discover discover forget forget-cluster topology topology-tabulated topology-tags
     snapshot-topologies clusters clusters-alias search instance which-instance which-master which-replicas
@@ -191,7 +191,7 @@ struct CommandTableTests {
     raft-elect-leader
     """.split(whereSeparator: \.isWhitespace).map(String.init)
 
-    /// Names beyond openark's bash client: Percona's client adds change-master-credentials (issue 16), and
+    /// Names beyond openark's bash client: Percona's client adds change-master-credentials, and
     /// endpoints is ours.
     static let otherCommands = ["change-master-credentials", "endpoints"]
 
@@ -211,7 +211,7 @@ struct CommandTableTests {
 
     @Test("find(_:) without the table of every spelling answers as that table did: the first row with the name")
     func findMatchesTheTableOfEverySpelling() {
-        // issue 14: find scans names and aliases first and builds the table of `slave` spellings only when needed.
+        // For start-up: find scans names and aliases first and builds the table of `slave` spellings only when needed.
         var table: [String: CommandSpec] = [:]
         for spec in CommandTable.all {
             for name in spec.allNames where table[name] == nil { table[name] = spec }
@@ -223,14 +223,14 @@ struct CommandTableTests {
 
     @Test("the process environment is split at the first =, values with = and empty ones kept, UTF-8 whole")
     func processEnvironment() {
-        // issue 14: split on the C strings rather than by Character, for the command line's start-up.
-        setenv("OCC_TEST_ISSUE14_EQUALS", "a=b==c", 1)
-        setenv("OCC_TEST_ISSUE14_EMPTY", "", 1)
-        setenv("OCC_TEST_ISSUE14_UTF8", "é😀", 1)
+        // Split on the C strings rather than by Character, for the command line's start-up.
+        setenv("OCC_TEST_SPLIT_EQUALS", "a=b==c", 1)
+        setenv("OCC_TEST_SPLIT_EMPTY", "", 1)
+        setenv("OCC_TEST_SPLIT_UTF8", "é😀", 1)
         let variables = ClientEnvironment.current().variables
-        #expect(variables["OCC_TEST_ISSUE14_EQUALS"] == "a=b==c")
-        #expect(variables["OCC_TEST_ISSUE14_EMPTY"] == "")
-        #expect(variables["OCC_TEST_ISSUE14_UTF8"] == "é😀")
+        #expect(variables["OCC_TEST_SPLIT_EQUALS"] == "a=b==c")
+        #expect(variables["OCC_TEST_SPLIT_EMPTY"] == "")
+        #expect(variables["OCC_TEST_SPLIT_UTF8"] == "é😀")
         #expect(variables["PATH"] == String(cString: getenv("PATH")))
     }
 

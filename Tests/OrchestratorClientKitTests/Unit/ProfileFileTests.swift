@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import OrchestratorClientKit
 
-/// The profile file read as bash sources it (issue 15): what the client applies is what bash would set, and
+/// The profile file read as bash sources it: what the client applies is what bash would set, and
 /// everything else is reported with its line, never guessed.
 @Suite("Profile file as bash reads it")
 struct ProfileFileTests {
@@ -170,7 +170,7 @@ struct ProfileFileTests {
         ("ssl/tls alert certificate expired", "client certificate: it has expired"),
     ])
     func tlsHints(_ detail: String, _ hint: String) {
-        let text = CurlTransport.tlsHint(detail, names: SettingNames([.caFile: "--ca-file"]))
+        let text = CurlTransport.tlsHint(detail, name: { $0 == .caFile ? "--ca-file" : $0.rawValue })
         #expect(text.contains(hint), "\(detail) → \(text)")
         if !hint.contains("--ca-file") { #expect(!text.contains("--ca-file"), "\(detail) → \(text)") }
     }
