@@ -19,5 +19,11 @@ enum CommandHelp {
         .forceMasterTakeover: "Replace the master by the -d direct replica now",
         .beginDowntime: "Mark an instance downtimed (-r reason, -u duration, -o owner)",
         .raftElectLeader: "Ask the raft group to elect the -H node as leader",
+        .downtimed: "List downtimed instances (of a cluster with -a)",
+        .recover: "Recover a failed instance, if orchestrator agrees it failed (-d: the preferred new master)",
+        .registerCandidate: "Set an instance's promotion rule (-R)",
+        .registerHostnameUnresolve: "Give an instance a virtual (unresolved) host name (-H)",
+        .submitPoolInstances: "Set the instances (-i host:port,host:port) of a pool (-l)",
+        .whichHeuristicClusterPoolInstances: "List a cluster's instances in any pool, or in pool -l",
     ]
 }

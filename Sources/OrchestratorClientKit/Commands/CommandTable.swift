@@ -66,7 +66,7 @@ public enum CommandTable {
           .instanceKeys(.response, .running), read, thisHost: true,
           "List replicating replicas fit to control a pt-online-schema-change"),
         C(.downtimed, .topology, "downtimed/{cluster?}", .instanceKeys(.response, nil), read,
-          "List downtimed instances (of a cluster with -a)"),
+          "List downtimed instances (of a cluster, given its alias)"),
         C(.dominantDC, .topology, "masters", .dominantDataCenter, read, "Print the data center holding most masters"),
         C(.replicationAnalysis, .topology, "replication-analysis", .replicationAnalysis, read,
           "Print the analysis of problems in all topologies"),
@@ -167,7 +167,7 @@ public enum CommandTable {
         // One request, with the destination hint when given. Percona's bash client (v3.2.6-20) first sends recover/{instance}
         // unconditionally and then the hinted one: two recovery attempts, and the hint ignored (research: percona-fork).
         C(.recover, .recovery, "recover/{instance}{/destination?}", .key(.details), write,
-          "Recover a failed instance, if orchestrator agrees it failed (-d: the preferred new master)"),
+          "Recover a failed instance, if orchestrator agrees it failed (destination: the preferred new master)"),
         C(.gracefulMasterTakeover, .recovery, "graceful-master-takeover/{cluster}{/destination?}", .successor, write,
           "Promote a new master gracefully (the destination replica, or the single direct replica)"),
         C(.gracefulMasterTakeoverAuto, .recovery, "graceful-master-takeover-auto/{cluster}{/destination?}", .successor,
@@ -197,9 +197,9 @@ public enum CommandTable {
         C(.endMaintenance, .downtime, "end-maintenance/{instance}", .key(.details), write, thisHost: true,
           "Release an instance's maintenance lock"),
         C(.registerCandidate, .downtime, "register-candidate/{instance}/{rule}", .key(.details), write, thisHost: true,
-          "Set an instance's promotion rule (-R)"),
+          "Set an instance's promotion rule"),
         C(.registerHostnameUnresolve, .downtime, "register-hostname-unresolve/{instance}/{hostname}", .key(.details),
-          write, "Give an instance a virtual (unresolved) host name (-H)"),
+          write, "Give an instance a virtual (unresolved) host name (the hostname input)"),
         C(.deregisterHostnameUnresolve, .downtime, "deregister-hostname-unresolve/{instance}", .key(.details), write,
           "Remove an instance's virtual host name"),
 
@@ -213,9 +213,9 @@ public enum CommandTable {
         C(.tagged, .tags, "tagged/?tag={tags}", .keys(.response), read,
           "List instances having all the given tags (tag,tag=value,...)"),
         C(.submitPoolInstances, .tags, "submit-pool-instances/{pool}?instances={instances}", .raw(.details), write,
-          "Set the instances (-i host:port,host:port) of a pool (-l)"),
+          "Set the instances (host:port,host:port) of a pool"),
         C(.whichHeuristicClusterPoolInstances, .tags, "heuristic-cluster-pool-instances/{cluster}/{pool?}",
-          .instanceKeys(.details, nil), read, "List a cluster's instances in any pool, or in pool -l"),
+          .instanceKeys(.details, nil), read, "List a cluster's instances in any pool, or in the pool given"),
 
         // Raft
         C(.raftLeader, .raft, "raft-leader", .raw(.response), read, precheck: .raftLeader,
