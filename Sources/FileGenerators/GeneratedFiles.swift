@@ -3,6 +3,13 @@ import Glibc
 #endif
 import OrchestratorCLI
 import OrchestratorClientKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The shell completions, the man page and the library's typed methods, generated from ``CommandTable`` and
 /// ``FlagTable`` so they cannot drift from what the parser accepts. `swift run generate-files DIR` (`make generate`) writes them; a test
@@ -73,7 +80,7 @@ enum CompletionModel {
         var seen = Set<String>()
         var names: [(name: String, summary: String)] = []
         for spec in CommandTable.all {
-            for name in spec.allNames where seen.insert(name).inserted { names.append((name, spec.summary)) }
+            for name in spec.allNames where seen.insert(name).inserted { names.append((name, spec.helpSummary)) }
         }
         return names
     }

@@ -42,13 +42,6 @@ package struct CommandLineTool {
         return result
     }
 
-    static func failure(_ error: OrchestratorError) -> ToolResult {
-        let sink = MemorySink()
-        var result = failure(error, output: sink)
-        result.standardOutput = sink.text
-        return result
-    }
-
     static func failure(_ error: OrchestratorError, output: ByteSink) -> ToolResult {
         let status = ExitStatus.of(error)
         if error.code == .answeredNo { return ToolResult(exitStatus: status) }
@@ -58,14 +51,14 @@ package struct CommandLineTool {
             if let details = failure.details { output.write(JSONPrinter.render(details, style: .inline) + "\n") }
             return ToolResult(exitStatus: status, standardError: TerminalText.value(failure.message, limit: 2_000) + "\n")
         }
-        return ToolResult(exitStatus: status, standardError: "\(programName): \(error.message)\n")
+        return ToolResult(exitStatus: status, standardError: "\(programName): \(ErrorWording.message(error))\n")
     }
 
     private func execute(_ arguments: [String], output: ByteSink, warnings: inout [String]) throws(OrchestratorError) -> ToolResult {
         let parsed = try FlagParser.parse(arguments)
         if parsed.has(.version) {
             // The only path besides a request that loads libcurl: support asks for its version first.
-            output.write(ClientVersion.versionLine(program: Self.programName) + "\n")
+            output.write(Self.versionLine() + "\n")
             return ToolResult(exitStatus: 0)
         }
         let helpAsked = parsed.has(.help) || parsed.positional.first == CommandID.help.rawValue
@@ -81,7 +74,7 @@ package struct CommandLineTool {
             throw .usage("no command given; use \(Self.programName) -c <command> [flags], or --help for the list")
         }
         guard let spec = CommandTable.find(commandName) else {
-            throw .usage(CommandTable.unknownCommandMessage(commandName) + " (see \(Self.programName) --help)")
+            throw .usage(ErrorWording.unknownCommand(commandName) + " (see \(Self.programName) --help)")
         }
         return try runCommand(spec, parsed, output: output, warnings: &warnings)
     }
@@ -92,7 +85,7 @@ package struct CommandLineTool {
             ?? (parsed[.command].flatMap { $0 == help ? nil : $0 })
             ?? (parsed[.command] == help ? parsed[.instance] : nil)
         guard let topic else { return HelpText.overview() }
-        guard let spec = CommandTable.find(topic) else { throw .usage(CommandTable.unknownCommandMessage(topic)) }
+        guard let spec = CommandTable.find(topic) else { throw .usage(ErrorWording.unknownCommand(topic)) }
         return HelpText.command(spec)
     }
 
@@ -104,14 +97,15 @@ package struct CommandLineTool {
             caFile: parsed[.caFile], clientCert: parsed[.clientCert], clientKey: parsed[.clientKey],
             clientKeyPasswordFile: parsed[.keyPasswordFile], insecure: parsed.has(.insecure), noProxy: parsed.has(.noProxy),
             maxAnswerSize: parsed[.maxAnswerSize])
-        let configuration = try ClientConfiguration.resolve(environment, overrides: overrides)
+        var configuration = try ClientConfiguration.resolve(environment, overrides: overrides)
+        configuration.settingNames = FlagTable.settingNames
         try configuration.tls.checkFilesReadable()
         return configuration
     }
 
     /// Settings given that have no effect (a password without a user), for warnings.
     func ignoredSettings(_ parsed: ParsedArguments) -> [String] {
-        ClientConfiguration.ignoredSettings(environment, overrides: ConfigurationOverrides(auth: parsed[.auth]))
+        ClientConfiguration.ignoredSettings(environment, overrides: ConfigurationOverrides(auth: parsed[.auth])).map(ErrorWording.ignored)
     }
 
     private func runCommand(_ spec: CommandSpec, _ parsed: ParsedArguments, output: ByteSink,
@@ -192,7 +186,7 @@ package struct CommandLineTool {
 
     /// `--jitter`: a duration (a bare number is seconds), at most a day.
     static func jitterMilliseconds(_ text: String) throws(OrchestratorError) -> Int {
-        try DurationText.milliseconds(text, source: "--jitter", rule: .jitter)
+        try DurationText.milliseconds(text, source: .named("--jitter"), rule: .jitter)
     }
 
     static func sleepRandomly(upToMilliseconds milliseconds: Int) {

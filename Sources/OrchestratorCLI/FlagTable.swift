@@ -12,6 +12,27 @@ package enum Flag: String, Sendable, CaseIterable {
 extension Flag {
     /// The command input this flag gives, if it gives one.
     package var input: CommandInput? { CommandInput(rawValue: rawValue) }
+
+    /// The library setting this flag gives, if it gives one: messages about the setting name this flag.
+    package var setting: Setting? {
+        switch self {
+        case .api: .endpoints
+        case .auth: .credentials
+        case .passwordFile: .passwordFile
+        case .headersAuth: .authHeader
+        case .timeout: .timeout
+        case .connectTimeout: .connectTimeout
+        case .leaderTimeout: .leaderTimeout
+        case .maxAnswerSize: .maximumAnswerSize
+        case .caFile: .caFile
+        case .clientCert: .clientCertificate
+        case .clientKey: .clientKey
+        case .keyPasswordFile: .keyPasswordFile
+        case .insecure: .insecure
+        case .noProxy: .noProxy
+        default: nil
+        }
+    }
 }
 
 /// What a flag's value is, for validation messages, completions and the man page.
@@ -50,6 +71,9 @@ package struct FlagSpec: Sendable {
     package let valueName: String
     /// One line of help.
     package let summary: String
+    /// Whether the value may be a secret (a password, a URL with credentials, a user header): such an argument is
+    /// never shown, and a password in it is overwritten in the process's argv.
+    package var holdsSecret = false
 
     /// The spellings for help: `-c, --command <command>`.
     package var usage: String {
@@ -68,10 +92,11 @@ package struct FlagSpec: Sendable {
 }
 
 extension FlagSpec {
-    /// The flag of a command input: its letter, long name and value name come from the input.
-    init(input: CommandInput, valueKind: FlagValueKind, summary: String) {
-        self.init(flag: Flag(rawValue: input.rawValue)!, letter: input.letter, names: [input.flagName], valueKind: valueKind,
-                  valueName: input.valueName, summary: summary)
+    /// The flag of a command input; its long name is the input's unless `name` is given.
+    init(input: CommandInput, letter: Character, name: String? = nil, valueKind: FlagValueKind, valueName: String? = nil,
+         summary: String) {
+        self.init(flag: Flag(rawValue: input.rawValue)!, letter: letter, names: [name ?? input.rawValue], valueKind: valueKind,
+                  valueName: valueName ?? input.rawValue, summary: summary)
     }
 }
 
@@ -81,44 +106,44 @@ package enum FlagTable {
     package static let all: [FlagSpec] = [
         FlagSpec(flag: .command, letter: "c", names: ["command"], valueKind: .command, valueName: "command",
                  summary: "the command to run (see the list of commands)"),
-        FlagSpec(input: .instance, valueKind: .instance,
+        FlagSpec(input: .instance, letter: "i", valueKind: .instance, valueName: "host[:port]",
                  summary: "the instance to act on; default $ORCHESTRATOR_INSTANCE"),
-        FlagSpec(input: .destination, valueKind: .instance,
+        FlagSpec(input: .destination, letter: "d", valueKind: .instance, valueName: "host[:port]",
                  summary: "the destination instance of a relocation or takeover"),
         FlagSpec(flag: .destination, letter: "s", names: ["sibling"], valueKind: .instance, valueName: "host[:port]",
                  summary: "same as -d"),
-        FlagSpec(input: .alias, valueKind: .alias,
+        FlagSpec(input: .alias, letter: "a", valueKind: .alias,
                  summary: "cluster alias (or cluster name)"),
-        FlagSpec(input: .owner, valueKind: .text,
+        FlagSpec(input: .owner, letter: "o", valueKind: .text,
                  summary: "owner of a downtime or maintenance; default the current user"),
-        FlagSpec(input: .reason, valueKind: .text,
+        FlagSpec(input: .reason, letter: "r", valueKind: .text,
                  summary: "reason for a downtime, maintenance or recovery acknowledgement"),
-        FlagSpec(input: .duration, valueKind: .duration,
+        FlagSpec(input: .duration, letter: "u", valueKind: .duration,
                  summary: "downtime duration: a number and s, m, h, d or w; default 10m"),
-        FlagSpec(input: .promotionRule, valueKind: .promotionRule,
+        FlagSpec(input: .promotionRule, letter: "R", name: "promotion-rule", valueKind: .promotionRule, valueName: "rule",
                  summary: "promotion rule: prefer, neutral, prefer_not or must_not"),
-        FlagSpec(input: .tag, valueKind: .text,
+        FlagSpec(input: .tag, letter: "t", valueKind: .text, valueName: "name[=value]",
                  summary: "tag, as name or name=value (tagged: a comma-separated list)"),
-        FlagSpec(input: .pool, valueKind: .text,
+        FlagSpec(input: .pool, letter: "l", valueKind: .text,
                  summary: "pool name"),
-        FlagSpec(input: .hostname, valueKind: .text,
+        FlagSpec(input: .hostname, letter: "H", valueKind: .text,
                  summary: "host name for hostname-unresolve and raft commands"),
-        FlagSpec(input: .defaultPort, valueKind: .number,
+        FlagSpec(input: .defaultPort, letter: "D", name: "default-port", valueKind: .number, valueName: "port",
                  summary: "port for instances given without one; default 3306"),
         FlagSpec(flag: .api, letter: "U", names: ["api"], valueKind: .text, valueName: "url ...",
-                 summary: "API endpoint(s), separated by spaces or commas; overrides $ORCHESTRATOR_API"),
-        FlagSpec(input: .path, valueKind: .text,
+                 summary: "API endpoint(s), separated by spaces or commas; overrides $ORCHESTRATOR_API", holdsSecret: true),
+        FlagSpec(input: .path, letter: "P", valueKind: .text, valueName: "api path",
                  summary: "for -c api: the API path to call, e.g. clusters-info"),
-        FlagSpec(input: .query, valueKind: .text,
+        FlagSpec(input: .query, letter: "q", valueKind: .text,
                  summary: "for restart-replica-statements: the statement to wrap"),
         FlagSpec(flag: .auth, letter: "b", names: ["auth"], valueKind: .text, valueName: "user:password",
                  summary: "HTTP basic auth; the password shows in ps until the client overwrites it at start: "
-                     + "prefer -b user with --password-file"),
+                     + "prefer -b user with --password-file", holdsSecret: true),
         FlagSpec(flag: .headersAuth, letter: "e", names: ["headers-auth"], valueKind: .text, valueName: "Header: user",
-                 summary: "header for orchestrator behind an authenticating proxy"),
-        FlagSpec(input: .binlog, valueKind: .text,
+                 summary: "header for orchestrator behind an authenticating proxy", holdsSecret: true),
+        FlagSpec(input: .binlog, letter: "n", valueKind: .text,
                  summary: "binary log name, for purge-binary-logs"),
-        FlagSpec(input: .seconds, valueKind: .number,
+        FlagSpec(input: .seconds, letter: "S", valueKind: .number,
                  summary: "seconds, for delay-replication"),
         FlagSpec(flag: .help, letter: "h", names: ["help"], valueKind: .none, valueName: "",
                  summary: "show help (with -c COMMAND: that command's help)"),
@@ -129,7 +154,8 @@ package enum FlagTable {
         FlagSpec(flag: .leaderTimeout, letter: nil, names: ["leader-timeout"], valueKind: .duration, valueName: "duration",
                  summary: "bound on each leader probe; default 1s, $ORCHESTRATOR_LEADER_TIMEOUT"),
         FlagSpec(flag: .passwordFile, letter: nil, names: ["password-file"], valueKind: .file, valueName: "file",
-                 summary: "read the basic-auth password from a file (mode 600); $ORCHESTRATOR_AUTH_PASSWORD_FILE"),
+                 summary: "read the basic-auth password from a file (mode 600); $ORCHESTRATOR_AUTH_PASSWORD_FILE",
+                 holdsSecret: true),
         FlagSpec(flag: .caFile, letter: nil, names: ["ca-file"], valueKind: .file, valueName: "file",
                  summary: "trust these CA certificates (PEM); $ORCHESTRATOR_CA_FILE"),
         FlagSpec(flag: .clientCert, letter: nil, names: ["cert"], valueKind: .file, valueName: "file",
@@ -164,6 +190,17 @@ package enum FlagTable {
     /// The spec for a long name, e.g. `promotion-rule`.
     package static func spec(name: String) -> FlagSpec? {
         all.first { $0.names.contains(name) }
+    }
+
+    /// The flags as hints composed while requests run name the settings: the letter when there is one (`-U`),
+    /// else the long name (`--cert`).
+    package static let settingNames = Dictionary(uniqueKeysWithValues: all.compactMap { spec in
+        spec.flag.setting.map { ($0, spec.letter.map { "-\($0)" } ?? "--" + spec.names[0]) }
+    })
+
+    /// The spec of the flag that gives `setting`, if a flag gives it.
+    package static func spec(setting: Setting) -> FlagSpec? {
+        all.first { $0.flag.setting == setting }
     }
 
     /// The spec of the flag that gives `input` (the one help shows).

@@ -14,7 +14,7 @@ package enum HelpText {
         for group in CommandGroup.allCases {
             text += "\n\(group.rawValue):\n"
             for spec in CommandTable.all where spec.group == group {
-                text += "  " + pad(spec.name, width) + "  " + spec.summary + "\n"
+                text += "  " + pad(spec.name, width) + "  " + spec.helpSummary + "\n"
             }
         }
         text += "\nFlags (each also as -name value, --name value, --name=value):\n"
@@ -35,7 +35,7 @@ package enum HelpText {
 
     /// `help COMMAND`: what the command does, its flags, the API call it makes, an example.
     package static func command(_ spec: CommandSpec) -> String {
-        var text = "\(spec.name): \(spec.summary)\n"
+        var text = "\(spec.name): \(spec.helpSummary)\n"
         let otherNames = spec.allNames.dropFirst()
         if !otherNames.isEmpty { text += "Also: " + otherNames.joined(separator: ", ") + "\n" }
         if case .rawAPI = spec.kind {

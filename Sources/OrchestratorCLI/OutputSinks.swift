@@ -1,4 +1,11 @@
 import OrchestratorClientKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Standard output kept in memory (tests, the in-process tool).
 package final class MemorySink: ByteSink {

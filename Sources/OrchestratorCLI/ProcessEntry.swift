@@ -1,4 +1,11 @@
 import OrchestratorClientKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension CommandLineTool {
     /// The executable's run: guards the standard descriptors, hides `-b`'s password from `ps`, runs the command

@@ -1,4 +1,11 @@
 import OrchestratorClientKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension CommandLineTool {
     /// The process's own argument bytes as text: an argument that is not valid UTF-8 (`-o $'j\xfcrgen'`) is refused
@@ -26,13 +33,14 @@ extension CommandLineTool {
         return arguments
     }
 
-    /// Whether `argument` is (or starts with) a flag whose value may be a secret: `-b/--auth`, `-U/--api` (a URL
-    /// with credentials), `-e/--headers-auth`.
+    /// Whether `argument` is (or starts with) a flag whose value may be a secret (``FlagSpec/holdsSecret``: `-b`,
+    /// `-U` for a URL with credentials, `-e`, `--password-file`), in any spelling.
     static func mayHoldSecret(_ argument: String) -> Bool {
         guard argument.hasPrefix("-") else { return false }
         let name = argument.drop { $0 == "-" }.prefix { $0 != "=" }
-        if ["auth", "api", "headers-auth", "password-file"].contains(String(name)) { return true }
+        let secret = FlagTable.all.filter(\.holdsSecret)
+        if secret.contains(where: { $0.names.contains(String(name)) }) { return true }
         // Single-letter forms, value attached or not: -b, -bu:pass, -U, -e.
-        return !argument.hasPrefix("--") && ["b", "U", "e"].contains(name.first.map(String.init) ?? "")
+        return !argument.hasPrefix("--") && secret.contains { $0.letter != nil && $0.letter == name.first }
     }
 }

@@ -1,4 +1,11 @@
 import OrchestratorClientKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What an invocation printed and how it ended.
 package struct ToolResult: Sendable, Equatable {
@@ -14,13 +21,6 @@ package struct ToolResult: Sendable, Equatable {
         self.exitStatus = exitStatus
         self.standardOutput = standardOutput
         self.standardError = standardError
-    }
-
-    /// Writes both texts to file descriptors 1 and 2, whole, and returns the exit status to end with.
-    package func emit() -> Int32 {
-        Self.writeAll(standardOutput, to: 1)
-        Self.writeAll(standardError, to: 2)
-        return exitStatus
     }
 
     static func writeAll(_ text: String, to descriptor: Int32) {

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The one clock of the client: monotonic milliseconds for deadlines, and sleeping for backoff and jitter.
 /// (Plain clock_gettime/nanosleep rather than ContinuousClock: the blocking libcurl code is synchronous.)
 package enum Clock {

@@ -1,5 +1,12 @@
 import FileGenerators
 import OrchestratorClientKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 // Development tool (`make generate`): writes completions/, man/ and the library's generated methods below the
 // directory given (default: here).

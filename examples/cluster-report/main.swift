@@ -1,4 +1,11 @@
 import OrchestratorClientKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 // Example: list every cluster with its master and any instance in downtime.
 // Configured like orchestrator-client: ORCHESTRATOR_API (one or several endpoints), ORCHESTRATOR_AUTH_*, ...

@@ -30,7 +30,7 @@ extension OrchestratorClient {
 
     /// `argument` checked by the rule the command line applies to the same value.
     static func resolve(_ argument: CommandArgument, for value: RouteValue, inQuery: Bool) throws(OrchestratorError) -> ResolvedValue {
-        let source = value.rawValue
+        let source = ValueSource.named(value.rawValue)
         switch argument {
         case .key(let key):
             // A key built from unchecked parts is checked as a typed one is: `a/b` must not split the route.
@@ -70,7 +70,7 @@ extension OrchestratorClient {
     /// Commands answered locally (`help`, `which-api`, `api`, `endpoints`) are refused: use ``leader()``,
     /// ``get(path:)`` or ``endpointReport()``.
     public func run(_ name: String, _ inputs: [CommandInput: String] = [:]) async throws(OrchestratorError) -> JSONValue {
-        guard let spec = CommandTable.find(name) else { throw .usage(CommandTable.unknownCommandMessage(name)) }
+        guard let spec = CommandTable.find(name) else { throw .input(.unknownCommand(name)) }
         guard case .route = spec.kind else {
             throw .usage("\(spec.name) is answered locally; use leader(), get(path:) or endpointReport()")
         }

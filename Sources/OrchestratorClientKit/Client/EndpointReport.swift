@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What one configured endpoint answered when every endpoint was probed at once (``OrchestratorClient/endpointReport()``).
 public struct EndpointStatus: Sendable, Equatable {
     /// What the node is, as it says itself.

@@ -1,7 +1,15 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A value shared between threads behind a pthread mutex.
 ///
 /// Not `Synchronization.Mutex`: its futex-based lock is invisible to ThreadSanitizer, which CI runs the library's
-/// tests under (`swift test --sanitize=thread`), so every access it guards would be reported as a race.
+/// tests under (`swift test` with the thread sanitizer), so every access it guards would be reported as a race.
 package final class LockedValue<Value>: @unchecked Sendable {
     // @unchecked: `value` is read and written only while `mutex` is held.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>

@@ -89,7 +89,7 @@ public struct OrchestratorClient: Sendable {
 
     /// GETs any API path, e.g. `"clusters-info"` or `"instance/db1/3306"`, and returns the decoded answer.
     ///
-    /// The path is validated as `-c api --path` validates it: characters outside the URL alphabet are
+    /// The path is validated as the `api` command's path input is: characters outside the URL alphabet are
     /// encoded, `.`/`..` segments and fragments are refused. Treated as read-only for retries; use
     /// ``send(_:safety:)`` for a path that changes something.
     public func get(path: String) async throws(OrchestratorError) -> JSONValue {

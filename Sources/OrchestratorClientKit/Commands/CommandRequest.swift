@@ -10,7 +10,7 @@ package struct CommandRequest: Sendable {
 
     /// Validates `inputs` for `spec` and renders its path.
     /// - Parameters:
-    ///   - instanceFromEnvironment: the default for `-i` (`ORCHESTRATOR_INSTANCE`), if any.
+    ///   - instanceFromEnvironment: the default for the instance input (`ORCHESTRATOR_INSTANCE`), if any.
     ///   - thisHost: this host's name, asked for only when the command defaults to this host; it throws when the
     ///     name cannot be found (see ``HostIdentity/thisHost(within:)``).
     package init(_ spec: CommandSpec, inputs: [CommandInput: String], instanceFromEnvironment: String? = nil,
@@ -19,14 +19,14 @@ package struct CommandRequest: Sendable {
                       thisHost: thisHost)
     }
 
-    /// As above, with `ORCHESTRATOR_INSTANCE` read only when the command needs an instance and `-i` is not
-    /// given (its value may hold `$(hostname -f)`, a name lookup).
+    /// As above, with `ORCHESTRATOR_INSTANCE` read only when the command needs an instance and none is given
+    /// (its value may hold `$(hostname -f)`, a name lookup).
     package init(_ spec: CommandSpec, inputs: [CommandInput: String],
                  environmentInstance: @escaping () throws(OrchestratorError) -> String?,
                  thisHost: @escaping () throws(OrchestratorError) -> String) throws(OrchestratorError) {
-        // An empty value is a mistake, never "not given": `-i ""` must not fall back to this host.
+        // An empty value is a mistake, never "not given": an empty instance must not fall back to this host.
         if let empty = CommandInput.allCases.first(where: { inputs[$0]?.isEmpty == true }) {
-            throw .usage("\(empty.spelling) is empty; give a value, or leave it out")
+            throw .input(.emptyInput(empty))
         }
         let resolver = ValueResolver(spec: spec, inputs: inputs, instanceFromEnvironment: environmentInstance,
                                      defaultPort: try ValueRules.defaultPort(inputs[.defaultPort]), thisHost: thisHost)
@@ -36,7 +36,7 @@ package struct CommandRequest: Sendable {
             path = template.render(try resolver.resolve(template))
         case .rawAPI:
             guard let raw = inputs[.path], !raw.isEmpty else {
-                throw .usage("-c \(spec.name) needs \(CommandInput.path.spelling) <\(CommandInput.path.valueName)>")
+                throw .input(.missingInput(command: spec.name, oneOf: [.path], orInstanceSetting: false))
             }
             path = try APIPath(validating: raw)
         case .whichAPI, .help, .endpointReport:
@@ -59,26 +59,25 @@ struct ValueResolver {
     /// This host's name, asked for only when a command defaults to it.
     let thisHost: () throws(OrchestratorError) -> String
 
-    /// The instance given with `-i`, or `ORCHESTRATOR_INSTANCE`, or (for commands about this host) this host.
+    /// The instance input, or `ORCHESTRATOR_INSTANCE`, or (for commands about this host) this host.
     func instanceText() throws(OrchestratorError) -> String? {
         if let given = inputs[.instance], !given.isEmpty { return given }
         if let fromEnvironment = try instanceFromEnvironment() {
             if !fromEnvironment.isEmpty { return fromEnvironment }
             // Set but empty (`export ORCHESTRATOR_INSTANCE=$TARGET` with TARGET unset) must not mean this host either.
             if spec.defaultsToThisHost {
-                throw .usage("ORCHESTRATOR_INSTANCE is set but empty; give -i <host[:port]>, or unset it to mean this host")
+                throw .input(.emptyInstanceSetting)
             }
         }
         guard spec.defaultsToThisHost else { return nil }
-        // `-c begin-downtime -a ci` names a target, just not the one this command takes: never this host instead.
+        // begin-downtime given an alias names a target, just not the one this command takes: never this host instead.
         if let other = [CommandInput.alias, .destination, .hostname].first(where: { inputs[$0] != nil }) {
-            throw .usage("-c \(spec.name) needs \(CommandInput.instance.spelling) <host[:port]> (\(other.spelling) names no instance "
-                         + "for it); without -i it acts on this host, which a command naming another target never means")
+            throw .input(.instanceNeeded(command: spec.name, given: other))
         }
         return try thisHost()
     }
 
-    /// The instance key named by the command line, if any (used by `async-discover`'s output).
+    /// The instance key named by the inputs, if any (used by `async-discover`'s output).
     func requestedInstance() throws(OrchestratorError) -> InstanceKey? {
         guard let text = try instanceText() else { return nil }
         return try InstanceKey(parsing: text, defaultPort: defaultPort)
@@ -92,19 +91,11 @@ struct ValueResolver {
             if let result = try resolve(value, inQuery: inQuery) {
                 resolved[value] = result
             } else if !optional {
-                throw .usage(missingMessage(value))
+                throw .input(.missingInput(command: spec.name, oneOf: value.inputs,
+                                           orInstanceSetting: value == .instance || value == .cluster))
             }
         }
         return resolved
-    }
-
-    func missingMessage(_ value: RouteValue) -> String {
-        let spellings = value.inputs.map { "\($0.spelling) <\($0.valueName)>" }
-        var message = "-c \(spec.name) needs " + spellings.joined(separator: " or ")
-        if value == .instance || value == .cluster {
-            message += " (or ORCHESTRATOR_INSTANCE set)"
-        }
-        return message
     }
 
     private func given(_ input: CommandInput) -> String? {
@@ -113,7 +104,7 @@ struct ValueResolver {
     }
 
     private func resolve(_ value: RouteValue, inQuery: Bool) throws(OrchestratorError) -> ResolvedValue? {
-        let source = value.inputs[0].spelling
+        let source = ValueSource.input(value.inputs[0])
         func text(_ raw: String) throws(OrchestratorError) -> ResolvedValue {
             .text(inQuery ? try ValueRules.queryText(raw, source: source) : try ValueRules.pathSegment(raw, source: source))
         }
@@ -123,7 +114,7 @@ struct ValueResolver {
             return .instance(try InstanceKey(parsing: raw, defaultPort: defaultPort))
         case .destination:
             guard let raw = given(.destination) else { return nil }
-            return .instance(try InstanceKey(parsing: raw, defaultPort: defaultPort, source: "-d/--destination"))
+            return .instance(try InstanceKey(parsing: raw, defaultPort: defaultPort, source: .input(.destination)))
         case .cluster:
             if let alias = given(.alias) { return try text(alias) }
             guard let raw = try instanceText() else { return nil }

@@ -65,7 +65,7 @@ public enum OutputRule: Sendable {
     case clusterAliases
     /// The instance key when both replication threads are running (`true`) / stopped (`false`); else nothing.
     case replicationState(running: Bool)
-    /// The destination when `Message` says `true`; otherwise exit 1 with no output.
+    /// The destination when `Message` says `true`; otherwise the answer is no (``OrchestratorError/Code/answeredNo``).
     case yesNo
     /// The instance the command was given (`async-discover`, whose answer carries none).
     case requestedInstance
@@ -81,7 +81,7 @@ public enum Precheck: Sendable {
 public enum CommandKind: Sendable, ExpressibleByStringLiteral {
     /// A GET of the API route the template renders (written in the table as a string, e.g. `discover/{instance}`).
     case route(RouteTemplate)
-    /// A GET of any API path the user gives (`-c api --path …`); the answer is printed as JSON.
+    /// A GET of any API path given (the `api` command's path input); the answer is printed as JSON.
     case rawAPI
     /// Prints the endpoint in use; sends only leader probes.
     case whichAPI
@@ -121,7 +121,7 @@ public struct CommandSpec: Sendable {
     public let safety: RequestSafety
     /// A check made first, if any.
     public let precheck: Precheck?
-    /// Whether a missing `-i` defaults to this host (commands a host runs about itself, and read-only queries).
+    /// Whether a missing instance input defaults to this host (commands a host runs about itself, and read-only queries).
     public let defaultsToThisHost: Bool
     /// The servers that have the command's route, when not every server does (`nil`: openark 3.2.6 and Percona).
     public let requires: ServerRequirement?

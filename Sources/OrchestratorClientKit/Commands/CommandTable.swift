@@ -12,7 +12,7 @@ public enum CommandTable {
         C(.help, .meta, .help, .nothing, read, "List commands, or show one command's help (help COMMAND)"),
         C(.whichAPI, .meta, .whichAPI, .nothing, read, "Print the API endpoint in use (the raft leader among several)"),
         // Any path may change something (`begin-downtime/…`): sent as a change, never again once it may have arrived.
-        C(.api, .meta, .rawAPI, .nothing, write, "Call any API path (--path) and print its JSON answer"),
+        C(.api, .meta, .rawAPI, .nothing, write, "Call any API path (the path input) and print its JSON answer"),
         C(.endpoints, .meta, .endpointReport, .nothing, read,
           "Probe every configured endpoint: reachable, raft role and health, credentials, certificate expiry"),
 
@@ -37,7 +37,7 @@ public enum CommandTable {
         C(.clusters, .topology, "clusters-info", .clusterNames, read, "List all clusters"),
         C(.clustersAlias, .topology, "clusters-info", .clusterAliases, read, "List all clusters as name,alias"),
         C(.search, .topology, "search?s={search}", .instanceKeys(.response, nil), read,
-          "List instances whose name contains the -i text"),
+          "List instances whose name contains the instance text"),
         C(.instance, .topology, "instance/{instance}", .instanceKey(.response), read, aliases: ["which-instance"],
           thisHost: true, "Print an instance's key, or fail when orchestrator does not know it"),
         C(.whichMaster, .topology, "instance/{instance}", .masterKey(.response), read, thisHost: true,
@@ -52,7 +52,7 @@ public enum CommandTable {
           "Print the name of an instance's cluster"),
         C(.whichClusterAlias, .topology, "cluster-info/{cluster}", .field("ClusterAlias", .response), read, thisHost: true,
           "Print the alias of an instance's cluster"),
-        // The writable master's Key, as orchestrator's own `orchestrator -c which-cluster-master` prints it. The bash
+        // The writable master's Key, as orchestrator's own CLI prints it for which-cluster-master. The bash
         // client prints its ClusterName (copied from which-cluster): in a co-master pair that names the read-only
         // co-master when the other one writes (Tests/Recordings/upstream/cases.json, "which-cluster-master-co-master").
         C(.whichClusterMaster, .topology, "master/{cluster}", .instanceKey(.response), read, thisHost: true,
@@ -66,7 +66,7 @@ public enum CommandTable {
           .instanceKeys(.response, .running), read, thisHost: true,
           "List replicating replicas fit to control a pt-online-schema-change"),
         C(.downtimed, .topology, "downtimed/{cluster?}", .instanceKeys(.response, nil), read,
-          "List downtimed instances (of a cluster with -a)"),
+          "List downtimed instances (of a cluster, given its alias)"),
         C(.dominantDC, .topology, "masters", .dominantDataCenter, read, "Print the data center holding most masters"),
         C(.replicationAnalysis, .topology, "replication-analysis", .replicationAnalysis, read,
           "Print the analysis of problems in all topologies"),
@@ -141,11 +141,11 @@ public enum CommandTable {
         C(.disableSemiSyncReplica, .replication, "disable-semi-sync-replica/{instance}", .instanceKey(.details), write,
           "Disable semi-sync on the replica side"),
         C(.restartReplicaStatements, .replication, "restart-replica-statements/{instance}?q={query}", .inline(.details), read,
-          "Print the statements that apply -q with replication stopped and restored"),
+          "Print the statements that apply the query with replication stopped and restored"),
         C(.delayReplication, .replication, "delay-replication/{instance}/{seconds}", .inline(.details), write,
-          "Set a replica's delay (CHANGE MASTER TO MASTER_DELAY) to -S seconds"),
+          "Set a replica's delay (CHANGE MASTER TO MASTER_DELAY) to the given seconds"),
         C(.canReplicateFrom, .replication, "can-replicate-from/{instance}/{destination}", .yesNo, read,
-          "Print the destination if the instance can replicate from it; else exit 1"),
+          "Print the destination if the instance can replicate from it; else answer no"),
         C(.canReplicateFromGTID, .replication, "can-replicate-from-gtid/{instance}/{destination}", .yesNo, read,
           "Like can-replicate-from, assuming GTID"),
         C(.isReplicating, .replication, "instance/{instance}", .replicationState(running: true), read, thisHost: true,
@@ -156,7 +156,7 @@ public enum CommandTable {
         C(.setWriteable, .replication, "set-writeable/{instance}", .instanceKey(.details), write, "SET GLOBAL read_only=0"),
         C(.flushBinaryLogs, .replication, "flush-binary-logs/{instance}", .instanceKey(.details), write, "FLUSH BINARY LOGS"),
         C(.purgeBinaryLogs, .replication, "purge-binary-logs/{instance}/{binlog}", .instanceKey(.details), write,
-          "PURGE BINARY LOGS up to -n binlog"),
+          "PURGE BINARY LOGS up to the binlog given"),
         C(.lastPseudoGTID, .replication, "last-pseudo-gtid/{instance}", .raw(.details), read,
           "Print the last Pseudo-GTID entry of an instance"),
         C(.changeMasterCredentials, .replication, "change-master-credentials/{instance}", .instanceKey(.details), write,
@@ -164,18 +164,18 @@ public enum CommandTable {
           "Re-apply a replica's replication user and password, keeping its TLS settings (Percona only)"),
 
         // Recovery and takeover
-        // One request, with the -d hint when given. Percona's bash client (v3.2.6-20) first sends recover/{instance}
+        // One request, with the destination hint when given. Percona's bash client (v3.2.6-20) first sends recover/{instance}
         // unconditionally and then the hinted one: two recovery attempts, and the hint ignored (research: percona-fork).
         C(.recover, .recovery, "recover/{instance}{/destination?}", .key(.details), write,
-          "Recover a failed instance, if orchestrator agrees it failed (-d: the preferred new master)"),
+          "Recover a failed instance, if orchestrator agrees it failed (destination: the preferred new master)"),
         C(.gracefulMasterTakeover, .recovery, "graceful-master-takeover/{cluster}{/destination?}", .successor, write,
-          "Promote a new master gracefully (the -d replica, or the single direct replica)"),
+          "Promote a new master gracefully (the destination replica, or the single direct replica)"),
         C(.gracefulMasterTakeoverAuto, .recovery, "graceful-master-takeover-auto/{cluster}{/destination?}", .successor,
           write, "Promote a new master gracefully, letting orchestrator pick it"),
         C(.forceMasterFailover, .recovery, "force-master-failover/{cluster}", .successor, write,
           "Fail over the master now, letting orchestrator pick the successor"),
         C(.forceMasterTakeover, .recovery, "force-master-takeover/{cluster}/{destination}", .successor, write,
-          "Replace the master by the -d direct replica now"),
+          "Replace the master by the destination direct replica now"),
         C(.ackClusterRecoveries, .recovery, "ack-recovery/cluster/{cluster}?comment={reason}", .raw(.details), write,
           "Acknowledge a cluster's recoveries, unblocking future ones"),
         C(.ackAllRecoveries, .recovery, "ack-all-recoveries?comment={reason}", .raw(.details), write,
@@ -189,7 +189,7 @@ public enum CommandTable {
 
         // Downtime and maintenance
         C(.beginDowntime, .downtime, "begin-downtime/{instance}/{owner}/{reason}/{duration}", .key(.details), write,
-          thisHost: true, "Mark an instance downtimed (-r reason, -u duration, -o owner)"),
+          thisHost: true, "Mark an instance downtimed (reason, duration, owner)"),
         C(.endDowntime, .downtime, "end-downtime/{instance}", .key(.details), write, thisHost: true,
           "End an instance's downtime"),
         C(.beginMaintenance, .downtime, "begin-maintenance/{instance}/{owner}/{reason}", .key(.details), write,
@@ -197,9 +197,9 @@ public enum CommandTable {
         C(.endMaintenance, .downtime, "end-maintenance/{instance}", .key(.details), write, thisHost: true,
           "Release an instance's maintenance lock"),
         C(.registerCandidate, .downtime, "register-candidate/{instance}/{rule}", .key(.details), write, thisHost: true,
-          "Set an instance's promotion rule (-R)"),
+          "Set an instance's promotion rule"),
         C(.registerHostnameUnresolve, .downtime, "register-hostname-unresolve/{instance}/{hostname}", .key(.details),
-          write, "Give an instance a virtual (unresolved) host name (-H)"),
+          write, "Give an instance a virtual (unresolved) host name (the hostname input)"),
         C(.deregisterHostnameUnresolve, .downtime, "deregister-hostname-unresolve/{instance}", .key(.details), write,
           "Remove an instance's virtual host name"),
 
@@ -213,9 +213,9 @@ public enum CommandTable {
         C(.tagged, .tags, "tagged/?tag={tags}", .keys(.response), read,
           "List instances having all the given tags (tag,tag=value,...)"),
         C(.submitPoolInstances, .tags, "submit-pool-instances/{pool}?instances={instances}", .raw(.details), write,
-          "Set the instances (-i host:port,host:port) of a pool (-l)"),
+          "Set the instances (host:port,host:port) of a pool"),
         C(.whichHeuristicClusterPoolInstances, .tags, "heuristic-cluster-pool-instances/{cluster}/{pool?}",
-          .instanceKeys(.details, nil), read, "List a cluster's instances in any pool, or in pool -l"),
+          .instanceKeys(.details, nil), read, "List a cluster's instances in any pool, or in the pool given"),
 
         // Raft
         C(.raftLeader, .raft, "raft-leader", .raw(.response), read, precheck: .raftLeader,
@@ -224,7 +224,7 @@ public enum CommandTable {
         C(.raftLeaderHostname, .raft, "status", .field("Hostname", .details), read, precheck: .raftLeader,
           "Print the host name of the raft leader"),
         C(.raftElectLeader, .raft, "raft-yield-hint/{hostname}", .raw(.details), write, precheck: .raftLeader,
-          "Ask the raft group to elect the -H node as leader"),
+          "Ask the raft group to elect the hostname node as leader"),
     ]
 
     /// Every spelling, `slave` ones included; built only when a name is not found as written (see ``find(_:)``).
@@ -250,15 +250,5 @@ public enum CommandTable {
     /// The row of `id`; every identity has exactly one row (a test checks it).
     public static subscript(id: CommandID) -> CommandSpec {
         byID[id]!
-    }
-
-    /// `unknown command "NAME"`, with the nearest command names when some are near.
-    public static func unknownCommandMessage(_ name: String) -> String {
-        // A 100 kB name is neither searched whole (edit distance is quadratic) nor shown whole; compared in lower
-        // case, `-c DISCOVER` is as near to discover as `-c Discover`.
-        let nearest = name.count > 64 ? []
-            : Suggestions.nearest(to: name.lowercased(), among: all.map { ($0.name, $0.name) }, count: 3, containingIsCloser: true)
-        return "unknown command \"\(TerminalText.value(name, limit: 60))\""
-            + (nearest.isEmpty ? "" : "; did you mean " + nearest.joined(separator: ", ") + "?")
     }
 }

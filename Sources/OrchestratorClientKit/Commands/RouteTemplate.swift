@@ -3,7 +3,7 @@ public enum RouteValue: String, Sendable, CaseIterable {
     case instance, destination, cluster, alias, owner, reason, duration, rule, hostname, binlog, seconds, pool
     case tag, tags, search, query, instances
 
-    /// The inputs (flags) a user gives this value with, in order of precedence.
+    /// The inputs that give this value, in order of precedence.
     public var inputs: [CommandInput] {
         switch self {
         case .instance, .search, .instances: return [.instance]

@@ -21,7 +21,7 @@ public struct Timeouts: Sendable, Equatable {
     public var hostNameMilliseconds: Int { max(1, min(connectMilliseconds, totalMilliseconds)) }
 
     /// Parses `500ms`, `2s`, `1m`, `1h`, `1d` or a bare number of seconds (`1.5`), at most one day.
-    public static func parseMilliseconds(_ text: String, source: String) throws(OrchestratorError) -> Int {
+    public static func parseMilliseconds(_ text: String, source: ValueSource) throws(OrchestratorError) -> Int {
         try DurationText.milliseconds(text, source: source, rule: .timeout)
     }
 }
@@ -72,9 +72,13 @@ public struct ClientConfiguration: Sendable, Equatable {
     public var tls: TLSOptions
     /// The proxy requests go through, if any; by default from the process environment, as libcurl reads it.
     public var proxy: ProxySettings
-    /// The largest answer read, in bytes; a larger one fails (a read with exit 1, a change as "outcome unknown").
+    /// The largest answer read, in bytes; a larger one fails (a read as an unreadable answer, a change as "outcome unknown").
     /// Peak memory stays under about twice this plus 20 MiB.
     public var maximumAnswerBytes: Int
+    /// How hints in failures composed while requests run (a TLS failure's, the proxy in the way, an answer over
+    /// the size limit) name a setting to change, when not as the library does (its ``ConfigurationOverrides``
+    /// property): a program whose users set these another way (the command line: flags) names them as they type them.
+    public var settingNames: [Setting: String] = [:]
 
     /// The bash client's default endpoint.
     public static let defaultEndpoint = "http://localhost:3000/api"
@@ -97,7 +101,7 @@ public struct ClientConfiguration: Sendable, Equatable {
     }
 
     /// Parses a size such as `64M`, `512MiB`, `1G` or a number of bytes, from 1 KiB to 4 GiB.
-    public static func parseSize(_ text: String, source: String) throws(OrchestratorError) -> Int {
+    public static func parseSize(_ text: String, source: ValueSource) throws(OrchestratorError) -> Int {
         var number = Substring(text)
         var scale = 1
         for (suffixes, multiple) in [(["KiB", "K", "k"], 1 << 10), (["MiB", "M", "m"], 1 << 20), (["GiB", "G", "g"], 1 << 30)] {
@@ -153,19 +157,20 @@ public struct ClientConfiguration: Sendable, Equatable {
         }
         if endpoints.isEmpty {
             throw .invalidValue(InvalidValue(source: "API endpoint list", value: text, problem: "it names no endpoint",
-                                             fix: "set ORCHESTRATOR_API or -U/--api to e.g. http://orchestrator:3000/api"))
+                                             fix: "set ORCHESTRATOR_API or ConfigurationOverrides.api to e.g. "
+                                                 + "http://orchestrator:3000/api", remedy: .give(.endpoints)))
         }
         return endpoints
     }
 
     /// The configuration the environment describes, with the bash client's precedence: `apiOverride`
-    /// (`-U/--api`), then `ORCHESTRATOR_API`, then `http://localhost:3000/api`.
+    /// (as ``ConfigurationOverrides/api``), then `ORCHESTRATOR_API`, then `http://localhost:3000/api`.
     public static func fromEnvironment(_ environment: ClientEnvironment, apiOverride: String? = nil) throws(OrchestratorError) -> ClientConfiguration {
         try resolve(environment, overrides: ConfigurationOverrides(api: apiOverride))
     }
 
     /// The one place where settings meet: `environment` (process environment and profile file), then
-    /// `overrides` (the command line's flags) on top, each value validated where it is read.
+    /// `overrides` (a program's own settings, the command line's flags) on top, each value validated where it is read.
     public static func resolve(_ environment: ClientEnvironment, overrides: ConfigurationOverrides) throws(OrchestratorError) -> ClientConfiguration {
         // A profile line that sets a variable the client reads, and that the client cannot read as bash would, stops
         // here: guessing could send requests, and credentials, to the wrong server.
@@ -173,20 +178,22 @@ public struct ClientConfiguration: Sendable, Equatable {
         var hostNameBound = Timeouts.default.connectMilliseconds
         func raw(_ name: String) throws(OrchestratorError) -> String? { try environment.value(name, hostNameWithin: hostNameBound) }
         func setting(_ name: String) throws(OrchestratorError) -> String? { try raw(name).flatMap { $0.isEmpty ? nil : $0 } }
-        func duration(_ flag: String?, _ flagName: String, _ variable: String) throws(OrchestratorError) -> Int? {
-            if let flag { return try Timeouts.parseMilliseconds(flag, source: flagName) }
-            if let value = try setting(variable) { return try Timeouts.parseMilliseconds(value, source: variable) }
+        func duration(_ given: String?, _ which: Setting) throws(OrchestratorError) -> Int? {
+            if let given { return try Timeouts.parseMilliseconds(given, source: .override(which)) }
+            if let value = try setting(which.environmentVariable!) {
+                return try Timeouts.parseMilliseconds(value, source: .environment(which))
+            }
             return nil
         }
         // The bounds first: a `$(hostname -f)` in another setting is looked up within them.
         var timeouts = Timeouts.default
-        if let value = try duration(overrides.connectTimeout, "--connect-timeout", "ORCHESTRATOR_CONNECT_TIMEOUT") {
+        if let value = try duration(overrides.connectTimeout, .connectTimeout) {
             timeouts.connectMilliseconds = value
         }
-        if let value = try duration(overrides.leaderTimeout, "--leader-timeout", "ORCHESTRATOR_LEADER_TIMEOUT") {
+        if let value = try duration(overrides.leaderTimeout, .leaderTimeout) {
             timeouts.leaderProbeMilliseconds = value
         }
-        if let value = try duration(overrides.timeout, "--timeout", "ORCHESTRATOR_TIMEOUT") {
+        if let value = try duration(overrides.timeout, .timeout) {
             timeouts.totalMilliseconds = value
         }
         hostNameBound = timeouts.hostNameMilliseconds
@@ -200,24 +207,24 @@ public struct ClientConfiguration: Sendable, Equatable {
         configuration.proxy = ProxySettings(environment: proxyVariables,
                                             disabled: overrides.noProxy || ["1", "true", "yes"].contains(noProxySetting))
         if let size = overrides.maxAnswerSize {
-            configuration.maximumAnswerBytes = try parseSize(size, source: "--max-answer-size")
+            configuration.maximumAnswerBytes = try parseSize(size, source: .override(.maximumAnswerSize))
         } else if let size = try setting("ORCHESTRATOR_MAX_ANSWER_SIZE") {
-            configuration.maximumAnswerBytes = try parseSize(size, source: "ORCHESTRATOR_MAX_ANSWER_SIZE")
+            configuration.maximumAnswerBytes = try parseSize(size, source: .environment(.maximumAnswerSize))
         }
 
         let userSetting = try setting("ORCHESTRATOR_AUTH_USER")
         let user = overrides.auth.flatMap { $0.isEmpty ? nil : $0 } ?? userSetting
         if let file = overrides.passwordFile {
             guard let user, !user.contains(":") else {
-                throw .usage("--password-file needs the user name alone, from -b/--auth <user> or ORCHESTRATOR_AUTH_USER")
+                throw .input(.userNeededForPasswordFile)
             }
-            configuration.credentials = Credentials(user: user, password: try SecretFile.read(path: file, source: "--password-file"))
+            configuration.credentials = Credentials(user: user, password: try SecretFile.read(path: file, source: .override(.passwordFile)))
         } else if let auth = overrides.auth, !auth.isEmpty {
             configuration.credentials = try Credentials(parsing: auth)
         } else if let user {
             let password: String
             if let file = try setting("ORCHESTRATOR_AUTH_PASSWORD_FILE") {
-                password = try SecretFile.read(path: file, source: "ORCHESTRATOR_AUTH_PASSWORD_FILE")
+                password = try SecretFile.read(path: file, source: .environment(.passwordFile))
             } else {
                 password = try raw("ORCHESTRATOR_AUTH_PASSWORD") ?? ""
             }
@@ -227,9 +234,9 @@ public struct ClientConfiguration: Sendable, Equatable {
         for endpoint in configuration.endpoints { try endpoint.credentials?.checkSendable(source: "the credentials in an endpoint URL") }
 
         if let header = overrides.headersAuth.flatMap({ $0.isEmpty ? nil : $0 }) {
-            configuration.authHeader = try validatedHeader(header, source: "-e/--headers-auth")
+            configuration.authHeader = try validatedHeader(header, source: .override(.authHeader))
         } else if let header = try setting("ORCHESTRATOR_AUTH_USER_HEADER") {
-            configuration.authHeader = try validatedHeader(header, source: "ORCHESTRATOR_AUTH_USER_HEADER")
+            configuration.authHeader = try validatedHeader(header, source: .environment(.authHeader))
         }
 
         func file(_ flag: String?, _ variable: String) throws(OrchestratorError) -> String? {
@@ -240,9 +247,9 @@ public struct ClientConfiguration: Sendable, Equatable {
         configuration.tls.certificateFile = try file(overrides.clientCert, "ORCHESTRATOR_CLIENT_CERT")
         configuration.tls.keyFile = try file(overrides.clientKey, "ORCHESTRATOR_CLIENT_KEY")
         if let file = overrides.clientKeyPasswordFile {
-            configuration.tls.keyPassword = try SecretFile.read(path: file, source: "--key-password-file", what: "the key's pass phrase")
+            configuration.tls.keyPassword = try SecretFile.read(path: file, source: .override(.keyPasswordFile), what: "the key's pass phrase")
         } else if let file = try setting("ORCHESTRATOR_CLIENT_KEY_PASSWORD_FILE") {
-            configuration.tls.keyPassword = try SecretFile.read(path: file, source: "ORCHESTRATOR_CLIENT_KEY_PASSWORD_FILE",
+            configuration.tls.keyPassword = try SecretFile.read(path: file, source: .environment(.keyPasswordFile),
                                                                 what: "the key's pass phrase")
         }
         let insecureSetting = try raw("ORCHESTRATOR_INSECURE") ?? ""
@@ -250,18 +257,17 @@ public struct ClientConfiguration: Sendable, Equatable {
         return configuration
     }
 
-    /// Settings that are set but have no effect, in words, for a warning: a password without a user is sent nowhere.
-    public static func ignoredSettings(_ environment: ClientEnvironment, overrides: ConfigurationOverrides) -> [String] {
-        func isSet(_ name: String) -> Bool { !(environment[name] ?? "").isEmpty }
-        guard overrides.auth == nil, !isSet("ORCHESTRATOR_AUTH_USER") else { return [] }
-        return ["ORCHESTRATOR_AUTH_PASSWORD", "ORCHESTRATOR_AUTH_PASSWORD_FILE"].filter(isSet).map { name in
-            "\(name) is set but ORCHESTRATOR_AUTH_USER is not, so no password is sent; set ORCHESTRATOR_AUTH_USER "
-                + "(or give -b user)"
-        }
+    /// Settings of the environment that are set but have no effect, for a warning: a password without a user is
+    /// sent nowhere (``Setting/password`` and ``Setting/passwordFile``, when neither ``Setting/user`` nor
+    /// ``ConfigurationOverrides/auth`` is given).
+    public static func ignoredSettings(_ environment: ClientEnvironment, overrides: ConfigurationOverrides) -> [Setting] {
+        func isSet(_ setting: Setting) -> Bool { !(environment[setting.environmentVariable!] ?? "").isEmpty }
+        guard overrides.auth == nil, !isSet(.user) else { return [] }
+        return [Setting.password, .passwordFile].filter(isSet)
     }
 
     /// Checks a `Name: value` header: no line breaks (which would inject headers), a non-empty name.
-    public static func validatedHeader(_ text: String, source: String) throws(OrchestratorError) -> String {
+    public static func validatedHeader(_ text: String, source: ValueSource) throws(OrchestratorError) -> String {
         try ValueRules.noControlCharacters(text, source: source)
         guard let colon = text.firstIndex(of: ":"), colon != text.startIndex,
               !text[..<colon].contains(where: { $0 == " " }) else {
@@ -272,28 +278,28 @@ public struct ClientConfiguration: Sendable, Equatable {
     }
 }
 
-/// Settings given on the command line (or by a program), which take precedence over the environment.
+/// Settings a program gives (the command line: its flags), which take precedence over the environment.
 /// `nil` means "not given"; values are validated by ``ClientConfiguration/resolve(_:overrides:)``.
 public struct ConfigurationOverrides: Sendable, Equatable {
-    /// `-U/--api`: endpoint(s), space-separated.
+    /// Endpoint(s), space-separated, as ``Setting/endpoints``.
     public var api: String?
-    /// `-b/--auth`: `user:password`, or the user alone with ``passwordFile``.
+    /// Basic-auth credentials: `user:password`, or the user alone with ``passwordFile``.
     public var auth: String?
-    /// `--password-file`: a file (mode 600) holding the password.
+    /// A file (mode 600) holding the password.
     public var passwordFile: String?
-    /// `-e/--headers-auth`: `Header: user`.
+    /// A header naming the user for an authenticating proxy: `Header: user`.
     public var headersAuth: String?
-    /// `--timeout`, `--connect-timeout`, `--leader-timeout`: durations such as `2s`.
+    /// The whole operation's, each connection's and each leader probe's bound: durations such as `2s`.
     public var timeout: String?, connectTimeout: String?, leaderTimeout: String?
-    /// `--ca-file`, `--cert`, `--key`: PEM files.
+    /// The certificate authorities to trust, the client certificate and its key: PEM files.
     public var caFile: String?, clientCert: String?, clientKey: String?
-    /// `--key-password-file`: a file (mode 600) holding the pass phrase of an encrypted `--key`.
+    /// A file (mode 600) holding the pass phrase of an encrypted ``clientKey``.
     public var clientKeyPasswordFile: String?
-    /// `--insecure`: skip TLS verification.
+    /// Skip TLS verification.
     public var insecure: Bool
-    /// `--no-proxy`: never use a proxy, whatever `http_proxy` and the like say.
+    /// Never use a proxy, whatever `http_proxy` and the like say.
     public var noProxy: Bool
-    /// `--max-answer-size`: the largest answer read, e.g. `64M`.
+    /// The largest answer read, e.g. `64M`.
     public var maxAnswerSize: String?
 
     /// Nothing overridden unless given.
@@ -316,4 +322,9 @@ public struct ConfigurationOverrides: Sendable, Equatable {
         self.clientKeyPasswordFile = clientKeyPasswordFile
         self.insecure = insecure
     }
+}
+
+extension ClientConfiguration {
+    /// The name of `setting` in hints: ``settingNames``', or the library's.
+    func name(of setting: Setting) -> String { settingNames[setting] ?? setting.libraryName }
 }

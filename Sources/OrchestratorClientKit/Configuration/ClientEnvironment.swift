@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The settings the client reads from outside: the process environment overlaid, as the bash client's
 /// `source` does, with the assignments of `/etc/profile.d/orchestrator-client.sh`.
 ///

@@ -119,13 +119,11 @@ public struct Credentials: Sendable, Hashable, CustomStringConvertible {
         self.password = password
     }
 
-    /// Parses `user:password` as `-b/--auth` takes it.
-    public init(parsing text: String, source: String = "-b/--auth") throws(OrchestratorError) {
+    /// Parses `user:password` as ``ConfigurationOverrides/auth`` takes it.
+    public init(parsing text: String, source: ValueSource = .override(.credentials)) throws(OrchestratorError) {
         guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else {
             // Not shown: without the ':' the whole value may be the password.
-            throw .usage("\(source) must be user:password (the value given has no user or no ':', and is not shown in case "
-                         + "it is a password); write user:password, or give the user alone with --password-file, "
-                         + "or set ORCHESTRATOR_AUTH_USER with ORCHESTRATOR_AUTH_PASSWORD_FILE")
+            throw .input(.notUserAndPassword(source))
         }
         self.init(user: String(text[..<colon]), password: String(text[text.index(after: colon)...]))
     }

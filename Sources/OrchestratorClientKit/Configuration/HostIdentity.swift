@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Facts about the machine and user the client runs as.
 package enum HostIdentity {
     /// What `hostname` prints: the kernel's host name, without any name lookup.
@@ -12,33 +20,31 @@ package enum HostIdentity {
     /// name for `hostname`), looked up at most once per process and for at most `milliseconds` (a slow resolver
     /// must not hold the client past its bounds).
     ///
-    /// Refused (exit 2) when the resolver does not know the name, or gives a loopback name such as `localhost`
+    /// Refused (a usage error) when the resolver does not know the name, or gives a loopback name such as `localhost`
     /// (a Debian-style `127.0.0.1 localhost db8` line in /etc/hosts): orchestrator would register `localhost`.
-    /// A name without a domain is used as `hostname -f` prints it. A lookup that runs out of time is a timeout (exit 4).
+    /// A name without a domain is used as `hostname -f` prints it. A lookup that runs out of time is a timeout.
     package static func thisHost(within milliseconds: Int) throws(OrchestratorError) -> String {
         guard let short = shortName() else {
-            throw .usage("cannot tell this host's name: gethostname() failed; " + fix)
+            throw .usage("cannot tell this host's name: gethostname() failed", remedy: .nameTheInstance)
         }
         if isLoopbackName(short) {
-            throw .usage("cannot tell this host's name: hostname prints \"\(short)\", a loopback name; " + fix)
+            throw .usage("cannot tell this host's name: hostname prints \"\(short)\", a loopback name", remedy: .nameTheInstance)
         }
         switch CanonicalNameLookup.shared.canonicalName(of: short, within: milliseconds) {
         case .found(let name):
             if isLoopbackName(name) {
                 throw .usage("cannot tell this host's name: hostname -f gives \"\(name)\", a loopback name "
-                             + "(/etc/hosts lists \(short) on the line of \(name)); " + fix)
+                             + "(/etc/hosts lists \(short) on the line of \(name))", remedy: .nameTheInstance)
             }
             return name
         case .notFound(let reason):
             throw .usage("cannot tell this host's name: the resolver does not know \"\(short)\" (\(reason)), so hostname -f "
-                         + "fails too; " + fix)
+                         + "fails too", remedy: .nameTheInstance)
         case .timedOut:
-            throw .timedOut(endpoint: "this host's name", waitedFor: "the resolver to answer for \"\(short)\" "
-                            + "(hostname -f; bounded by --connect-timeout); " + fix, milliseconds: milliseconds)
+            throw .timedOut(endpoint: "this host's name", waitedFor: "the resolver to answer for \"\(short)\"",
+                            milliseconds: milliseconds, remedy: .nameTheInstanceAfterLookupTimeout)
         }
     }
-
-    private static let fix = "give -i host[:port] or set ORCHESTRATOR_INSTANCE"
 
     /// This host's name as ``thisHost(within:)`` gives it with the default connect timeout, or `nil`.
     package static func fullyQualifiedName() -> String? {

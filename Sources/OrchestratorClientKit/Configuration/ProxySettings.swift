@@ -8,7 +8,7 @@
 public struct ProxySettings: Sendable, Equatable {
     /// The variables that choose a proxy, as found (others are dropped).
     public let variables: [String: String]
-    /// `--no-proxy` / `ORCHESTRATOR_NO_PROXY=1`: never use a proxy.
+    /// ``ConfigurationOverrides/noProxy`` / `ORCHESTRATOR_NO_PROXY=1`: never use a proxy.
     public var disabled: Bool
 
     /// The variables libcurl reads, in the order it reads them.

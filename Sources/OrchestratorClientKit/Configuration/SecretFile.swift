@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads a secret (a password) from a file only its owner can read, so it stays off the command line.
 ///
 /// The file holds the password on one line (a final line break, `\n` or `\r\n`, is allowed). Refused, each with
@@ -7,8 +15,8 @@
 /// password?). The hint for a wrong mode suggests `chmod 600` only for a file of the user's own outside the
 /// system's directories: never `/etc/shadow`.
 package enum SecretFile {
-    /// The password in the file at `path`; `source` names the flag or variable in messages, `what` the secret.
-    package static func read(path: String, source: String, what: String = "the password") throws(OrchestratorError) -> String {
+    /// The password in the file at `path`; `source` names the setting in messages, `what` the secret.
+    package static func read(path: String, source: ValueSource, what: String = "the password") throws(OrchestratorError) -> String {
         func refuse(_ problem: String, _ fix: String) -> OrchestratorError {
             .invalidValue(InvalidValue(source: source, value: path, problem: problem, fix: fix))
         }

@@ -1,20 +1,28 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The checks of the TLS files that can be made before a connection: the TLS library would report these only
 /// once per endpoint and probe, after connecting, and as if the server were at fault.
 extension TLSOptions {
-    /// Refuses (exit 2) what ``checkFilesReadable()`` describes.
+    /// Refuses, as invalid values, what ``checkFilesReadable()`` describes.
     public func checkFiles() throws(OrchestratorError) {
         if let caFile {
-            let text = try Self.read(caFile, source: "--ca-file/ORCHESTRATOR_CA_FILE", what: "certificate authorities")
+            let text = try Self.read(caFile, source: .setting(.caFile), what: "certificate authorities")
             if !text.contains("-----BEGIN CERTIFICATE-----") && !text.contains("-----BEGIN TRUSTED CERTIFICATE-----") {
-                throw Self.invalid("--ca-file/ORCHESTRATOR_CA_FILE", caFile, "it holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+                throw Self.invalid(.setting(.caFile), caFile, "it holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
                                    "give the PEM file of the certificate authority that signed orchestrator's certificate")
             }
         }
         var keyText: String?
-        var keySource = "--key/ORCHESTRATOR_CLIENT_KEY"
+        var keySource = ValueSource.setting(.clientKey)
         var keyPath = keyFile
         if let certificateFile {
-            let source = "--cert/ORCHESTRATOR_CLIENT_CERT"
+            let source = ValueSource.setting(.clientCertificate)
             let text = try Self.read(certificateFile, source: source, what: "the client certificate")
             guard text.contains("-----BEGIN CERTIFICATE-----") else {
                 throw Self.invalid(source, certificateFile, "it holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
@@ -22,8 +30,8 @@ extension TLSOptions {
             }
             if keyFile == nil {
                 guard Self.holdsPrivateKey(text) else {
-                    throw Self.invalid(source, certificateFile, "it holds no private key, and no --key was given",
-                                       "give the certificate's key with --key or ORCHESTRATOR_CLIENT_KEY")
+                    throw Self.invalid(source, certificateFile, "it holds no private key, and no client key was given",
+                                       "give the certificate's key as the client key", remedy: .give(.clientKey))
                 }
                 // One file with both: libcurl reads the key from it.
                 keyText = text
@@ -31,8 +39,8 @@ extension TLSOptions {
                 keyPath = certificateFile
             }
         } else if let keyFile {
-            throw Self.invalid("--key/ORCHESTRATOR_CLIENT_KEY", keyFile, "a key is given without its certificate",
-                               "give the client certificate with --cert or ORCHESTRATOR_CLIENT_CERT")
+            throw Self.invalid(.setting(.clientKey), keyFile, "a key is given without its certificate",
+                               "give the client certificate too", remedy: .give(.clientCertificate))
         }
         if keyText == nil, let keyFile {
             let text = try Self.read(keyFile, source: keySource, what: "the client key")
@@ -50,11 +58,11 @@ extension TLSOptions {
             }
             if keyPassword == nil, Self.isEncrypted(keyText) {
                 throw Self.invalid(keySource, keyPath, "the key is encrypted and no pass phrase was given",
-                                   "give a file holding its pass phrase with --key-password-file or ORCHESTRATOR_CLIENT_KEY_PASSWORD_FILE "
-                                       + "(mode 600), or use a key without a pass phrase")
+                                   "give a file holding its pass phrase as the key password file (mode 600), or use a key "
+                                       + "without a pass phrase", remedy: .give(.keyPasswordFile))
             }
         } else if keyPassword != nil {
-            throw .usage("--key-password-file/ORCHESTRATOR_CLIENT_KEY_PASSWORD_FILE is given without --key/--cert")
+            throw .input(.keyPasswordWithoutKey)
         }
     }
 
@@ -67,7 +75,7 @@ extension TLSOptions {
         text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") || text.contains("Proc-Type: 4,ENCRYPTED")
     }
 
-    static func read(_ path: String, source: String, what: String) throws(OrchestratorError) -> String {
+    static func read(_ path: String, source: ValueSource, what: String) throws(OrchestratorError) -> String {
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw invalid(source, path, "the file does not exist or cannot be read (\(String(cString: strerror(errno))))",
@@ -87,7 +95,8 @@ extension TLSOptions {
         return text
     }
 
-    static func invalid(_ source: String, _ value: String, _ problem: String, _ fix: String) -> OrchestratorError {
-        .invalidValue(InvalidValue(source: source, value: value, problem: problem, fix: fix))
+    static func invalid(_ source: ValueSource, _ value: String, _ problem: String, _ fix: String,
+                        remedy: Remedy? = nil) -> OrchestratorError {
+        .invalidValue(InvalidValue(source: source, value: value, problem: problem, fix: fix, remedy: remedy))
     }
 }

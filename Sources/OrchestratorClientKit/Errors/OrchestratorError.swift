@@ -1,8 +1,8 @@
 /// Everything that can go wrong, with enough context to say what happened, where, and what to do.
 ///
 /// A struct rather than an enum, so that later versions can add kinds of failure without breaking callers:
-/// compare ``code`` with the known codes (`error.code == .timedOut`) and keep a default branch. The command line
-/// maps each code to a documented exit status.
+/// compare ``code`` with the known codes (`error.code == .timedOut`) and keep a default branch. What went wrong
+/// is also there as data (``refusedValue``, ``inputProblem``, ``remedy``), for a program that words messages itself.
 public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The kind of failure. New codes may be added; treat an unknown one as a failure of the operation.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -10,7 +10,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         private init(_ name: String) { self.name = name }
         public var description: String { name }
 
-        /// The command line cannot be understood (unknown flag or command, missing value).
+        /// The inputs or settings cannot be used as given (an unknown command, a missing or empty input).
         public static let usage = Code("usage")
         /// A value was given but cannot be sent faithfully; nothing was sent.
         public static let invalidValue = Code("invalid value")
@@ -41,7 +41,8 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
 
     /// What happened, with its details; internal so that cases can be added freely.
     enum Reason: Sendable, Equatable {
-        case usage(String)
+        case usage(String, remedy: Remedy?)
+        case input(InputProblem)
         case invalidValue(InvalidValue)
         case apiFailure(APIFailure)
         case unreadableAnswer(endpoint: String, path: String, status: Int, excerpt: String)
@@ -50,7 +51,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case outOfMemory(endpoint: String, path: String, bytes: Int?)
         case noLeader(endpoints: [String])
         case unreachable(endpoint: String, reason: String)
-        case timedOut(endpoint: String, waitedFor: String, milliseconds: Int)
+        case timedOut(endpoint: String, waitedFor: String, milliseconds: Int, remedy: Remedy?)
         case answeredNo
         /// An answer that is not what the command expects: a redirect, the wrong shape, JSON nested too deep,
         /// an answer over the size limit. `problem` follows "answered HTTP <status> ".
@@ -71,7 +72,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
     /// The kind of failure.
     public var code: Code {
         switch reason {
-        case .usage: .usage
+        case .usage, .input: .usage
         case .invalidValue: .invalidValue
         case .apiFailure: .apiFailure
         case .unreadableAnswer, .outOfMemory: .unreadableAnswer
@@ -93,9 +94,9 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case .apiFailure(let failure): failure.endpoint
         case .unreadableAnswer(let endpoint, _, _, _), .notAuthorized(let endpoint, _), .credentialsNeeded(let endpoint, _),
              .outOfMemory(let endpoint, _, _), .unreachable(let endpoint, _),
-             .timedOut(let endpoint, _, _), .unexpectedAnswer(let endpoint, _, _, _), .outcomeUnknown(let endpoint, _, _): endpoint
+             .timedOut(let endpoint, _, _, _), .unexpectedAnswer(let endpoint, _, _, _), .outcomeUnknown(let endpoint, _, _): endpoint
         case .noSuchRoute(let missing): missing.endpoint
-        case .usage, .invalidValue, .noLeader, .answeredNo, .leaderTimedOut, .cancelled: nil
+        case .usage, .input, .invalidValue, .noLeader, .answeredNo, .leaderTimedOut, .cancelled: nil
         }
     }
 
@@ -122,32 +123,48 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         return nil
     }
 
-    /// The message for standard error, one or more lines without a trailing newline; empty for `answeredNo`.
-    public var message: String {
+    /// Why the inputs or settings cannot be used, for ``Code/usage`` errors that have a structured reason.
+    public var inputProblem: InputProblem? {
+        if case .input(let problem) = reason { return problem }
+        return nil
+    }
+
+    /// What would fix it, when it is to give or change a setting or an input; ``message`` ends with it in the
+    /// library's words. For a refused value, see ``InvalidValue/remedy``.
+    public var remedy: Remedy? {
         switch reason {
-        case .usage(let text): return text
+        case .usage(_, let remedy), .timedOut(_, _, _, let remedy): remedy
+        case .notAuthorized: .checkCredentials
+        case .credentialsNeeded: .giveCredentials
+        case let .unreadableAnswer(_, _, _, excerpt): excerpt.contains("HTTP request to an HTTPS server") ? .useHTTPS : nil
+        default: nil
+        }
+    }
+
+    /// The message, one or more lines without a trailing newline; empty for `answeredNo`.
+    public var message: String { problem + (remedy?.text ?? "") }
+
+    /// The message without its ``remedy``: what went wrong.
+    public var problem: String {
+        switch reason {
+        case .usage(let text, _): return text
+        case .input(let problem): return problem.description
         case .invalidValue(let invalid): return invalid.description
         case .apiFailure(let failure): return failure.message
         case let .unreadableAnswer(endpoint, path, status, excerpt):
             let shown = excerpt.isEmpty ? "an empty body" : "\"\(excerpt)\""
-            var text = "\(endpoint)/\(TerminalText.value(path, limit: 200)) answered HTTP \(status) with something that is not JSON: \(shown)"
-            if excerpt.contains("HTTP request to an HTTPS server") {
-                text += "; the endpoint speaks https: write https:// in ORCHESTRATOR_API or -U"
-            }
-            return text
+            return "\(endpoint)/\(TerminalText.value(path, limit: 200)) answered HTTP \(status) with something that is not JSON: \(shown)"
         case let .notAuthorized(endpoint, status):
-            return "\(endpoint) refused our credentials (HTTP \(status)); check -b/--auth, "
-                + "ORCHESTRATOR_AUTH_USER/ORCHESTRATOR_AUTH_PASSWORD or -e/--headers-auth"
+            return "\(endpoint) refused our credentials (HTTP \(status))"
         case let .outOfMemory(endpoint, path, bytes):
             let size = bytes.map { " of \($0) bytes" } ?? ""
             return "\(endpoint)/\(TerminalText.value(path, limit: 200)): not enough memory to read its answer\(size) (is the process limited with ulimit -v?)"
         case let .credentialsNeeded(endpoint, status):
-            return "\(endpoint) needs credentials (HTTP \(status)), and none are configured; give -b/--auth user with "
-                + "--password-file, set ORCHESTRATOR_AUTH_USER and ORCHESTRATOR_AUTH_PASSWORD_FILE, or -e/--headers-auth"
+            return "\(endpoint) needs credentials (HTTP \(status)), and none are configured"
         case .noLeader(let lines):
             return (["cannot find the orchestrator raft leader:"] + lines.map { "  " + $0 }).joined(separator: "\n")
         case let .unreachable(endpoint, reason): return "cannot reach \(endpoint): \(reason)"
-        case let .timedOut(endpoint, waitedFor, milliseconds):
+        case let .timedOut(endpoint, waitedFor, milliseconds, _):
             return "\(endpoint): timed out after \(milliseconds) ms waiting for \(waitedFor)"
         case .answeredNo: return ""
         case let .unexpectedAnswer(endpoint, path, status, problem):
@@ -166,14 +183,15 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
     public var description: String { message }
 
     // The ways the library makes an error; `throw .usage("…")` reads as the case it stands for.
-    package static func usage(_ text: String) -> Self { Self(.usage(text)) }
+    package static func usage(_ text: String, remedy: Remedy? = nil) -> Self { Self(.usage(text, remedy: remedy)) }
+    package static func input(_ problem: InputProblem) -> Self { Self(.input(problem)) }
     package static func invalidValue(_ invalid: InvalidValue) -> Self { Self(.invalidValue(invalid)) }
     package static func apiFailure(_ failure: APIFailure) -> Self { Self(.apiFailure(failure)) }
     package static func unreadableAnswer(endpoint: String, path: String, status: Int, excerpt: String) -> Self {
         Self(.unreadableAnswer(endpoint: endpoint, path: path, status: status, excerpt: excerpt))
     }
     package static func notAuthorized(endpoint: String, status: Int) -> Self { Self(.notAuthorized(endpoint: endpoint, status: status)) }
-    /// An answer that does not fit in the memory the process may use (exit 1, one line, instead of a crash).
+    /// An answer that does not fit in the memory the process may use (a failure of one line, instead of a crash).
     package static func outOfMemory(endpoint: String, path: String, bytes: Int?) -> Self {
         Self(.outOfMemory(endpoint: endpoint, path: path, bytes: bytes))
     }
@@ -182,8 +200,8 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
 
     package static func noLeader(endpoints: [String]) -> Self { Self(.noLeader(endpoints: endpoints)) }
     package static func unreachable(endpoint: String, reason: String) -> Self { Self(.unreachable(endpoint: endpoint, reason: reason)) }
-    package static func timedOut(endpoint: String, waitedFor: String, milliseconds: Int) -> Self {
-        Self(.timedOut(endpoint: endpoint, waitedFor: waitedFor, milliseconds: milliseconds))
+    package static func timedOut(endpoint: String, waitedFor: String, milliseconds: Int, remedy: Remedy? = nil) -> Self {
+        Self(.timedOut(endpoint: endpoint, waitedFor: waitedFor, milliseconds: milliseconds, remedy: remedy))
     }
     package static let answeredNo = Self(.answeredNo)
     package static func unexpectedAnswer(endpoint: String, path: String, status: Int?, problem: String) -> Self {
@@ -201,20 +219,23 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
 
 /// A value the client refuses to send, with the reason and the fix.
 public struct InvalidValue: Sendable, Equatable, CustomStringConvertible {
-    /// The flag or setting the value came from, e.g. `-o/--owner`.
-    public let source: String
+    /// The input, setting or parameter the value came from.
+    public let source: ValueSource
     /// The value as given (control characters shown escaped).
     public let value: String
     /// What is wrong with it.
     public let problem: String
     /// What to do instead.
     public let fix: String
+    /// The fix as data, when it is to give another setting beside this one.
+    public let remedy: Remedy?
 
-    public init(source: String, value: String, problem: String, fix: String) {
+    public init(source: ValueSource, value: String, problem: String, fix: String, remedy: Remedy? = nil) {
         self.source = source
         self.value = value
         self.problem = problem
         self.fix = fix
+        self.remedy = remedy
     }
 
     /// The message; the value is shown with control characters escaped, and shortened when long.

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Member names seen so far in one document, by hash of their bytes (open addressing, bounded size).
 private struct KeyTable {
     private struct Entry {
@@ -42,8 +50,8 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 
 /// A strict RFC 8259 parser over UTF-8 bytes.
 ///
-/// Written here rather than taken from Foundation because member order and number text must survive: `-c api` and
-/// `--json` print the answer back, and `JSONSerialization`/`JSONDecoder` lose both (they also cost start-up).
+/// Written here rather than taken from Foundation because member order and number text must survive: the `api` command and
+/// JSON output print the answer back, and `JSONSerialization`/`JSONDecoder` lose both (they also cost start-up).
 public enum JSONParser {
     /// Nesting deeper than this is refused rather than risking the stack on hostile input.
     static let maximumDepth = 512

@@ -1,6 +1,6 @@
 /// A JSON value as orchestrator sends it.
 ///
-/// Numbers keep the exact text the server sent, so that printing an answer back (`-c api`, `--json`) never
+/// Numbers keep the exact text the server sent, so that printing an answer back (the `api` command, JSON output) never
 /// rounds or reformats a value. Object members keep the server's order, as `jq` does.
 public enum JSONValue: Sendable, Equatable {
     /// `null`.

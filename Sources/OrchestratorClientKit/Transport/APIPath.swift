@@ -16,10 +16,10 @@ public struct APIPath: Sendable, Hashable, CustomStringConvertible {
         self.encoded = text
     }
 
-    /// A path as a user writes it for `-c api --path`: `/` and `?`, `&`, `=` keep their meaning, `%XX` escapes
+    /// A path as a user writes it for the `api` command's path input: `/` and `?`, `&`, `=` keep their meaning, `%XX` escapes
     /// are kept, any other byte outside the URL alphabet is encoded. Refuses `.`/`..` segments, fragments and
     /// control characters, which would send the request somewhere else than written.
-    public init(validating text: String, source: String = "-P/--path") throws(OrchestratorError) {
+    public init(validating text: String, source: ValueSource = .input(.path)) throws(OrchestratorError) {
         func invalid(_ problem: String, _ fix: String) -> OrchestratorError {
             .invalidValue(InvalidValue(source: source, value: text, problem: problem, fix: fix))
         }

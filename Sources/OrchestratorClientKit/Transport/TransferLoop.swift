@@ -1,4 +1,11 @@
 import CCurl
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 /// The library's connections: one I/O thread running libcurl's multi interface for one ``OrchestratorClient`` and
 /// its copies, so that calls reuse connections (and TLS sessions, and DNS answers) and run concurrently without a
 /// thread each.

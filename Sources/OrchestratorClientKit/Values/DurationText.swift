@@ -1,5 +1,5 @@
-/// The one parser of every duration the client takes (`--timeout`, `--connect-timeout`, `--leader-timeout`,
-/// their variables, `--jitter`, and `-u/--duration` before it is sent): the unit is read first, then the number,
+/// The one parser of every duration the client takes (the timeout settings, from overrides or their variables,
+/// the command line's jitter, and the duration input before it is sent): the unit is read first, then the number,
 /// then the bound is checked on the value in milliseconds, so `1h` and `3600` are the same and `86400m` is as long
 /// as it says.
 package enum DurationText {
@@ -16,7 +16,7 @@ package enum DurationText {
     package static let day = Unit(suffix: "d", milliseconds: 86_400_000)
     package static let week = Unit(suffix: "w", milliseconds: 604_800_000)
 
-    /// What a flag accepts.
+    /// What a setting or input accepts.
     package struct Rule: Sendable {
         /// The units, longest suffix first (`ms` before `m` and `s`).
         package let units: [Unit]
@@ -34,7 +34,7 @@ package enum DurationText {
         /// The client's own bounds: ms, s, m, h or d, a bare number is seconds, fractions allowed, at most one day.
         package static let timeout = Rule(units: [millisecond, second, minute, hour, day], bareUnit: second, fractions: true,
                                           maximumMilliseconds: 86_400_000, example: "500ms, 30s, 1.5 (seconds), 2m or 1h")
-        /// `--jitter`: whole seconds or a duration, at most one day; 0 waits not at all.
+        /// A random wait before the first request: whole seconds or a duration, at most one day; 0 waits not at all.
         package static let jitter = Rule(units: [millisecond, second, minute, hour, day], bareUnit: second, fractions: false,
                                          maximumMilliseconds: 86_400_000, example: "600 (seconds), 10m or 1h", allowsZero: true)
         /// orchestrator's `SimpleTimeToSeconds`: digits and one of s, m, h, d, w; at most 100 years (36500d).
@@ -43,7 +43,7 @@ package enum DurationText {
     }
 
     /// The value of `text` in milliseconds (at least 1), or an error naming `source`, the value and the fix.
-    package static func milliseconds(_ text: String, source: String, rule: Rule) throws(OrchestratorError) -> Int {
+    package static func milliseconds(_ text: String, source: ValueSource, rule: Rule) throws(OrchestratorError) -> Int {
         let unitNames = rule.units.map(\.suffix)
         let unitList = unitNames.dropLast().joined(separator: ", ") + " or " + unitNames.last!
         func invalid(_ problem: String) -> OrchestratorError {

@@ -24,8 +24,8 @@ public struct InstanceKey: Sendable, Hashable, CustomStringConvertible {
     /// - Parameters:
     ///   - text: the key as a user typed it.
     ///   - defaultPort: the port for a key that names none.
-    ///   - source: the flag the text came from, for the error message.
-    public init(parsing text: String, defaultPort: Int = InstanceKey.defaultPort, source: String = "-i/--instance") throws(OrchestratorError) {
+    ///   - source: the input or parameter the text came from, for the error message.
+    public init(parsing text: String, defaultPort: Int = InstanceKey.defaultPort, source: ValueSource = .input(.instance)) throws(OrchestratorError) {
         func invalid(_ problem: String, _ fix: String) -> OrchestratorError {
             .invalidValue(InvalidValue(source: source, value: text, problem: problem, fix: fix))
         }

@@ -12,7 +12,7 @@ public enum PromotionRule: String, Sendable, CaseIterable {
 /// `.` and `..` would be resolved away by libcurl or a proxy; control characters pollute what is stored.
 package enum ValueRules {
     /// A value that must travel as one path segment: an owner, reason, alias, pool, binlog name, host name hint.
-    package static func pathSegment(_ value: String, source: String) throws(OrchestratorError) -> String {
+    package static func pathSegment(_ value: String, source: ValueSource) throws(OrchestratorError) -> String {
         try noControlCharacters(value, source: source)
         guard !value.isEmpty else {
             throw invalid(source, value, "it is empty", "give a non-empty value")
@@ -30,20 +30,20 @@ package enum ValueRules {
     }
 
     /// A value sent as a query parameter; any character but control characters encodes faithfully.
-    package static func queryText(_ value: String, source: String) throws(OrchestratorError) -> String {
+    package static func queryText(_ value: String, source: ValueSource) throws(OrchestratorError) -> String {
         try noControlCharacters(value, source: source)
         guard !value.isEmpty else { throw invalid(source, value, "it is empty", "give a non-empty value") }
         return value
     }
 
     /// An orchestrator duration: digits and one unit of `s`, `m`, `h`, `d` or `w` (`SimpleTimeToSeconds`).
-    package static func duration(_ value: String, source: String = "-u/--duration") throws(OrchestratorError) -> String {
+    package static func duration(_ value: String, source: ValueSource = .input(.duration)) throws(OrchestratorError) -> String {
         _ = try DurationText.milliseconds(value, source: source, rule: .downtime)
         return value
     }
 
     /// One of orchestrator's four promotion rules.
-    package static func promotionRule(_ value: String, source: String = "-R/--promotion-rule") throws(OrchestratorError) -> PromotionRule {
+    package static func promotionRule(_ value: String, source: ValueSource = .input(.promotionRule)) throws(OrchestratorError) -> PromotionRule {
         guard let rule = PromotionRule(rawValue: value) else {
             throw invalid(source, value, "it is not a promotion rule",
                           "use one of: " + PromotionRule.allCases.map(\.rawValue).joined(separator: ", "))
@@ -51,8 +51,8 @@ package enum ValueRules {
         return rule
     }
 
-    /// The port for instances named without one (`-D/--default-port`); 3306 when not given.
-    package static func defaultPort(_ value: String?, source: String = "-D/--default-port") throws(OrchestratorError) -> Int {
+    /// The port for instances named without one (the defaultPort input); 3306 when not given.
+    package static func defaultPort(_ value: String?, source: ValueSource = .input(.defaultPort)) throws(OrchestratorError) -> Int {
         guard let value else { return InstanceKey.defaultPort }
         guard value.count <= 5, value.allSatisfy({ $0.isASCII && $0.isNumber }), let port = Int(value), (1...65535).contains(port) else {
             throw invalid(source, value, "it is not a port number", "give a number from 1 to 65535")
@@ -61,7 +61,7 @@ package enum ValueRules {
     }
 
     /// A non-negative whole number of seconds.
-    package static func seconds(_ value: String, source: String = "-S/--seconds") throws(OrchestratorError) -> String {
+    package static func seconds(_ value: String, source: ValueSource = .input(.seconds)) throws(OrchestratorError) -> String {
         guard !value.isEmpty, value.count <= 9, value.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw invalid(source, value, "it is not a whole number of seconds", "give digits only, e.g. 5")
         }
@@ -69,7 +69,7 @@ package enum ValueRules {
     }
 
     /// A tag: `name` or `name=value`; with `allowList`, a comma-separated list of them (`tagged`).
-    package static func tag(_ value: String, source: String = "-t/--tag", allowList: Bool = false) throws(OrchestratorError) -> String {
+    package static func tag(_ value: String, source: ValueSource = .input(.tag), allowList: Bool = false) throws(OrchestratorError) -> String {
         _ = try queryText(value, source: source)
         let parts = allowList ? value.split(separator: ",", omittingEmptySubsequences: false) : [Substring(value)]
         for part in parts {
@@ -84,21 +84,21 @@ package enum ValueRules {
     }
 
     /// A comma-separated list of instance keys (`submit-pool-instances`), each validated.
-    package static func instanceList(_ value: String, defaultPort: Int, source: String = "-i/--instance") throws(OrchestratorError) -> String {
+    package static func instanceList(_ value: String, defaultPort: Int, source: ValueSource = .input(.instance)) throws(OrchestratorError) -> String {
         for item in value.split(separator: ",", omittingEmptySubsequences: false) {
             _ = try InstanceKey(parsing: String(item), defaultPort: defaultPort, source: source)
         }
         return value
     }
 
-    static func noControlCharacters(_ value: String, source: String) throws(OrchestratorError) {
+    static func noControlCharacters(_ value: String, source: ValueSource) throws(OrchestratorError) {
         if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             throw invalid(source, value, "it contains a control character (newline, tab, …)",
                           "remove control characters from the value")
         }
     }
 
-    static func invalid(_ source: String, _ value: String, _ problem: String, _ fix: String) -> OrchestratorError {
+    static func invalid(_ source: ValueSource, _ value: String, _ problem: String, _ fix: String) -> OrchestratorError {
         .invalidValue(InvalidValue(source: source, value: value, problem: problem, fix: fix))
     }
 }

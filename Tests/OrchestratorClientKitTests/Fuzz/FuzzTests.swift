@@ -43,7 +43,7 @@ struct FuzzTests {
                 return nil
             } catch {
                 switch error.reason {
-                case .usage(let text): return text.isEmpty ? "an empty usage message" : nil
+                case .usage(let text, _): return text.isEmpty ? "an empty usage message" : nil
                 case .invalidValue: return nil
                 default: return "threw \(error)"
                 }

@@ -1,0 +1,112 @@
+import OrchestratorClientKit
+
+/// The library's errors in the command line's words: where the library names an input, a setting or what to
+/// change (``ValueSource``, ``InputProblem``, ``Remedy``), the message names the flag and the environment variable a
+/// shell user gives it with.
+enum ErrorWording {
+    /// The message for standard error, without the program's name.
+    static func message(_ error: OrchestratorError) -> String {
+        if let problem = error.inputProblem { return text(problem) }
+        if let invalid = error.refusedValue { return text(invalid) }
+        if let remedy = error.remedy { return error.problem + text(remedy) }
+        return error.message
+    }
+
+    /// An input's or setting's flag (`-i/--instance`, `--connect-timeout`), its variable (`ORCHESTRATOR_TIMEOUT`),
+    /// or both when either may have given the value (`--ca-file/ORCHESTRATOR_CA_FILE`).
+    static func name(_ source: ValueSource) -> String {
+        switch source {
+        case .input(let input): FlagTable.spec(input: input).primarySpelling
+        case .environment(let setting): setting.environmentVariable ?? setting.rawValue
+        case .override(let setting): FlagTable.spec(setting: setting)?.primarySpelling ?? source.description
+        case .setting(let setting):
+            [FlagTable.spec(setting: setting)?.primarySpelling, setting.environmentVariable].compactMap { $0 }.joined(separator: "/")
+        case .named(let name): name
+        }
+    }
+
+    /// `-i/--instance <host[:port]>`.
+    static func usage(_ input: CommandInput) -> String {
+        let spec = FlagTable.spec(input: input)
+        return "\(spec.primarySpelling) <\(spec.valueName)>"
+    }
+
+    static func text(_ problem: InputProblem) -> String {
+        switch problem {
+        case .emptyInput(let input):
+            return "\(name(.input(input))) is empty; give a value, or leave it out"
+        case let .missingInput(command, inputs, orInstanceSetting):
+            return "-c \(command) needs " + inputs.map(usage).joined(separator: " or ")
+                + (orInstanceSetting ? " (or ORCHESTRATOR_INSTANCE set)" : "")
+        case .emptyInstanceSetting:
+            return "ORCHESTRATOR_INSTANCE is set but empty; give -i <host[:port]>, or unset it to mean this host"
+        case let .instanceNeeded(command, given):
+            return "-c \(command) needs \(usage(.instance)) (\(name(.input(given))) names no instance for it); without -i it "
+                + "acts on this host, which a command naming another target never means"
+        case .unknownCommand(let name):
+            return unknownCommand(name)
+        case .userNeededForPasswordFile:
+            return "--password-file needs the user name alone, from -b/--auth <user> or ORCHESTRATOR_AUTH_USER"
+        case .notUserAndPassword(let source):
+            return "\(name(source)) must be user:password (the value given has no user or no ':', and is not shown in case "
+                + "it is a password); write user:password, or give the user alone with --password-file, "
+                + "or set ORCHESTRATOR_AUTH_USER with ORCHESTRATOR_AUTH_PASSWORD_FILE"
+        case .keyPasswordWithoutKey:
+            return "--key-password-file/ORCHESTRATOR_CLIENT_KEY_PASSWORD_FILE is given without --key/--cert"
+        }
+    }
+
+    /// `unknown command "x"; did you mean y?`: the nearest commands by edit distance.
+    static func unknownCommand(_ name: String) -> String {
+        // A 100 kB name is neither searched whole (edit distance is quadratic) nor shown whole; compared in lower
+        // case, `-c DISCOVER` is as near to discover as `-c Discover`.
+        let nearest = name.count > 64 ? []
+            : Suggestions.nearest(to: name.lowercased(), among: CommandTable.all.map { ($0.name, $0.name) }, count: 3,
+                                  containingIsCloser: true)
+        return "unknown command \"\(TerminalText.value(name, limit: 60))\""
+            + (nearest.isEmpty ? "" : "; did you mean " + nearest.joined(separator: ", ") + "?")
+    }
+
+    static func text(_ invalid: InvalidValue) -> String {
+        var problem = invalid.problem
+        var fix = invalid.fix
+        switch invalid.remedy {
+        case .give(.clientKey)?:
+            problem = "it holds no private key, and no --key was given"
+            fix = "give the certificate's key with --key or ORCHESTRATOR_CLIENT_KEY"
+        case .give(.clientCertificate)?:
+            fix = "give the client certificate with --cert or ORCHESTRATOR_CLIENT_CERT"
+        case .give(.keyPasswordFile)?:
+            fix = "give a file holding its pass phrase with --key-password-file or ORCHESTRATOR_CLIENT_KEY_PASSWORD_FILE "
+                + "(mode 600), or use a key without a pass phrase"
+        case .give(.endpoints)?:
+            fix = "set ORCHESTRATOR_API or -U/--api to e.g. http://orchestrator:3000/api"
+        default:
+            break
+        }
+        return "invalid \(name(invalid.source)) \"\(TerminalText.value(invalid.value))\": \(problem); \(fix)"
+    }
+
+    /// What to do, with the separator that joins it to the problem.
+    static func text(_ remedy: Remedy) -> String {
+        switch remedy {
+        case .checkCredentials:
+            "; check -b/--auth, ORCHESTRATOR_AUTH_USER/ORCHESTRATOR_AUTH_PASSWORD or -e/--headers-auth"
+        case .giveCredentials:
+            "; give -b/--auth user with --password-file, set ORCHESTRATOR_AUTH_USER and ORCHESTRATOR_AUTH_PASSWORD_FILE, "
+                + "or -e/--headers-auth"
+        case .useHTTPS: "; the endpoint speaks https: write https:// in ORCHESTRATOR_API or -U"
+        case .nameTheInstance: "; " + instanceFix
+        case .nameTheInstanceAfterLookupTimeout: " (hostname -f; bounded by --connect-timeout); " + instanceFix
+        case .give(let setting): "; give " + name(.setting(setting))
+        }
+    }
+
+    private static let instanceFix = "give -i host[:port] or set ORCHESTRATOR_INSTANCE"
+
+    /// A setting of the environment that has no effect, as a warning.
+    static func ignored(_ setting: Setting) -> String {
+        "\(setting.environmentVariable ?? setting.rawValue) is set but ORCHESTRATOR_AUTH_USER is not, so no password is "
+            + "sent; set ORCHESTRATOR_AUTH_USER (or give -b user)"
+    }
+}

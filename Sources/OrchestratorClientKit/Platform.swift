@@ -1,9 +1,0 @@
-// The C library, imported in this one place: the files of this module, and the modules built on it (the command
-// line, the generators), see it through this re-export.
-#if canImport(Glibc)
-@_exported import Glibc
-#elseif canImport(Musl)
-@_exported import Musl
-#elseif canImport(Darwin)
-@_exported import Darwin
-#endif

@@ -1,0 +1,83 @@
+import Testing
+@testable import OrchestratorClientKit
+@testable import OrchestratorCLI
+
+/// The library says what went wrong in its own terms (inputs, settings); the command line says it with its flags.
+@Suite("Error language: the library names inputs and settings, the command line its flags")
+struct ErrorLanguageTests {
+    /// True when `text` names a flag the way a shell user types it (`-i/--instance`, `--cert`, `-U`).
+    static func namesAFlag(_ text: String) -> Bool {
+        let flags = FlagTable.all.flatMap { spec in spec.names.map { "--" + $0 } + (spec.letter.map { ["-\($0)/", "-\($0) "] } ?? []) }
+        return flags.contains { text.contains($0) }
+    }
+
+    func refusal(_ body: () throws(OrchestratorError) -> Void) -> OrchestratorError? {
+        do { try body() } catch { return error }
+        return nil
+    }
+
+    @Test("an empty input is an input problem naming the input; the command line names its flag")
+    func emptyInput() throws {
+        let spec = try #require(CommandTable.find("discover"))
+        let error = try #require(refusal { () throws(OrchestratorError) in
+            _ = try CommandRequest(spec, inputs: [.instance: ""], thisHost: { () throws(OrchestratorError) in "db1" })
+        })
+        #expect(error.inputProblem == .emptyInput(.instance))
+        #expect(error.message == "the instance input is empty; give a value, or leave it out")
+        #expect(ErrorWording.message(error) == "-i/--instance is empty; give a value, or leave it out")
+    }
+
+    @Test("a refused setting names the ConfigurationOverrides property or the variable; the command line its flag")
+    func refusedSetting() throws {
+        let given = try #require(refusal { () throws(OrchestratorError) in
+            _ = try ClientConfiguration.resolve(ClientEnvironment(variables: [:]), overrides: ConfigurationOverrides(connectTimeout: "5x"))
+        })
+        #expect(given.refusedValue?.source == .override(.connectTimeout))
+        #expect(given.message.hasPrefix("invalid ConfigurationOverrides.connectTimeout \"5x\": "), "\(given.message)")
+        #expect(ErrorWording.message(given).hasPrefix("invalid --connect-timeout \"5x\": "))
+        let variable = try #require(refusal { () throws(OrchestratorError) in
+            _ = try ClientConfiguration.resolve(ClientEnvironment(variables: ["ORCHESTRATOR_TIMEOUT": "5x"]),
+                                                overrides: ConfigurationOverrides())
+        })
+        #expect(variable.refusedValue?.source == .environment(.timeout))
+        #expect(ErrorWording.message(variable).hasPrefix("invalid ORCHESTRATOR_TIMEOUT \"5x\": "))
+    }
+
+    @Test("refused credentials say what to check in library terms; the command line names -b/--auth and -e/--headers-auth")
+    func credentialsRemedy() {
+        let error = OrchestratorError.notAuthorized(endpoint: "http://orc:3000/api", status: 401)
+        #expect(error.remedy == .checkCredentials)
+        #expect(!Self.namesAFlag(error.message), "\(error.message)")
+        #expect(ErrorWording.message(error) == "http://orc:3000/api refused our credentials (HTTP 401); check -b/--auth, "
+                + "ORCHESTRATOR_AUTH_USER/ORCHESTRATOR_AUTH_PASSWORD or -e/--headers-auth")
+    }
+
+    @Test("no library wording of an input problem, remedy or source names a flag")
+    func libraryWordingNamesNoFlag() {
+        let problems: [InputProblem] = CommandInput.allCases.flatMap { input in
+            [.emptyInput(input), .missingInput(command: "relocate", oneOf: [input], orInstanceSetting: true),
+             .instanceNeeded(command: "discover", given: input), .notUserAndPassword(.input(input))]
+        } + [.emptyInstanceSetting, .unknownCommand("x"), .userNeededForPasswordFile, .keyPasswordWithoutKey]
+        for problem in problems { #expect(!Self.namesAFlag(problem.description), "\(problem.description)") }
+        let remedies: [Remedy] = [.checkCredentials, .giveCredentials, .useHTTPS, .nameTheInstance, .nameTheInstanceAfterLookupTimeout]
+            + Setting.allCases.map(Remedy.give)
+        for remedy in remedies { #expect(!Self.namesAFlag(remedy.text), "\(remedy.text)") }
+        for setting in Setting.allCases {
+            for source in [ValueSource.override(setting), .environment(setting), .setting(setting)] {
+                #expect(!Self.namesAFlag(source.description), "\(source)")
+            }
+            #expect(!Self.namesAFlag(ClientConfiguration(endpoints: []).name(of: setting)), "\(setting)")
+        }
+    }
+
+    @Test("the flags that may hold a secret come from the flag table, in every spelling")
+    func secretFlags() {
+        for argument in ["-b", "-buser:pass", "--auth=u:p", "-auth", "-U", "--api", "-e", "--headers-auth", "--password-file"] {
+            #expect(CommandLineTool.mayHoldSecret(argument), "\(argument)")
+        }
+        for argument in ["-i", "--instance", "-c", "--cert", "b", "--", "-d"] {
+            #expect(!CommandLineTool.mayHoldSecret(argument), "\(argument)")
+        }
+        #expect(Set(FlagTable.all.filter(\.holdsSecret).map(\.flag)) == [.api, .auth, .headersAuth, .passwordFile])
+    }
+}
