@@ -46,9 +46,9 @@ struct occ_curl_api {
     CURLMsg *(*multi_info_read)(CURLM *, int *);
     struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
     void (*slist_free_all)(struct curl_slist *);
-    /* issue 11: --version names the libcurl it loaded and its TLS backend. */
+    /* The version report names the libcurl it loaded and its TLS backend. */
     curl_version_info_data *(*version_info)(CURLversion);
-    /* issue 14: the library's reused connections (one multi handle per client, DNS and TLS sessions shared). */
+    /* The library's reused connections (one multi handle per client, DNS and TLS sessions shared). */
     CURLMcode (*multi_setopt)(CURLM *, CURLMoption, ...);
     CURLSH *(*share_init)(void);
     CURLSHcode (*share_setopt)(CURLSH *, CURLSHoption, ...);

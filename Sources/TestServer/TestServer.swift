@@ -119,7 +119,7 @@ public final class TestServer: @unchecked Sendable {
     /// The targets of the received requests, in order.
     public var targets: [String] { requests.map(\.target) }
 
-    /// Connections accepted so far (issue 14: a client that reuses its connections opens one).
+    /// Connections accepted so far (a client that reuses its connections opens one).
     public var acceptedConnections: Int { state.withLock { $0.accepted } }
 
     /// The most connections open at once so far.

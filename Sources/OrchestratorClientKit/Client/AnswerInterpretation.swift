@@ -1,7 +1,7 @@
 /// What an answer, or its absence, means: the shape checks and the mapping to ``OrchestratorError``, once for both
 /// ways of waiting (see ``SessionCore``).
 extension SessionCore {
-    /// A 2xx answer is success only when it holds what the command prints (`-c api` prints anything).
+    /// A 2xx answer is success only when it holds what the command prints (the `api` command takes anything).
     static func checkShape(of answer: APIAnswer, for spec: CommandSpec, path: APIPath) throws(OrchestratorError) -> APIAnswer {
         if case .route = spec.kind, let problem = AnswerShape.problem(spec.output, answer.document.root) {
             throw .unexpectedAnswer(endpoint: answer.endpoint.url, path: path.encoded, status: answer.status, problem: problem)

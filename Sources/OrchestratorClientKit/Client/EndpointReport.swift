@@ -128,8 +128,8 @@ extension OrchestratorClient {
     }
 }
 
-/// The probing behind ``OrchestratorClient/endpointReport()`` and `-c endpoints`: one exchange of every probe with
-/// every endpoint, driven by either session.
+/// The probing behind ``OrchestratorClient/endpointReport()`` and the `endpoints` command: one exchange of every
+/// probe with every endpoint, driven by either session.
 package final class EndpointProbe: SessionCall {
     /// The read-only paths asked of every endpoint, `leader-check` first (it carries the certificate request).
     package static let paths = [leaderCheck, "raft-state", "raft-leader", "raft-health", "status"]

@@ -7,7 +7,8 @@
 /// `routed-leader-check` the same way (a follower that can route to the leader). When the whole operation's bound runs
 /// out first, the error is a timeout.
 package final class LeaderSearch: SessionCall {
-    /// The probes, in order: a follower that can route to the leader answers the second. (`--dry-run` lists them.)
+    /// The probes, in order: a follower that can route to the leader answers the second. One list, for the search
+    /// and for showing what it would send.
     package static let probePaths = ["leader-check", "routed-leader-check"]
 
     private var checkIndex = 0

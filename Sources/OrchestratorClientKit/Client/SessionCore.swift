@@ -71,7 +71,7 @@ final class SessionCore {
     /// claim it), or `nil` to go on; what each endpoint said is added to `report`.
     func leader(among outcomes: [HTTPOutcome?], check: String, report: inout [String]) throws(OrchestratorError) -> Endpoint? {
         let endpoints = configuration.endpoints
-        // Our own side cannot send (TLS files, libcurl): the same for every endpoint, said once (exit 2).
+        // Our own side cannot send (TLS files, libcurl): the same for every endpoint, said once, as a usage error.
         for case .failure(let failure)? in outcomes where failure.kind == .configuration {
             throw error(for: failure, endpoint: endpoints[0], path: APIPath(segments: [check]), safety: .readOnly)
         }
@@ -101,7 +101,8 @@ final class SessionCore {
         return nil
     }
 
-    /// No endpoint led: the operation's bound ended the search (e.g. --timeout shorter than --leader-timeout), or
+    /// No endpoint led: the operation's bound ended the search (e.g. `totalMilliseconds` shorter than
+    /// `leaderProbeMilliseconds`), or
     /// the endpoints said so, one line each.
     func noLeaderError(_ report: [String]) -> OrchestratorError {
         if remainingMilliseconds == 0 {

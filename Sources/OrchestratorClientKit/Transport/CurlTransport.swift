@@ -65,7 +65,7 @@ package final class CurlTransport: HTTPSending {
     private func prepare() -> Result<(multi: UnsafeMutableRawPointer, headers: UnsafeMutablePointer<curl_slist>?), TransportFailure> {
         if let handles { return .success(handles) }
         if let error = occ_curl_load() {
-            // Not the endpoints' fault (a missing package, or too little memory to load it): exit 2, said once.
+            // Not the endpoints' fault (a missing package, or too little memory to load it): a usage error, said once.
             return .failure(TransportFailure(kind: .configuration, reason: "cannot load libcurl (install libcurl4): \(String(cString: error))",
                                              elapsedMilliseconds: 0))
         }
@@ -303,7 +303,7 @@ package final class CurlTransport: HTTPSending {
             return TransportFailure(kind: .timeout, reason: "no complete answer after \(elapsed) ms", elapsedMilliseconds: elapsed)
         case CURLE_SSL_CERTPROBLEM, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ENGINE_NOTFOUND,
              CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED:
-            // Our own files, not the server: the same for every endpoint, so said once (exit 2).
+            // Our own files, not the server: the same for every endpoint, so said once, as a usage error.
             let detail = transfer.detail.isEmpty ? Self.describe(code) : transfer.detail
             return TransportFailure(kind: .configuration, reason: Self.localTLSProblem(detail, name: configuration.name(of:)), elapsedMilliseconds: elapsed)
         case CURLE_WRITE_ERROR where transfer.outOfMemory:
@@ -375,10 +375,10 @@ package final class CurlTransport: HTTPSending {
     }
 }
 
-// MARK: - The libcurl --version names
+// MARK: - Which libcurl requests would use
 
 extension CurlTransport {
-    /// The libcurl requests would use, for `--version`: `libcurl 7.88.1, OpenSSL/3.0.17`; `libcurl not found` when
+    /// The libcurl requests would use, for a version report: `libcurl 7.88.1, OpenSSL/3.0.17`; `libcurl not found` when
     /// it cannot be loaded; or what is wrong with the one found (`libcurl lacks curl_multi_wait`: older than 7.28.0).
     ///
     /// Loads libcurl if no request has yet (a few milliseconds). Here, not in another file, because the shim's

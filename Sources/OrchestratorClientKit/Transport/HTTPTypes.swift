@@ -58,7 +58,7 @@ package struct TransportFailure: Sendable, Equatable, Error {
         /// The answer exceeded the size the client accepts.
         case tooLarge
         /// Our own side cannot send at all: TLS files libcurl cannot use, libcurl cannot be loaded. The same for
-        /// every endpoint, so reported once, as invalid input (exit 2).
+        /// every endpoint, so reported once, as ``OrchestratorError/Code/usage``.
         case configuration
         /// Anything else libcurl reports.
         case other

@@ -25,7 +25,8 @@ package struct LibcurlFeatures: Sendable, Equatable {
     /// for at clean-up. Without it libcurl's threaded resolver waits for its lookup thread when the transfer ends (a
     /// known libcurl limitation, curl issues 2975 and 4852), as long as the system resolver takes (resolv.conf's
     /// timeout times its attempts): with a DNS server that does not answer, the client ends only then, past
-    /// --timeout. Endpoints given by address, and names in /etc/hosts, never wait. Nothing else depends on it.
+    /// the operation's bound (`totalMilliseconds`). Endpoints given by address, and names in /etc/hosts, never wait.
+    /// Nothing else depends on it.
     package var hasQuickExit: Bool { versionNumber >= 0x07_57_00 }
 
     /// `CURLOPT_PROTOCOLS_STR`, 7.85.0: libcurl speaks http and https only. Without it the same limit is given as
@@ -36,7 +37,8 @@ package struct LibcurlFeatures: Sendable, Equatable {
     /// Whether libcurl itself refuses an answer with no HTTP status line (HTTP/0.9): by default from 7.66.0, when
     /// told with `CURLOPT_HTTP09_ALLOWED` = 0 from 7.64.0 (``needsHTTP09Refusal``). Before 7.64.0 libcurl takes such
     /// an answer as a body with status 0 and success; the transport then treats status 0 as "not HTTP" itself, so
-    /// the outcome is the same (a change's outcome is unknown, exit 5), only libcurl's own words are missing.
+    /// the outcome is the same (a change fails with ``OrchestratorError/Code/outcomeUnknown``), only libcurl's own
+    /// words are missing.
     package var refusesHTTP09: Bool { versionNumber >= 0x07_40_00 }
 
     /// 7.64.0 and 7.65.x accept HTTP/0.9 unless `CURLOPT_HTTP09_ALLOWED` says 0.

@@ -6,7 +6,7 @@ import Musl
 import Darwin
 #endif
 
-/// Whether the process can still get `bytes` of memory. Swift stops the process (exit 134, a stack trace) when
+/// Whether the process can still get `bytes` of memory. Swift stops the process (a trap, a stack trace) when
 /// an allocation fails, so a large answer under a memory limit (`ulimit -v`) is checked first and refused in one
 /// line instead. The probe is only reserved, never touched: without a limit it costs nothing.
 package enum MemoryHeadroom {

@@ -1,5 +1,5 @@
 /// Which credentials a request carries: the one rule for the transport, for judging a 401 or 403 ("refused" or
-/// "needed"), for the endpoint report and for `--dry-run`.
+/// "needed"), for the endpoint report and for a program that shows what would be sent without sending it.
 extension ClientConfiguration {
     /// The basic-auth credentials a request to `endpoint` carries: the configured ones, else those written in the
     /// endpoint's URL.
