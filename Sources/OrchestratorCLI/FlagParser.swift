@@ -85,7 +85,7 @@ package enum FlagParser {
     /// unset must not act on this host. A second, different value is refused, not silently preferred:
     /// `-c which-master -c discover` must not turn a read into a change.
     static func store(_ value: String, for spec: FlagSpec, in parsed: inout ParsedArguments) throws(OrchestratorError) {
-        if value.isEmpty {
+        if ValueSource.isEmptyValue(value) {
             var message = "\(spec.primarySpelling) was given an empty value; give a value, or leave the flag out"
             if spec.flag == .instance { message += " (an empty -i never means this host)" }
             throw .usage(message)

@@ -15,7 +15,7 @@ extension SessionCore {
     static func checkRaftState(_ state: APIAnswer) throws(OrchestratorError) {
         guard let text = state.document.root.stringValue, text.contains("Leader") else {
             let shown = state.document.root.byteCount > 200 ? "a \(state.document.root.typeName)"
-                : TerminalText.value(JSONPrinter.render(state.json, style: .inline))
+                : OrchestratorError.shown(JSONPrinter.render(state.json, style: .inline))
             throw .apiFailure(APIFailure(endpoint: state.endpoint.url, status: state.status,
                                          message: "Cannot determine raft state: \(state.endpoint.url) answered raft-state " + shown,
                                          details: nil))
@@ -32,7 +32,7 @@ extension SessionCore {
         switch failure.kind {
         case .timeout:
             return .timedOut(endpoint: endpoint.url,
-                             waitedFor: "the answer to GET /api/\(TerminalText.value(path.encoded, limit: 200))"
+                             waitedFor: "the answer to GET /api/\(OrchestratorError.shown(path.encoded, limit: 200))"
                                  + Self.attemptsText(attempts)
                                  + (sentChange ? " (the change was sent and may or may not have been applied)" : ""),
                              milliseconds: total)
@@ -75,7 +75,7 @@ extension SessionCore {
             throw .outOfMemory(endpoint: endpoint.url, path: path.encoded, bytes: answer.body.count)
         }
         if (300..<400).contains(answer.status) {
-            let target = answer.location.map { "a redirect to \(TerminalText.value($0))" } ?? "a redirect without a Location"
+            let target = answer.location.map { "a redirect to \(OrchestratorError.shown($0))" } ?? "a redirect without a Location"
             throw .unexpectedAnswer(endpoint: endpoint.url, path: path.encoded, status: answer.status,
                                     problem: "with \(target), which the client does not follow: point ORCHESTRATOR_API "
                                         + "or \(configuration.name(of: .endpoints)) at the API itself (check http or https, host and path)")
@@ -131,7 +131,7 @@ extension SessionCore {
             case 0x09, 0x0A, 0x0D, 0x2028, 0x2029:
                 line += " "
             default:
-                if TerminalText.isUnsafe(scalar) { line += scalar.escaped(asASCII: true) } else { line.unicodeScalars.append(scalar) }
+                if OrchestratorError.isEscapedInMessages(scalar) { line += scalar.escaped(asASCII: true) } else { line.unicodeScalars.append(scalar) }
             }
             count += 1
         }

@@ -72,7 +72,7 @@ package enum AnswerShape {
 
     /// An instance key: `{"Hostname": "db1", "Port": 3306}` with a non-empty host name.
     static func isKey(_ node: JSONNode?) -> Bool {
-        guard let node, node.kind == .object, let host = node["Hostname"]?.stringValue, !host.isEmpty else { return false }
+        guard let node, node.kind == .object, let host = node["Hostname"]?.stringValue, !ValueSource.isEmptyValue(host) else { return false }
         return node["Port"]?.kind == .number
     }
 
@@ -108,10 +108,10 @@ package enum AnswerShape {
     /// A short, terminal-safe description of a value: its text when short, else its type.
     static func describe(_ node: JSONNode) -> String {
         if node.byteCount <= 60 {
-            return TerminalText.value(String(decoding: node.bytes[node.start..<node.end], as: UTF8.self))
+            return OrchestratorError.shown(String(decoding: node.bytes[node.start..<node.end], as: UTF8.self))
         }
         switch node.kind {
-        case .object: return "an object (\(TerminalText.value(String(decoding: node.bytes[node.start..<(node.start + 50)], as: UTF8.self)))…)"
+        case .object: return "an object (\(OrchestratorError.shown(String(decoding: node.bytes[node.start..<(node.start + 50)], as: UTF8.self)))…)"
         case .array: return "an array"
         case .string: return "a string"
         default: return node.typeName

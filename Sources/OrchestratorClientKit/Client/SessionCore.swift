@@ -147,7 +147,7 @@ final class SessionCore {
     func request(to endpoint: Endpoint, path: APIPath, safety: RequestSafety, attempts: Int) throws(OrchestratorError) -> HTTPRequest {
         let remaining = remainingMilliseconds
         guard remaining > 0 else {
-            throw .timedOut(endpoint: endpoint.url, waitedFor: "the answer to GET /api/\(TerminalText.value(path.encoded, limit: 200))"
+            throw .timedOut(endpoint: endpoint.url, waitedFor: "the answer to GET /api/\(OrchestratorError.shown(path.encoded, limit: 200))"
                                 + Self.attemptsText(attempts),
                             milliseconds: elapsedMilliseconds)
         }

@@ -25,7 +25,7 @@ package struct CommandRequest: Sendable {
                  environmentInstance: @escaping () throws(OrchestratorError) -> String?,
                  thisHost: @escaping () throws(OrchestratorError) -> String) throws(OrchestratorError) {
         // An empty value is a mistake, never "not given": an empty instance must not fall back to this host.
-        if let empty = CommandInput.allCases.first(where: { inputs[$0]?.isEmpty == true }) {
+        if let empty = CommandInput.allCases.first(where: { inputs[$0].map(ValueSource.isEmptyValue) == true }) {
             throw .input(.emptyInput(empty))
         }
         let resolver = ValueResolver(spec: spec, inputs: inputs, instanceFromEnvironment: environmentInstance,
@@ -35,7 +35,7 @@ package struct CommandRequest: Sendable {
         case .route(let template):
             path = template.render(try resolver.resolve(template))
         case .rawAPI:
-            guard let raw = inputs[.path], !raw.isEmpty else {
+            guard let raw = inputs[.path], !ValueSource.isEmptyValue(raw) else {
                 throw .input(.missingInput(command: spec.name, oneOf: [.path], orInstanceSetting: false))
             }
             path = try APIPath(validating: raw)
@@ -61,9 +61,9 @@ struct ValueResolver {
 
     /// The instance input, or `ORCHESTRATOR_INSTANCE`, or (for commands about this host) this host.
     func instanceText() throws(OrchestratorError) -> String? {
-        if let given = inputs[.instance], !given.isEmpty { return given }
+        if let given = inputs[.instance], !ValueSource.isEmptyValue(given) { return given }
         if let fromEnvironment = try instanceFromEnvironment() {
-            if !fromEnvironment.isEmpty { return fromEnvironment }
+            if !ValueSource.isEmptyValue(fromEnvironment) { return fromEnvironment }
             // Set but empty (`export ORCHESTRATOR_INSTANCE=$TARGET` with TARGET unset) must not mean this host either.
             if spec.defaultsToThisHost {
                 throw .input(.emptyInstanceSetting)
@@ -99,7 +99,7 @@ struct ValueResolver {
     }
 
     private func given(_ input: CommandInput) -> String? {
-        guard let value = inputs[input], !value.isEmpty else { return nil }
+        guard let value = inputs[input], !ValueSource.isEmptyValue(value) else { return nil }
         return value
     }
 

@@ -177,7 +177,7 @@ public struct ClientConfiguration: Sendable, Equatable {
         try environment.checkNotices()
         var hostNameBound = Timeouts.default.connectMilliseconds
         func raw(_ name: String) throws(OrchestratorError) -> String? { try environment.value(name, hostNameWithin: hostNameBound) }
-        func setting(_ name: String) throws(OrchestratorError) -> String? { try raw(name).flatMap { $0.isEmpty ? nil : $0 } }
+        func setting(_ name: String) throws(OrchestratorError) -> String? { try raw(name).flatMap { ValueSource.isEmptyValue($0) ? nil : $0 } }
         func duration(_ given: String?, _ which: Setting) throws(OrchestratorError) -> Int? {
             if let given { return try Timeouts.parseMilliseconds(given, source: .override(which)) }
             if let value = try setting(which.environmentVariable!) {
@@ -213,13 +213,13 @@ public struct ClientConfiguration: Sendable, Equatable {
         }
 
         let userSetting = try setting("ORCHESTRATOR_AUTH_USER")
-        let user = overrides.auth.flatMap { $0.isEmpty ? nil : $0 } ?? userSetting
+        let user = overrides.auth.flatMap { ValueSource.isEmptyValue($0) ? nil : $0 } ?? userSetting
         if let file = overrides.passwordFile {
             guard let user, !user.contains(":") else {
                 throw .input(.userNeededForPasswordFile)
             }
             configuration.credentials = Credentials(user: user, password: try SecretFile.read(path: file, source: .override(.passwordFile)))
-        } else if let auth = overrides.auth, !auth.isEmpty {
+        } else if let auth = overrides.auth, !ValueSource.isEmptyValue(auth) {
             configuration.credentials = try Credentials(parsing: auth)
         } else if let user {
             let password: String
@@ -233,7 +233,7 @@ public struct ClientConfiguration: Sendable, Equatable {
         try configuration.credentials?.checkSendable()
         for endpoint in configuration.endpoints { try endpoint.credentials?.checkSendable(source: "the credentials in an endpoint URL") }
 
-        if let header = overrides.headersAuth.flatMap({ $0.isEmpty ? nil : $0 }) {
+        if let header = overrides.headersAuth.flatMap({ ValueSource.isEmptyValue($0) ? nil : $0 }) {
             configuration.authHeader = try validatedHeader(header, source: .override(.authHeader))
         } else if let header = try setting("ORCHESTRATOR_AUTH_USER_HEADER") {
             configuration.authHeader = try validatedHeader(header, source: .environment(.authHeader))
@@ -261,7 +261,7 @@ public struct ClientConfiguration: Sendable, Equatable {
     /// sent nowhere (``Setting/password`` and ``Setting/passwordFile``, when neither ``Setting/user`` nor
     /// ``ConfigurationOverrides/auth`` is given).
     public static func ignoredSettings(_ environment: ClientEnvironment, overrides: ConfigurationOverrides) -> [Setting] {
-        func isSet(_ setting: Setting) -> Bool { !(environment[setting.environmentVariable!] ?? "").isEmpty }
+        func isSet(_ setting: Setting) -> Bool { !ValueSource.isEmptyValue(environment[setting.environmentVariable!] ?? "") }
         guard overrides.auth == nil, !isSet(.user) else { return [] }
         return [Setting.password, .passwordFile].filter(isSet)
     }

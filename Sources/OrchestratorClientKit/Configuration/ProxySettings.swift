@@ -17,7 +17,7 @@ public struct ProxySettings: Sendable, Equatable {
     /// The proxy settings `environment` describes.
     public init(environment: [String: String], disabled: Bool = false) {
         var found: [String: String] = [:]
-        for name in Self.variableNames { if let value = environment[name], !value.isEmpty { found[name] = value } }
+        for name in Self.variableNames { if let value = environment[name], !ValueSource.isEmptyValue(value) { found[name] = value } }
         self.variables = found
         self.disabled = disabled
     }
@@ -44,7 +44,7 @@ public struct ProxySettings: Sendable, Equatable {
 
     /// The proxy for `url` as messages show it: `http://proxy:3128 (from https_proxy)`, any password masked.
     public func describeProxy(for url: String) -> String? {
-        proxy(for: url).map { "\(TerminalText.value(Endpoint.masked($0.url))) (from \($0.variable))" }
+        proxy(for: url).map { "\(OrchestratorError.shown(Endpoint.masked($0.url))) (from \($0.variable))" }
     }
 
     /// The host of an http(s) URL, without brackets, lower-cased.

@@ -78,6 +78,6 @@ package enum SecretFile {
             return "if it is a password file of its own, make it readable by its owner only (mode 600); "
                 + "if it is a system file, it is not a password file: give another"
         }
-        return "run chmod 600 \(TerminalText.value(path))"
+        return "run chmod 600 \(OrchestratorError.shown(path))"
     }
 }

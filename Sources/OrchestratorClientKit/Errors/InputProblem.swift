@@ -34,7 +34,7 @@ public enum InputProblem: Sendable, Hashable, CustomStringConvertible {
             return "\(command) needs the instance input (the \(given.rawValue) input names no instance for it); without "
                 + "an instance it acts on this host, which a command naming another target never means"
         case .unknownCommand(let name):
-            return "unknown command \"\(TerminalText.value(name, limit: 60))\""
+            return "unknown command \"\(OrchestratorError.shown(name, limit: 60))\""
         case .userNeededForPasswordFile:
             return "ConfigurationOverrides.passwordFile needs the user name alone, from ConfigurationOverrides.auth "
                 + "or ORCHESTRATOR_AUTH_USER"

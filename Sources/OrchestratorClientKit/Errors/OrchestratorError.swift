@@ -153,12 +153,12 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         case .apiFailure(let failure): return failure.message
         case let .unreadableAnswer(endpoint, path, status, excerpt):
             let shown = excerpt.isEmpty ? "an empty body" : "\"\(excerpt)\""
-            return "\(endpoint)/\(TerminalText.value(path, limit: 200)) answered HTTP \(status) with something that is not JSON: \(shown)"
+            return "\(endpoint)/\(OrchestratorError.shown(path, limit: 200)) answered HTTP \(status) with something that is not JSON: \(shown)"
         case let .notAuthorized(endpoint, status):
             return "\(endpoint) refused our credentials (HTTP \(status))"
         case let .outOfMemory(endpoint, path, bytes):
             let size = bytes.map { " of \($0) bytes" } ?? ""
-            return "\(endpoint)/\(TerminalText.value(path, limit: 200)): not enough memory to read its answer\(size) (is the process limited with ulimit -v?)"
+            return "\(endpoint)/\(OrchestratorError.shown(path, limit: 200)): not enough memory to read its answer\(size) (is the process limited with ulimit -v?)"
         case let .credentialsNeeded(endpoint, status):
             return "\(endpoint) needs credentials (HTTP \(status)), and none are configured"
         case .noLeader(let lines):
@@ -240,7 +240,7 @@ public struct InvalidValue: Sendable, Equatable, CustomStringConvertible {
 
     /// The message; the value is shown with control characters escaped, and shortened when long.
     public var description: String {
-        "invalid \(source) \"\(TerminalText.value(value))\": \(problem); \(fix)"
+        "invalid \(source) \"\(OrchestratorError.shown(value))\": \(problem); \(fix)"
     }
 }
 

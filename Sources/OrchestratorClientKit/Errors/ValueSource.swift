@@ -27,6 +27,16 @@ public enum ValueSource: Sendable, Hashable, CustomStringConvertible, Expressibl
     }
 }
 
+extension ValueSource {
+    /// The library's one rule for whether a value is empty, wherever it comes from: a value is empty when it has no
+    /// characters. A value of spaces only is not empty by this rule. An empty input is refused, never read as "not
+    /// given" (an empty instance must not mean this host); an empty setting counts as unset, except an empty
+    /// ``Setting/instance``, refused where it would mean this host; an instance key with an empty host name in an
+    /// answer names no instance. A program that takes values from its users applies the same rule, so that it
+    /// refuses what the library would.
+    public static func isEmptyValue(_ value: String) -> Bool { value.isEmpty }
+}
+
 /// A setting of ``ClientConfiguration``, named once for messages: the ``ConfigurationOverrides`` property that gives
 /// it and the environment variable the library reads it from.
 public enum Setting: String, Sendable, Hashable, CaseIterable {

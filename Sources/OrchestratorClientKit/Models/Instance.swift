@@ -54,7 +54,7 @@ public struct Instance: Sendable, Equatable {
         guard let key = InstanceKey(json: json["Key"]) else { return nil }
         self.key = key
         let master = InstanceKey(json: json["MasterKey"])
-        self.masterKey = (master?.hostname.isEmpty ?? true) ? nil : master
+        self.masterKey = (master.map { ValueSource.isEmptyValue($0.hostname) } ?? true) ? nil : master
         clusterName = json["ClusterName"]?.stringValue ?? ""
         suggestedClusterAlias = json["SuggestedClusterAlias"]?.stringValue ?? ""
         dataCenter = json["DataCenter"]?.stringValue ?? ""

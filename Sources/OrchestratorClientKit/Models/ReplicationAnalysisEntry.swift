@@ -22,7 +22,7 @@ public struct ReplicationAnalysisEntry: Sendable, Equatable {
         guard let key = InstanceKey(json: json["AnalyzedInstanceKey"]) else { return nil }
         analyzedInstanceKey = key
         let master = InstanceKey(json: json["AnalyzedInstanceMasterKey"])
-        analyzedInstanceMasterKey = (master?.hostname.isEmpty ?? true) ? nil : master
+        analyzedInstanceMasterKey = (master.map { ValueSource.isEmptyValue($0.hostname) } ?? true) ? nil : master
         clusterName = json["ClusterDetails"]?["ClusterName"]?.stringValue ?? ""
         clusterAlias = json["ClusterDetails"]?["ClusterAlias"]?.stringValue ?? ""
         analysis = json["Analysis"]?.stringValue ?? ""

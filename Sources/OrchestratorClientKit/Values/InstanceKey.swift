@@ -41,7 +41,7 @@ public struct InstanceKey: Sendable, Hashable, CustomStringConvertible {
                 guard rest.hasPrefix(":") else { throw invalid("unexpected text after ']'", "write it as [address]:port") }
                 portText = rest.dropFirst()
             }
-            guard Self.isIPv6(host) else { throw invalid("\"\(TerminalText.value(String(host), limit: 60))\" is not an IPv6 address", "write it as [address]:port") }
+            guard Self.isIPv6(host) else { throw invalid("\"\(OrchestratorError.shown(String(host), limit: 60))\" is not an IPv6 address", "write it as [address]:port") }
         } else {
             let colons = host.filter { $0 == ":" }.count
             if colons > 1 {
@@ -53,14 +53,14 @@ public struct InstanceKey: Sendable, Hashable, CustomStringConvertible {
             }
             guard !host.isEmpty else { throw invalid("the host name is empty", "give host or host:port") }
             guard Self.isHostname(host) else {
-                throw invalid("\"\(TerminalText.value(String(host), limit: 60))\" is not a valid host name", "use a name of letters and digits (with '-', '_' and '.' between them), as host or host:port")
+                throw invalid("\"\(OrchestratorError.shown(String(host), limit: 60))\" is not a valid host name", "use a name of letters and digits (with '-', '_' and '.' between them), as host or host:port")
             }
         }
         var port = defaultPort
         if let portText {
             guard portText.count <= 5, portText.allSatisfy({ $0.isASCII && $0.isNumber }),
                   let value = Int(portText), value >= 1, value <= 65535 else {
-                throw invalid("the port \"\(TerminalText.value(String(portText), limit: 20))\" is not a number from 1 to 65535", "give host:port with a valid port")
+                throw invalid("the port \"\(OrchestratorError.shown(String(portText), limit: 20))\" is not a number from 1 to 65535", "give host:port with a valid port")
             }
             port = value
         }

@@ -14,7 +14,7 @@ package enum ValueRules {
     /// A value that must travel as one path segment: an owner, reason, alias, pool, binlog name, host name hint.
     package static func pathSegment(_ value: String, source: ValueSource) throws(OrchestratorError) -> String {
         try noControlCharacters(value, source: source)
-        guard !value.isEmpty else {
+        guard !ValueSource.isEmptyValue(value) else {
             throw invalid(source, value, "it is empty", "give a non-empty value")
         }
         if value == "." || value == ".." {
@@ -32,7 +32,7 @@ package enum ValueRules {
     /// A value sent as a query parameter; any character but control characters encodes faithfully.
     package static func queryText(_ value: String, source: ValueSource) throws(OrchestratorError) -> String {
         try noControlCharacters(value, source: source)
-        guard !value.isEmpty else { throw invalid(source, value, "it is empty", "give a non-empty value") }
+        guard !ValueSource.isEmptyValue(value) else { throw invalid(source, value, "it is empty", "give a non-empty value") }
         return value
     }
 

@@ -70,6 +70,20 @@ struct ErrorLanguageTests {
         }
     }
 
+    @Test("a value in a message has control characters and text-reordering marks escaped and is shortened; the command line shows values the same way")
+    func valuesInMessages() {
+        #expect(OrchestratorError.shown("a\u{1B}[31mb\u{202E}c\u{7}\n\u{85}d") == #"a\u{1B}[31mb\u{202E}c\u{07}\n\u{0085}d"#)
+        #expect(OrchestratorError.shown("é漢字👍 ok") == "é漢字👍 ok")
+        let long = String(repeating: "x", count: 205)
+        #expect(OrchestratorError.shown(long) == String(repeating: "x", count: 200) + "…(5 more characters)")
+        #expect(OrchestratorError.shown("abcdef", limit: 4) == "abcd…(2 more characters)")
+        for value in ["a\u{1B}]0;title\u{7}", long, "line\nbreak"] {
+            #expect(TerminalText.value(value) == OrchestratorError.shown(value))
+            #expect(TerminalText.value(value, limit: 3) == OrchestratorError.shown(value, limit: 3))
+        }
+        #expect(TerminalText.message("one\u{1B}\ntwo") == #"one\u{1B}"# + "\ntwo")
+    }
+
     @Test("the flags that may hold a secret come from the flag table, in every spelling")
     func secretFlags() {
         for argument in ["-b", "-buser:pass", "--auth=u:p", "-auth", "-U", "--api", "-e", "--headers-auth", "--password-file"] {

@@ -1,0 +1,32 @@
+extension OrchestratorError {
+    /// A value from outside (a server's answer, a value given, a URL) as the library's messages show it.
+    ///
+    /// ``message`` is printed and logged by programs that do not escape it, so a server or a value must not bring
+    /// control characters or text-reordering marks into it: control characters (C0, DEL, C1) and the Unicode marks
+    /// that reorder or hide text (bidirectional overrides and isolates, zero-width characters, line and paragraph
+    /// separators) are shown as Swift-style escapes (`\u{1B}`), line breaks included. At most `limit` characters are
+    /// kept, the rest replaced by `…(N more characters)`. A program that words its own messages about the same
+    /// values shows them this way too.
+    public static func shown(_ value: String, limit: Int = 200) -> String {
+        var shown = ""
+        var count = 0
+        var total = 0
+        for scalar in value.unicodeScalars {
+            total += 1
+            guard count < limit else { continue }
+            count += 1
+            if isEscapedInMessages(scalar) { shown += scalar.escaped(asASCII: true) } else { shown.unicodeScalars.append(scalar) }
+        }
+        if total > count { shown += "…(\(total - count) more characters)" }
+        return shown
+    }
+
+    /// True for a scalar that ``shown(_:limit:)`` escapes.
+    static func isEscapedInMessages(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00..<0x20, 0x7F...0x9F: return true
+        case 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x2069, 0xFEFF: return true
+        default: return false
+        }
+    }
+}
