@@ -17,7 +17,7 @@ public struct ClientEnvironment: Sendable {
     /// Profile values holding `$(hostname -f)`: looked up only when read.
     private let deferred: [String: ProfileValue]
     /// What the profile file (or the environment) holds that was not applied, in file order.
-    public let notices: [ProfileNotice]
+    package let notices: [ProfileNotice]
 
     /// Uses `variables` as they are.
     public init(variables: [String: String]) {
@@ -81,8 +81,8 @@ public struct ClientEnvironment: Sendable {
         }
     }
 
-    /// The warnings among ``notices``, one line each, for standard error.
-    package var warnings: [String] {
+    /// What the profile file holds that the client did not apply, one sentence each (for standard error).
+    public var warnings: [String] {
         notices.filter { !$0.isError }.map(\.description)
     }
 
