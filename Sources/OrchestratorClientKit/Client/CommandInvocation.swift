@@ -9,6 +9,9 @@ public struct CommandInvocation: Sendable {
 
     /// Validates `inputs` for `command` and renders its request.
     /// - Parameters:
+    ///   - command: the command to run.
+    ///   - inputs: its inputs as text, as the command line takes them (`[.instance: "db1:3306"]`); an empty one
+    ///     is refused, never read as "not given".
     ///   - environment: where `ORCHESTRATOR_INSTANCE` is read, only when the command needs an instance and none
     ///     is given (its value may hold `$(hostname -f)`).
     ///   - timeouts: bound the host name lookups (``Timeouts/hostNameMilliseconds``).

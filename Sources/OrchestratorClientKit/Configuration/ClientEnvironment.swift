@@ -10,8 +10,8 @@ import Darwin
 /// `source` does, with the assignments of `/etc/profile.d/orchestrator-client.sh`.
 ///
 /// `ORCHESTRATOR_CLIENT_PROFILE` names another profile file; set it empty to read none (tests do). What the file
-/// holds that the client cannot apply exactly as bash would is listed in ``notices``: errors stop every command
-/// that reads the settings (``ClientConfiguration/resolve(_:overrides:)`` throws the first), warnings are printed.
+/// holds that the client cannot apply exactly as bash would is noted: errors stop every command
+/// that reads the settings (``ClientConfiguration/resolve(_:overrides:)`` throws the first), the others are ``warnings``.
 public struct ClientEnvironment: Sendable {
     private let plain: [String: String]
     /// Profile values holding `$(hostname -f)`: looked up only when read.
