@@ -80,7 +80,7 @@ enum CompletionModel {
         var seen = Set<String>()
         var names: [(name: String, summary: String)] = []
         for spec in CommandTable.all {
-            for name in spec.allNames where seen.insert(name).inserted { names.append((name, spec.helpSummary)) }
+            for name in spec.allNames where seen.insert(name).inserted { names.append((name, spec.id.helpSummary)) }
         }
         return names
     }

@@ -60,7 +60,7 @@ enum ManPage {
             add(".SS \(roff(group.rawValue))")
             for spec in CommandTable.all where spec.group == group {
                 add(".TP", ".B \(roff(spec.name))")
-                text(sentence(spec.helpSummary))
+                text(sentence(spec.id.helpSummary))
                 for line in commandDetails(spec) {
                     add(".br")
                     text(line)

@@ -1,9 +1,9 @@
 import OrchestratorClientKit
 
-extension CommandSpec {
+extension CommandID {
     /// The one-line help of the command as the command line shows it: where the library's summary names an input,
     /// the command line names the flag that gives it.
-    package var helpSummary: String { CommandHelp.summaries[id] ?? summary }
+    package var helpSummary: String { CommandHelp.summaries[self] ?? summary }
 }
 
 /// The summaries that name a flag, in the command line's words.

@@ -1,7 +1,15 @@
 import OrchestratorClientKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// The `orchestrator-client` command line: parses arguments, validates every value, talks to the API through
-/// ``OrchestratorSession`` and formats the answer as the bash client did.
+/// The `orchestrator-client` command line: parses arguments, validates every value (``CommandInvocation``), talks
+/// to the API through the blocking ``OrchestratorSession`` and prints the answer as the bash client did
+/// (``CommandAnswer``). It uses the library's public API only; `sender` and `thisHost` are test seams.
 package struct CommandLineTool {
     /// The name used in messages.
     package static let programName = "orchestrator-client"
@@ -11,7 +19,7 @@ package struct CommandLineTool {
     let thisHost: (() throws(OrchestratorError) -> String)?
 
     /// A tool reading `environment`; `sender` replaces libcurl (tests), `thisHost` the host name lookup (by default
-    /// ``HostIdentity/thisHost(within:)``, bounded by the connect timeout, and made only when a command needs it).
+    /// the library's, bounded by the connect timeout, and made only when a command needs it).
     package init(environment: ClientEnvironment, sender: HTTPSending? = nil,
                  thisHost: (() throws(OrchestratorError) -> String)? = nil) {
         self.environment = environment
@@ -48,7 +56,7 @@ package struct CommandLineTool {
         if let failure = error.failure {
             // The server's message alone, as the bash client printed it (escaped, on one line); its Details, if any,
             // on stdout.
-            if let details = failure.details { output.write(JSONPrinter.render(details, style: .inline) + "\n") }
+            if let details = failure.details { output.write(details.jsonText(indented: false) + "\n") }
             return ToolResult(exitStatus: status, standardError: TerminalText.value(failure.message, limit: 2_000) + "\n")
         }
         return ToolResult(exitStatus: status, standardError: "\(programName): \(ErrorWording.message(error))\n")
@@ -62,7 +70,7 @@ package struct CommandLineTool {
             return ToolResult(exitStatus: 0)
         }
         let helpAsked = parsed.has(.help) || parsed.positional.first == CommandID.help.rawValue
-            || parsed[.command].flatMap(CommandTable.find)?.id == .help
+            || parsed[.command].flatMap(CommandID.init(named:)) == .help
         if helpAsked {
             output.write(try helpText(parsed))
             return ToolResult(exitStatus: 0)
@@ -73,10 +81,10 @@ package struct CommandLineTool {
         guard let commandName = parsed[.command], !commandName.isEmpty else {
             throw .usage("no command given; use \(Self.programName) -c <command> [flags], or --help for the list")
         }
-        guard let spec = CommandTable.find(commandName) else {
+        guard let command = CommandID(named: commandName) else {
             throw .usage(ErrorWording.unknownCommand(commandName) + " (see \(Self.programName) --help)")
         }
-        return try runCommand(spec, parsed, output: output, warnings: &warnings)
+        return try runCommand(command, parsed, output: output, warnings: &warnings)
     }
 
     private func helpText(_ parsed: ParsedArguments) throws(OrchestratorError) -> String {
@@ -85,8 +93,8 @@ package struct CommandLineTool {
             ?? (parsed[.command].flatMap { $0 == help ? nil : $0 })
             ?? (parsed[.command] == help ? parsed[.instance] : nil)
         guard let topic else { return HelpText.overview() }
-        guard let spec = CommandTable.find(topic) else { throw .usage(ErrorWording.unknownCommand(topic)) }
-        return HelpText.command(spec)
+        guard let command = CommandID(named: topic) else { throw .usage(ErrorWording.unknownCommand(topic)) }
+        return HelpText.command(command)
     }
 
     /// The configuration from the environment, overridden by command-line flags.
@@ -108,82 +116,71 @@ package struct CommandLineTool {
         ClientConfiguration.ignoredSettings(environment, overrides: ConfigurationOverrides(auth: parsed[.auth])).map(ErrorWording.ignored)
     }
 
-    private func runCommand(_ spec: CommandSpec, _ parsed: ParsedArguments, output: ByteSink,
+    private func runCommand(_ command: CommandID, _ parsed: ParsedArguments, output: ByteSink,
                             warnings: inout [String]) throws(OrchestratorError) -> ToolResult {
         let configuration = try configuration(parsed)
         // What the profile file holds and the client did not apply (not said when the profile stopped the run).
         warnings += environment.warnings + ignoredSettings(parsed)
-        // This host's name and ORCHESTRATOR_INSTANCE (which may hold `$(hostname -f)`) are looked up only when the
-        // command needs them, within the connect timeout.
-        let bound = configuration.timeouts.hostNameMilliseconds
-        let environment = self.environment
-        let instanceFromEnvironment = { () throws(OrchestratorError) -> String? in
-            try environment.value("ORCHESTRATOR_INSTANCE", hostNameWithin: bound)
-        }
-        // (An if rather than `??`: Swift 6.3's code generation crashes on `??` with a typed-throws closure.)
-        let thisHost: () throws(OrchestratorError) -> String
-        if let given = self.thisHost {
-            thisHost = given
+        // Everything is validated before anything is sent, --dry-run included. This host's name and
+        // ORCHESTRATOR_INSTANCE (which may hold `$(hostname -f)`) are looked up only when the command needs them,
+        // within the connect timeout.
+        let invocation: CommandInvocation
+        if let thisHost {
+            invocation = try CommandInvocation(command, inputs: parsed.inputs, environment: environment,
+                                               timeouts: configuration.timeouts, thisHost: thisHost)
         } else {
-            thisHost = { () throws(OrchestratorError) -> String in try HostIdentity.thisHost(within: bound) }
+            invocation = try CommandInvocation(command, inputs: parsed.inputs, environment: environment,
+                                               timeouts: configuration.timeouts)
         }
-        // Everything is validated before anything is sent, --dry-run included.
-        let request = try CommandRequest(spec, inputs: parsed.inputs, environmentInstance: instanceFromEnvironment,
-                                         thisHost: thisHost)
         let jitter = try parsed[.jitter].map { text throws(OrchestratorError) in try Self.jitterMilliseconds(text) }
 
         if parsed.has(.dryRun) {
-            output.write(DryRun.describe(request, configuration: configuration))
+            output.write(DryRun.describe(invocation, configuration: configuration))
             return ToolResult(exitStatus: 0)
         }
         if let jitter, jitter > 0 { Self.sleepRandomly(upToMilliseconds: jitter) }
 
-        let session = OrchestratorSession(configuration: configuration, sender: sender)
+        let session = sender.map { OrchestratorSession(configuration: configuration, sender: $0) }
+            ?? OrchestratorSession(configuration: configuration)
         defer { warnings += session.warnings }
         let out: ByteSink = parsed.has(.quiet) ? DiscardSink() : output
-        switch spec.kind {
+        switch command {
         case .whichAPI:
             out.write(try session.leaderEndpoint().url + "\n")
-        case .help:
-            break
-        case .endpointReport:
+        case .endpoints:
             // Every endpoint is asked, none chosen; the verdict is the exit status.
-            let report = EndpointProbe.run(configuration: configuration, sender: sender)
+            let report = session.endpointReport()
             if parsed.has(.json) {
-                out.write(JSONPrinter.render(EndpointReportText.json(report), style: .pretty) + "\n")
+                out.write(EndpointReportText.json(report).jsonText(indented: true) + "\n")
             } else {
                 out.write(EndpointReportText.text(report))
             }
             return ToolResult(exitStatus: EndpointReportText.exitStatus(report))
-        case .rawAPI, .route:
-            guard let path = request.path else { break }
-            let answer: APIAnswer
+        default:
+            let answer: CommandAnswer
             do {
-                answer = try session.perform(spec, path: path)
+                guard let sent = try session.perform(invocation) else { break }
+                answer = sent
             } catch let error {
                 // `-c api` prints the server's JSON answer even when it reports an error, as the bash client did.
-                if case .rawAPI = spec.kind, let failure = error.failure, let json = failure.answer {
-                    output.write(JSONPrinter.render(json, style: .pretty) + "\n")
+                if command == .api, let failure = error.failure, let json = failure.answer {
+                    output.write(json.jsonText(indented: true) + "\n")
                     return ToolResult(exitStatus: ExitStatus.apiFailure,
                                       standardError: TerminalText.value(failure.message, limit: 2_000) + "\n")
                 }
                 throw error
             }
-            if case .rawAPI = spec.kind {
-                JSONStreamPrinter.write(answer.document.root, style: .pretty, to: out)
-                out.write("\n")
-            } else if parsed.has(.json) {
-                JSONStreamPrinter.write(answer.document.root, style: .pretty, to: out)
+            if parsed.has(.json) {
+                answer.writeJSON(to: out)
                 out.write("\n")
                 // The answer is printed, but a "no" stays a no: scripts test `can-replicate-from`'s exit status.
-                if case .yesNo = spec.output, !OutputFormatter.saysYes(answer.document.root["Message"]?.stringValue) { return ToolResult(exitStatus: ExitStatus.apiFailure) }
+                if answer.answeredNo { return ToolResult(exitStatus: ExitStatus.apiFailure) }
             } else {
-                try OutputFormatter.write(spec.output, answer: answer.document.root, requested: request.requestedInstance, to: out)
+                try answer.writeText(to: out)
             }
         }
         return ToolResult(exitStatus: 0)
     }
-
     /// `--jitter`: a duration (a bare number is seconds), at most a day.
     static func jitterMilliseconds(_ text: String) throws(OrchestratorError) -> Int {
         try DurationText.milliseconds(text, source: .named("--jitter"), rule: .jitter)
@@ -191,6 +188,10 @@ package struct CommandLineTool {
 
     static func sleepRandomly(upToMilliseconds milliseconds: Int) {
         var generator = SystemRandomNumberGenerator()
-        Clock.sleep(milliseconds: Int.random(in: 0...milliseconds, using: &generator))
+        let chosen = Int.random(in: 0...milliseconds, using: &generator)
+        var request = timespec(tv_sec: chosen / 1_000, tv_nsec: (chosen % 1_000) * 1_000_000)
+        var remaining = timespec()
+        // A signal cuts the sleep short; the rest is slept.
+        while nanosleep(&request, &remaining) != 0 { request = remaining }
     }
 }

@@ -61,7 +61,7 @@ enum ErrorWording {
         // A 100 kB name is neither searched whole (edit distance is quadratic) nor shown whole; compared in lower
         // case, `-c DISCOVER` is as near to discover as `-c Discover`.
         let nearest = name.count > 64 ? []
-            : Suggestions.nearest(to: name.lowercased(), among: CommandTable.all.map { ($0.name, $0.name) }, count: 3,
+            : Suggestions.nearest(to: name.lowercased(), among: CommandID.allCases.map { ($0.name, $0.name) }, count: 3,
                                   containingIsCloser: true)
         return "unknown command \"\(TerminalText.value(name, limit: 60))\""
             + (nearest.isEmpty ? "" : "; did you mean " + nearest.joined(separator: ", ") + "?")

@@ -10,11 +10,11 @@ package enum HelpText {
         Talks to orchestrator's HTTP API ($ORCHESTRATOR_API; several endpoints: the raft leader is found).
 
         """
-        let width = CommandTable.all.map(\.name.count).max() ?? 0
-        for group in CommandGroup.allCases {
-            text += "\n\(group.rawValue):\n"
-            for spec in CommandTable.all where spec.group == group {
-                text += "  " + pad(spec.name, width) + "  " + spec.helpSummary + "\n"
+        let width = CommandID.allCases.map(\.name.count).max() ?? 0
+        for group in CommandID.groups {
+            text += "\n\(group.title):\n"
+            for command in group.commands {
+                text += "  " + pad(command.name, width) + "  " + command.helpSummary + "\n"
             }
         }
         text += "\nFlags (each also as -name value, --name value, --name=value):\n"
@@ -34,59 +34,60 @@ package enum HelpText {
     }
 
     /// `help COMMAND`: what the command does, its flags, the API call it makes, an example.
-    package static func command(_ spec: CommandSpec) -> String {
-        var text = "\(spec.name): \(spec.helpSummary)\n"
-        let otherNames = spec.allNames.dropFirst()
+    package static func command(_ command: CommandID) -> String {
+        var text = "\(command.name): \(command.helpSummary)\n"
+        let otherNames = command.names.dropFirst()
         if !otherNames.isEmpty { text += "Also: " + otherNames.joined(separator: ", ") + "\n" }
-        if case .rawAPI = spec.kind {
+        if command == .api {
             text += "Any path: treated as a change, so it is never sent again once it may have reached the server.\n"
         } else {
-            text += spec.safety == .changes ? "Changes state on the server.\n" : "Only reads.\n"
+            text += command.changesSomething ? "Changes state on the server.\n" : "Only reads.\n"
         }
-        if let template = spec.template {
-            text += "Calls: GET /api/" + (spec.route ?? "") + "\n"
-            let values = template.values
+        if let route = command.route {
+            text += "Calls: GET /api/" + route + "\n"
+            let values = command.inputs
             if !values.isEmpty { text += "Flags:\n" }
-            for (value, required) in values {
-                let spellings = value.inputs.map { FlagTable.spec(input: $0).usage }.joined(separator: " or ")
+            for (_, choices, required) in values {
+                let spellings = choices.map { FlagTable.spec(input: $0).usage }.joined(separator: " or ")
                 text += "  " + spellings + (required ? "" : "   (optional)") + "\n"
             }
-        } else if case .rawAPI = spec.kind {
+        } else if command == .api {
             text += "Flags:\n  " + FlagTable.spec(.path).usage + "\n"
-        } else if case .endpointReport = spec.kind {
-            text += "Calls: GET /api/" + EndpointProbe.paths.joined(separator: ", ") + " on every endpoint at once\n"
+        } else if command == .endpoints {
+            text += "Calls: GET /api/" + EndpointReport.probePaths.joined(separator: ", ") + " on every endpoint at once\n"
             text += "Prints one line per endpoint and a summary (--json: one JSON object).\n"
             text += "Exit status: 0 exactly one leader and every endpoint healthy, 1 degraded, 3 no leader.\n"
         }
-        if let requires = spec.requires {
-            text += "Needs \(requires.servers); other servers answer 404 page not found.\n"
+        if let servers = command.serversRequired {
+            text += "Needs \(servers); other servers answer 404 page not found.\n"
         }
-        if spec.defaultsToThisHost { text += "Without -i: $ORCHESTRATOR_INSTANCE, else this host's name and port 3306.\n" }
-        text += "Example: " + example(spec) + "\n"
+        if command.defaultsToThisHost { text += "Without -i: $ORCHESTRATOR_INSTANCE, else this host's name and port 3306.\n" }
+        text += "Example: " + example(command) + "\n"
         return text
     }
 
-    /// A runnable example command line for `spec`.
-    package static func example(_ spec: CommandSpec) -> String {
-        var words = ["orchestrator-client", "-c", spec.name]
-        if case .rawAPI = spec.kind { words += ["--path", "clusters-info"] }
-        for (value, required) in spec.template?.values ?? [] where required {
+    /// A runnable example command line for `command`.
+    package static func example(_ command: CommandID) -> String {
+        var words = ["orchestrator-client", "-c", command.name]
+        for (value, _, required) in command.inputs where required {
             switch value {
-            case .instance: words += ["-i", "db1.example.com:3306"]
-            case .search: words += ["-i", "db1"]
-            case .instances: words += ["-i", "db1.example.com:3306,db2.example.com:3306"]
-            case .destination: words += ["-d", "db2.example.com:3306"]
-            case .cluster, .alias: words += ["-a", "mycluster"]
-            case .owner: words += ["-o", "alice"]
-            case .reason: words += ["-r", "'planned maintenance'"]
-            case .duration: words += ["-u", "1h"]
-            case .rule: words += ["--promotion-rule", "prefer"]
-            case .hostname: words += ["-H", "orc2.example.com"]
-            case .binlog: words += ["-n", "mysql-bin.000042"]
-            case .seconds: words += ["-S", "60"]
-            case .pool: words += ["-l", "mypool"]
-            case .tag, .tags: words += ["-t", "role=backup"]
-            case .query: words += ["-q", "'alter table t engine=innodb'"]
+            case "path": words += ["--path", "clusters-info"]
+            case "instance": words += ["-i", "db1.example.com:3306"]
+            case "search": words += ["-i", "db1"]
+            case "instances": words += ["-i", "db1.example.com:3306,db2.example.com:3306"]
+            case "destination": words += ["-d", "db2.example.com:3306"]
+            case "cluster", "alias": words += ["-a", "mycluster"]
+            case "owner": words += ["-o", "alice"]
+            case "reason": words += ["-r", "'planned maintenance'"]
+            case "duration": words += ["-u", "1h"]
+            case "rule": words += ["--promotion-rule", "prefer"]
+            case "hostname": words += ["-H", "orc2.example.com"]
+            case "binlog": words += ["-n", "mysql-bin.000042"]
+            case "seconds": words += ["-S", "60"]
+            case "pool": words += ["-l", "mypool"]
+            case "tag", "tags": words += ["-t", "role=backup"]
+            case "query": words += ["-q", "'alter table t engine=innodb'"]
+            default: break
             }
         }
         return words.joined(separator: " ")

@@ -11,7 +11,7 @@ enum CommandArgument: Sendable {
 
 /// Every command of the table, from Swift: the same validation, routes and checks as the command line.
 extension OrchestratorClient {
-    /// Sends the command `id` of ``CommandTable`` with `arguments` (a `nil` one is left out, as an optional value
+    /// Sends the command `id` with `arguments` (a `nil` one is left out, as an optional value
     /// the command line was not given): each is validated as the command line validates its flag, so nothing is
     /// sent when one is refused; the route, the retry rule and any check made first all come from the table.
     ///
@@ -56,7 +56,7 @@ extension OrchestratorClient {
         }
     }
 
-    /// Runs the command called `name` (any name of ``CommandTable``, `slave` spellings included) with `inputs`
+    /// Runs the command called `name` (any of ``CommandID/names``, `slave` spellings included) with `inputs`
     /// given as the command line takes them, and returns the API's answer. Every command that sends a request
     /// also has a typed method (``relocate(_:below:)``, ``moveBelow(_:sibling:)``, …), which is easier to call right.
     ///

@@ -79,6 +79,9 @@ public struct EndpointReport: Sendable, Equatable {
         case noLeader = "no-leader"
     }
 
+    /// The read-only paths asked of every endpoint, all at once.
+    public static var probePaths: [String] { EndpointProbe.paths }
+
     /// One status per configured endpoint, in `ORCHESTRATOR_API` order.
     public let endpoints: [EndpointStatus]
     /// What is wrong with the group as a whole (two leaders, nodes naming different leaders), besides the

@@ -91,13 +91,20 @@ public struct OrchestratorClient: Sendable {
     ///
     /// The path is validated as the `api` command's path input is: characters outside the URL alphabet are
     /// encoded, `.`/`..` segments and fragments are refused. Treated as read-only for retries; use
-    /// ``send(_:safety:)`` for a path that changes something.
+    /// ``change(path:)`` for a path that changes something.
     public func get(path: String) async throws(OrchestratorError) -> JSONValue {
         try await send(try APIPath(validating: path, source: "path"), safety: .readOnly)
     }
 
+    /// GETs an API path that changes something (orchestrator's API changes state with GETs), validated as
+    /// ``get(path:)``'s; it is sent again only when it provably never reached a server. `Code: ERROR` answers are
+    /// thrown with code ``OrchestratorError/Code/apiFailure``.
+    public func change(path: String) async throws(OrchestratorError) -> JSONValue {
+        try await send(try APIPath(validating: path, source: "path"), safety: .changes)
+    }
+
     /// Sends a GET for `path` to the leader; `Code: ERROR` answers are thrown with code ``OrchestratorError/Code/apiFailure``.
-    public func send(_ path: APIPath, safety: RequestSafety) async throws(OrchestratorError) -> JSONValue {
+    package func send(_ path: APIPath, safety: RequestSafety) async throws(OrchestratorError) -> JSONValue {
         try await withSession { session throws(OrchestratorError) in try await session.get(path, safety: safety).json }
     }
 

@@ -11,17 +11,34 @@ package struct APIAnswer: Sendable {
     package var json: JSONValue { document.root.value }
 }
 
-/// One invocation's conversation with orchestrator, blocking: finds the raft leader once, then sends requests to it,
-/// all within the configuration's time bound.
+/// One conversation with orchestrator, blocking: finds the raft leader once, then sends requests to it, all within
+/// the configuration's time bound (`timeouts.totalMilliseconds`, counted from ``init(configuration:)``).
 ///
-/// The command line's driver of the session's calls (``SessionCall``, whose rules are ``SessionCore``'s): it waits for
-/// libcurl on the calling thread (``CurlTransport``) and sleeps there between tries, so the command line starts no
-/// thread. ``AsyncOrchestratorSession`` drives the same calls with `await`. Used from one thread at a time.
-package final class OrchestratorSession {
+/// For tools that must not start threads (a command-line tool, a cron job): it waits for libcurl on the calling
+/// thread and sleeps there between tries, and starts no thread and no concurrency runtime. ``OrchestratorClient``
+/// follows the same rules with `async` calls. Use a session from one thread at a time, and a new one for each
+/// unit of work (its time bound starts when it is made).
+///
+/// ```swift
+/// let session = OrchestratorSession(configuration: try .fromEnvironment(.current()))
+/// let invocation = try CommandInvocation(.whichMaster, inputs: [.instance: "db1:3306"], environment: .current())
+/// if let answer = try session.perform(invocation) { try answer.writeText(to: output) }
+/// ```
+public final class OrchestratorSession {
     private let core: SessionCore
     private let givenSender: HTTPSending?
     /// libcurl, made on first use.
     private lazy var sender: HTTPSending = givenSender ?? CurlTransport(configuration: core.configuration)
+
+    /// The paths leader detection asks each endpoint, in order: the second only when no endpoint answers the
+    /// first with `200`.
+    public static var leaderProbePaths: [String] { LeaderSearch.probePaths }
+
+    /// Creates a session for `configuration` (endpoints, credentials, timeouts, TLS); its time bound starts now.
+    /// libcurl is loaded when the first request is sent.
+    public convenience init(configuration: ClientConfiguration) {
+        self.init(configuration: configuration, sender: nil)
+    }
 
     /// Creates a session; the time bound (`timeouts.totalMilliseconds`) starts now.
     /// - Parameters:
@@ -29,23 +46,33 @@ package final class OrchestratorSession {
     ///   - sender: how requests are sent; libcurl when `nil`.
     ///   - knownLeader: a leader found earlier, used without probing; if it no longer leads, the leader is
     ///     detected again as after any leader change.
-    package init(configuration: ClientConfiguration, sender: HTTPSending? = nil, knownLeader: Endpoint? = nil) {
+    package init(configuration: ClientConfiguration, sender: HTTPSending?, knownLeader: Endpoint? = nil) {
         self.core = SessionCore(configuration: configuration, knownLeader: knownLeader, log: RequestLog())
         self.givenSender = sender
     }
 
     /// The configuration in use.
-    package var configuration: ClientConfiguration { core.configuration }
+    public var configuration: ClientConfiguration { core.configuration }
 
     /// The leader this session found or was given, if any yet.
     package var currentLeader: Endpoint? { core.leader }
 
-    /// Things worth saying that are not errors (several endpoints claiming leadership), for standard error.
-    package var warnings: [String] { core.warnings }
+    /// Things worth saying that are not errors (several endpoints claiming leadership), one sentence each.
+    public var warnings: [String] { core.warnings }
 
-    /// The endpoint requests go to: the only one configured, or the raft leader among several (see ``LeaderSearch``).
-    package func leaderEndpoint() throws(OrchestratorError) -> Endpoint {
+    /// The endpoint requests go to: the only one configured, or the raft leader among several, found once per
+    /// session (every endpoint asked at once; the first in the configured order that answers `200`).
+    public func leaderEndpoint() throws(OrchestratorError) -> Endpoint {
         try run(LeaderSearch())
+    }
+
+    /// Sends `invocation`'s request to the leader and returns the answer, checked to hold what the command prints.
+    /// A change is sent once; `Code: ERROR` answers are thrown (``OrchestratorError/Code/apiFailure``).
+    /// - Returns: `nil` for a command that sends no request of its own (``CommandID/sendsOwnRequest``): ask
+    ///   ``leaderEndpoint()`` or ``endpointReport()`` instead.
+    public func perform(_ invocation: CommandInvocation) throws(OrchestratorError) -> CommandAnswer? {
+        guard let path = invocation.request.path else { return nil }
+        return CommandAnswer(answer: try perform(invocation.request.spec, path: path), request: invocation.request)
     }
 
     /// Sends the request of command `spec` for `path` (see ``CommandCall``).
@@ -58,11 +85,10 @@ package final class OrchestratorSession {
         try run(RequestCall(path, safety: safety))
     }
 
-    /// Every endpoint probed at once (see ``EndpointProbe``); never throws.
-    package func endpointReport() -> EndpointReport {
+    /// Every endpoint probed at once, as ``OrchestratorClient/endpointReport()`` does; never throws.
+    public func endpointReport() -> EndpointReport {
         run(EndpointProbe())
     }
-
     private func run<Call: SessionCall>(_ call: Call) throws(Call.Failure) -> Call.Output {
         var action = try call.start(core)
         while true {

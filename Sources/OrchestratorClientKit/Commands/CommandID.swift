@@ -1,5 +1,6 @@
-/// The identity of every command of ``CommandTable``: code names a command by this, never by a string, so a
-/// misspelt name cannot compile. The raw value is the name the command line takes.
+/// The identity of every command of the bash client: code names a command by this, never by a string, so a
+/// misspelt name cannot compile. The raw value is the name the command line takes; ``init(named:)``, ``summary``
+/// and ``inputs`` are the catalogue a tool needs for help, parsing and dispatch.
 public enum CommandID: String, Sendable, CaseIterable {
     case help
     case whichAPI = "which-api"

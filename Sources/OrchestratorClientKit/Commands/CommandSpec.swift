@@ -1,5 +1,5 @@
 /// What a group of commands touches; help and the man page list commands by group.
-public enum CommandGroup: String, Sendable, CaseIterable {
+package enum CommandGroup: String, Sendable, CaseIterable {
     case discovery = "Discovery"
     case topology = "Topology views"
     case relocation = "Relocation"
@@ -12,7 +12,7 @@ public enum CommandGroup: String, Sendable, CaseIterable {
 }
 
 /// Where a value of the answer is taken from.
-public enum AnswerPart: Sendable {
+package enum AnswerPart: Sendable {
     /// The whole answer.
     case response
     /// The answer's `Details` member.
@@ -20,7 +20,7 @@ public enum AnswerPart: Sendable {
 }
 
 /// Which instances of a list to keep.
-public enum InstanceFilter: Sendable {
+package enum InstanceFilter: Sendable {
     /// Replication stopped with an error (`which-broken-replicas`).
     case broken
     /// Both replication threads running (`which-cluster-osc-running-replicas`).
@@ -28,7 +28,7 @@ public enum InstanceFilter: Sendable {
 }
 
 /// How standard output is produced from an answer; each rule reproduces one of the bash client's outputs.
-public enum OutputRule: Sendable {
+package enum OutputRule: Sendable {
     /// Nothing.
     case nothing
     /// `host:port` of the selected instance key object.
@@ -72,13 +72,13 @@ public enum OutputRule: Sendable {
 }
 
 /// A check made before the command's request.
-public enum Precheck: Sendable {
+package enum Precheck: Sendable {
     /// `raft-state` must answer `Leader`, as the bash client confirms before raft commands.
     case raftLeader
 }
 
 /// How a command is carried out.
-public enum CommandKind: Sendable, ExpressibleByStringLiteral {
+package enum CommandKind: Sendable, ExpressibleByStringLiteral {
     /// A GET of the API route the template renders (written in the table as a string, e.g. `discover/{instance}`).
     case route(RouteTemplate)
     /// A GET of any API path given (the `api` command's path input); the answer is printed as JSON.
@@ -91,12 +91,12 @@ public enum CommandKind: Sendable, ExpressibleByStringLiteral {
     /// each; see ``OrchestratorClient/endpointReport()``. Sends no change.
     case endpointReport
 
-    public init(stringLiteral route: String) {
+    package init(stringLiteral route: String) {
         self = .route(RouteTemplate(route))
     }
 
     /// The route template, for `.route` commands.
-    public var template: RouteTemplate? {
+    package var template: RouteTemplate? {
         if case .route(let template) = self { return template }
         return nil
     }
@@ -104,27 +104,27 @@ public enum CommandKind: Sendable, ExpressibleByStringLiteral {
 
 /// One row of the command table: everything parsing, validation, dispatch, help, completions and the man page
 /// need to know about a command.
-public struct CommandSpec: Sendable {
+package struct CommandSpec: Sendable {
     /// The command's identity; its raw value is the name, e.g. `discover`.
-    public let id: CommandID
+    package let id: CommandID
     /// Other names it answers to (besides the automatic `slave` ↔ `replica` synonyms).
-    public let aliases: [String]
+    package let aliases: [String]
     /// What it touches.
-    public let group: CommandGroup
+    package let group: CommandGroup
     /// One line of help.
-    public let summary: String
+    package let summary: String
     /// How it is carried out: an API route, or answered locally.
-    public let kind: CommandKind
+    package let kind: CommandKind
     /// How stdout is produced.
-    public let output: OutputRule
+    package let output: OutputRule
     /// Whether the command changes anything; decides retries.
-    public let safety: RequestSafety
+    package let safety: RequestSafety
     /// A check made first, if any.
-    public let precheck: Precheck?
+    package let precheck: Precheck?
     /// Whether a missing instance input defaults to this host (commands a host runs about itself, and read-only queries).
-    public let defaultsToThisHost: Bool
+    package let defaultsToThisHost: Bool
     /// The servers that have the command's route, when not every server does (`nil`: openark 3.2.6 and Percona).
-    public let requires: ServerRequirement?
+    package let requires: ServerRequirement?
 
     init(_ id: CommandID, _ group: CommandGroup, _ kind: CommandKind, _ output: OutputRule, _ safety: RequestSafety,
          aliases: [String] = [], precheck: Precheck? = nil, thisHost: Bool = false, requires: ServerRequirement? = nil,
@@ -142,17 +142,17 @@ public struct CommandSpec: Sendable {
     }
 
     /// The command's name, e.g. `discover`.
-    public var name: String { id.rawValue }
+    package var name: String { id.rawValue }
 
     /// The API route template, e.g. `discover/{instance}`; `nil` for commands answered locally.
-    public var template: RouteTemplate? { kind.template }
+    package var template: RouteTemplate? { kind.template }
 
     /// The route as written in the table; `nil` for commands answered locally.
-    public var route: String? { template?.text }
+    package var route: String? { template?.text }
 
     /// All names this command answers to, including `slave` spellings (`which-slaves`, `stop-slave`); only the
     /// words `replica`/`replicas` have one, so `replication-analysis` has none.
-    public var allNames: [String] {
+    package var allNames: [String] {
         var names = [name] + aliases
         for existing in names {
             let words = existing.split(separator: "-").map { word -> String in

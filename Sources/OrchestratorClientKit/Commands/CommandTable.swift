@@ -1,13 +1,13 @@
 /// The one table of commands. Parsing, validation, dispatch, help, completions and the man page read it;
 /// adding a command means adding a row here.
-public enum CommandTable {
+package enum CommandTable {
     // Short names keep the rows on one line each.
     private typealias C = CommandSpec
     private static let read = RequestSafety.readOnly
     private static let write = RequestSafety.changes
 
     /// Every command, in help order within each group.
-    public static let all: [CommandSpec] = [
+    package static let all: [CommandSpec] = [
         // Meta
         C(.help, .meta, .help, .nothing, read, "List commands, or show one command's help (help COMMAND)"),
         C(.whichAPI, .meta, .whichAPI, .nothing, read, "Print the API endpoint in use (the raft leader among several)"),
@@ -239,7 +239,7 @@ public enum CommandTable {
     private static let byID: [CommandID: CommandSpec] = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
 
     /// The command called `name`, or one of its `slave` spellings.
-    public static func find(_ name: String) -> CommandSpec? {
+    package static func find(_ name: String) -> CommandSpec? {
         // A scan of ~110 rows compares a few hundred short strings; building the table of every spelling costs the
         // command line 1.6 M instructions at start (bench/profile-notes.md), so it is built for `slave` names only.
         // Same answers: no command's `slave` spelling is another command's name (a test checks every spelling).
@@ -248,7 +248,7 @@ public enum CommandTable {
     }
 
     /// The row of `id`; every identity has exactly one row (a test checks it).
-    public static subscript(id: CommandID) -> CommandSpec {
+    package static subscript(id: CommandID) -> CommandSpec {
         byID[id]!
     }
 }

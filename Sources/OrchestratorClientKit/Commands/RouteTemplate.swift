@@ -1,10 +1,10 @@
 /// A value a route needs, and the flags that supply it.
-public enum RouteValue: String, Sendable, CaseIterable {
+package enum RouteValue: String, Sendable, CaseIterable {
     case instance, destination, cluster, alias, owner, reason, duration, rule, hostname, binlog, seconds, pool
     case tag, tags, search, query, instances
 
     /// The inputs that give this value, in order of precedence.
-    public var inputs: [CommandInput] {
+    package var inputs: [CommandInput] {
         switch self {
         case .instance, .search, .instances: return [.instance]
         case .destination: return [.destination]
@@ -29,24 +29,24 @@ public enum RouteValue: String, Sendable, CaseIterable {
 ///
 /// `{v}` is required; `{v?}` is empty when absent (the literal `/` before it stays, as the bash client sends
 /// `move-up-replicas/host/port/`); `{/v?}` adds `/value` only when present. After `?`, values are query values.
-public struct RouteTemplate: Sendable {
+package struct RouteTemplate: Sendable {
     /// One piece of a route.
-    public enum Part: Sendable, Equatable {
+    package enum Part: Sendable, Equatable {
         case literal(String)
         case value(RouteValue, optional: Bool, slashPrefixed: Bool, inQuery: Bool)
     }
 
     /// The template as written, e.g. `discover/{instance}`.
-    public let text: String
+    package let text: String
 
     /// A template; the table's templates are checked by a test, so a typo cannot ship.
-    public init(_ text: String) {
+    package init(_ text: String) {
         self.text = text
     }
 
     /// The pieces in order. Parsed when asked, not when the table is built: an invocation uses one command's route,
     /// and parsing all of them at start cost the command line ~2 M instructions (bench/profile-notes.md).
-    public var parts: [Part] {
+    package var parts: [Part] {
         var parts: [Part] = []
         var literal = ""
         var inQuery = false
@@ -73,7 +73,7 @@ public struct RouteTemplate: Sendable {
     }
 
     /// Every value the route uses, with whether it is required.
-    public var values: [(value: RouteValue, required: Bool)] {
+    package var values: [(value: RouteValue, required: Bool)] {
         parts.compactMap { part in
             if case let .value(value, optional, _, _) = part { return (value, !optional) }
             return nil

@@ -70,8 +70,9 @@ public struct ClientConfiguration: Sendable, Equatable {
     public var timeouts: Timeouts
     /// TLS verification and client certificates.
     public var tls: TLSOptions
-    /// The proxy requests go through, if any; by default from the process environment, as libcurl reads it.
-    public var proxy: ProxySettings
+    /// The proxy requests go through, if any: the process environment's proxy variables, as libcurl reads them
+    /// (``resolve(_:overrides:)`` takes them from the environment given, and `noProxy` turns them off).
+    package var proxy: ProxySettings
     /// The largest answer read, in bytes; a larger one fails (a read as an unreadable answer, a change as "outcome unknown").
     /// Peak memory stays under about twice this plus 20 MiB.
     public var maximumAnswerBytes: Int
@@ -89,14 +90,13 @@ public struct ClientConfiguration: Sendable, Equatable {
     /// A configuration for `endpoints`, with default timeouts and TLS verification unless given.
     public init(endpoints: [Endpoint], credentials: Credentials? = nil, authHeader: String? = nil,
                 timeouts: Timeouts = .default, tls: TLSOptions = TLSOptions(),
-                proxy: ProxySettings = .processEnvironment(),
                 maximumAnswerBytes: Int = ClientConfiguration.defaultMaximumAnswerBytes) {
         self.endpoints = endpoints
         self.credentials = credentials
         self.authHeader = authHeader
         self.timeouts = timeouts
         self.tls = tls
-        self.proxy = proxy
+        self.proxy = .processEnvironment()
         self.maximumAnswerBytes = maximumAnswerBytes
     }
 

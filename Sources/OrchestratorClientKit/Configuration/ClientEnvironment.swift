@@ -10,14 +10,14 @@ import Darwin
 /// `source` does, with the assignments of `/etc/profile.d/orchestrator-client.sh`.
 ///
 /// `ORCHESTRATOR_CLIENT_PROFILE` names another profile file; set it empty to read none (tests do). What the file
-/// holds that the client cannot apply exactly as bash would is listed in ``notices``: errors stop every command
-/// that reads the settings (``ClientConfiguration/resolve(_:overrides:)`` throws the first), warnings are printed.
+/// holds that the client cannot apply exactly as bash would is noted: errors stop every command
+/// that reads the settings (``ClientConfiguration/resolve(_:overrides:)`` throws the first), the others are ``warnings``.
 public struct ClientEnvironment: Sendable {
     private let plain: [String: String]
     /// Profile values holding `$(hostname -f)`: looked up only when read.
     private let deferred: [String: ProfileValue]
     /// What the profile file (or the environment) holds that was not applied, in file order.
-    public let notices: [ProfileNotice]
+    package let notices: [ProfileNotice]
 
     /// Uses `variables` as they are.
     public init(variables: [String: String]) {
@@ -81,8 +81,8 @@ public struct ClientEnvironment: Sendable {
         }
     }
 
-    /// The warnings among ``notices``, one line each, for standard error.
-    package var warnings: [String] {
+    /// What the profile file holds that the client did not apply, one sentence each (for standard error).
+    public var warnings: [String] {
         notices.filter { !$0.isError }.map(\.description)
     }
 

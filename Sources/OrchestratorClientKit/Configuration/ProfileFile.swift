@@ -162,24 +162,24 @@ package enum ProfileFile {
 }
 
 /// Something in the profile file, or in the environment, that the client did not apply.
-public struct ProfileNotice: Sendable, Equatable, CustomStringConvertible {
+package struct ProfileNotice: Sendable, Equatable, CustomStringConvertible {
     /// `file:line`, the file alone, or the environment variable concerned.
-    public let location: String
+    package let location: String
     /// What is wrong.
-    public let problem: String
+    package let problem: String
     /// What to do.
-    public let fix: String
+    package let fix: String
     /// An error stops every command that reads the settings; a warning is reported and the rest applies.
-    public let isError: Bool
+    package let isError: Bool
 
-    public init(location: String, problem: String, fix: String, isError: Bool) {
+    package init(location: String, problem: String, fix: String, isError: Bool) {
         self.location = location
         self.problem = problem
         self.fix = fix
         self.isError = isError
     }
 
-    public var description: String { "\(location): \(problem); \(fix)" }
+    package var description: String { "\(location): \(problem); \(fix)" }
 }
 
 /// A value assigned in the profile file: text, and `$(hostname -f)` kept until the value is used, so that

@@ -5,17 +5,17 @@
 /// The client decides and tells libcurl (an explicit proxy, or none), rather than letting libcurl read the
 /// environment on its own, so that an error can name the proxy that was really used, and so that the profile
 /// file's assignments count as they did when the bash client sourced it.
-public struct ProxySettings: Sendable, Equatable {
+package struct ProxySettings: Sendable, Equatable {
     /// The variables that choose a proxy, as found (others are dropped).
-    public let variables: [String: String]
+    package let variables: [String: String]
     /// ``ConfigurationOverrides/noProxy`` / `ORCHESTRATOR_NO_PROXY=1`: never use a proxy.
-    public var disabled: Bool
+    package var disabled: Bool
 
     /// The variables libcurl reads, in the order it reads them.
-    public static let variableNames = ["http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"]
+    package static let variableNames = ["http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"]
 
     /// The proxy settings `environment` describes.
-    public init(environment: [String: String], disabled: Bool = false) {
+    package init(environment: [String: String], disabled: Bool = false) {
         var found: [String: String] = [:]
         for name in Self.variableNames { if let value = environment[name], !ValueSource.isEmptyValue(value) { found[name] = value } }
         self.variables = found
@@ -23,15 +23,15 @@ public struct ProxySettings: Sendable, Equatable {
     }
 
     /// The settings of this process's environment, as libcurl alone would read them.
-    public static func processEnvironment() -> ProxySettings {
+    package static func processEnvironment() -> ProxySettings {
         ProxySettings(environment: ClientEnvironment.processEnvironment().values)
     }
 
     /// No proxy at all.
-    public static let none = ProxySettings(environment: [:], disabled: true)
+    package static let none = ProxySettings(environment: [:], disabled: true)
 
     /// The proxy for `url` and the variable that named it; `nil` when requests to it go direct.
-    public func proxy(for url: String) -> (url: String, variable: String)? {
+    package func proxy(for url: String) -> (url: String, variable: String)? {
         guard !disabled else { return nil }
         let isHTTPS = url.hasPrefix("https://")
         let names = isHTTPS ? ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"] : ["http_proxy", "all_proxy", "ALL_PROXY"]
@@ -43,7 +43,7 @@ public struct ProxySettings: Sendable, Equatable {
     }
 
     /// The proxy for `url` as messages show it: `http://proxy:3128 (from https_proxy)`, any password masked.
-    public func describeProxy(for url: String) -> String? {
+    package func describeProxy(for url: String) -> String? {
         proxy(for: url).map { "\(OrchestratorError.shown(Endpoint.masked($0.url))) (from \($0.variable))" }
     }
 
@@ -106,5 +106,13 @@ public struct ProxySettings: Sendable, Equatable {
             }
             return value
         }
+    }
+}
+
+extension ClientConfiguration {
+    /// The proxy requests to `endpoint` go through, with the variable that names it (`http://proxy:3128 (from
+    /// https_proxy)`), its password masked; `nil` when they go direct.
+    public func proxyDescription(for endpoint: Endpoint) -> String? {
+        proxy.describeProxy(for: endpoint.url)
     }
 }

@@ -182,8 +182,12 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
 
     public var description: String { message }
 
+    /// A usage error (``Code/usage``) worded by the caller: a tool built on the library reports its own misuse
+    /// (an unknown command, an unexpected argument) as the library reports a bad input, with one error type.
+    public static func usage(_ text: String) -> Self { Self(.usage(text, remedy: nil)) }
+
     // The ways the library makes an error; `throw .usage("…")` reads as the case it stands for.
-    package static func usage(_ text: String, remedy: Remedy? = nil) -> Self { Self(.usage(text, remedy: remedy)) }
+    package static func usage(_ text: String, remedy: Remedy?) -> Self { Self(.usage(text, remedy: remedy)) }
     package static func input(_ problem: InputProblem) -> Self { Self(.input(problem)) }
     package static func invalidValue(_ invalid: InvalidValue) -> Self { Self(.invalidValue(invalid)) }
     package static func apiFailure(_ failure: APIFailure) -> Self { Self(.apiFailure(failure)) }

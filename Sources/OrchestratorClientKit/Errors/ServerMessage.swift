@@ -4,19 +4,19 @@
 /// (`PrependMessagesWithOrcIdentity`): `Orchestrator db-orc-2 says: Unauthorized`. Anything that decides on a
 /// message's text compares what follows that prefix, so that a stale leader or a yes/no answer is read the same on
 /// every server. Printing keeps the message whole, as the bash client did.
-public enum ServerMessage {
+package enum ServerMessage {
     /// The prefix's fixed words: `Orchestrator <identity> says: ` (Percona `go/http/api.go`, `setupMessagePrefix`).
     static let opening = "Orchestrator "
     static let closing = " says: "
 
     /// `message` without a leading `Orchestrator <identity> says: `; unchanged when it has none.
-    public static func withoutIdentity(_ message: String) -> String {
+    package static func withoutIdentity(_ message: String) -> String {
         guard let (_, rest) = split(message) else { return message }
         return String(rest)
     }
 
     /// The identity a Percona server put before `message` (`db-orc-2`), or `nil` when it put none.
-    public static func identity(of message: String) -> String? {
+    package static func identity(of message: String) -> String? {
         split(message).map { String($0.identity) }
     }
 

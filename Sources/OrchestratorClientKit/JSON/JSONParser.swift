@@ -38,26 +38,26 @@ private struct KeyTable {
 }
 
 /// Why a body could not be read as JSON.
-public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Byte offset of the problem.
-    public let offset: Int
+    package let offset: Int
     /// What was wrong there.
-    public let reason: String
+    package let reason: String
 
     /// The problem and where it is.
-    public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+    package var description: String { "invalid JSON at byte \(offset): \(reason)" }
 }
 
 /// A strict RFC 8259 parser over UTF-8 bytes.
 ///
 /// Written here rather than taken from Foundation because member order and number text must survive: the `api` command and
 /// JSON output print the answer back, and `JSONSerialization`/`JSONDecoder` lose both (they also cost start-up).
-public enum JSONParser {
+package enum JSONParser {
     /// Nesting deeper than this is refused rather than risking the stack on hostile input.
     static let maximumDepth = 512
 
     /// Parses one JSON document; surrounding whitespace is allowed, anything else is an error.
-    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+    package static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
         try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
             var reader = Reader(bytes: buffer)
             reader.skipWhitespace()
@@ -71,7 +71,7 @@ public enum JSONParser {
     }
 
     /// Parses a JSON document given as text.
-    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+    package static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         try parse(Array(text.utf8))
     }
 

@@ -1,7 +1,7 @@
 /// Renders JSON the way `jq` does, because the bash client's output is `jq`'s output and scripts parse it.
-public enum JSONPrinter {
+package enum JSONPrinter {
     /// How a value is laid out.
-    public enum Style: Sendable {
+    package enum Style: Sendable {
         /// `jq .`: two-space indentation, one member or element per line.
         case pretty
         /// `jq -r .`: like `pretty`, but a top-level string is printed without quotes or escapes.
@@ -12,7 +12,7 @@ public enum JSONPrinter {
     }
 
     /// The text of `value` in `style`, without a trailing newline.
-    public static func render(_ value: JSONValue, style: Style) -> String {
+    package static func render(_ value: JSONValue, style: Style) -> String {
         var output = ""
         switch style {
         case .raw:
@@ -88,5 +88,13 @@ public enum JSONPrinter {
             }
         }
         output += "\""
+    }
+}
+
+extension JSONValue {
+    /// The value as JSON text, as `jq` prints it: indented by two spaces per level (`jq .`), or on one line with a
+    /// space after `:` and `,` (the bash client's `echo $value`); no trailing newline.
+    public func jsonText(indented: Bool) -> String {
+        JSONPrinter.render(self, style: indented ? .pretty : .inline)
     }
 }

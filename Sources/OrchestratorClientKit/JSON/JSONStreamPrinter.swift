@@ -1,11 +1,13 @@
-/// Where streamed output goes: bytes in pieces, in order.
-package protocol ByteSink: AnyObject {
+/// Where streamed output goes: bytes in pieces, in order (``CommandAnswer/writeJSON(to:)``,
+/// ``CommandAnswer/writeText(to:)``). A sink decides what a failed write means; the answer only writes.
+public protocol ByteSink: AnyObject {
+    /// Takes the next piece; `bytes` is valid only during the call.
     func write(_ bytes: UnsafeBufferPointer<UInt8>)
 }
 
 extension ByteSink {
     /// Writes `text`'s UTF-8.
-    package func write(_ text: String) {
+    public func write(_ text: String) {
         var text = text
         text.withUTF8 { write($0) }
     }

@@ -1,14 +1,14 @@
 /// A path below an endpoint's `/api`, every value in it encoded exactly once.
-public struct APIPath: Sendable, Hashable, CustomStringConvertible {
+package struct APIPath: Sendable, Hashable, CustomStringConvertible {
     /// The encoded path, e.g. `begin-downtime/db1/3306/cron/weekly%20backup/5m`.
-    public let encoded: String
+    package let encoded: String
 
     init(preEncoded: String) {
         self.encoded = preEncoded
     }
 
     /// Joins `segments` (each encoded as one path segment) and `query` (each value encoded).
-    public init(segments: [String], query: [(name: String, value: String)] = []) {
+    package init(segments: [String], query: [(name: String, value: String)] = []) {
         var text = segments.map(PercentEncoding.pathSegment).joined(separator: "/")
         for (index, item) in query.enumerated() {
             text += (index == 0 ? "?" : "&") + PercentEncoding.queryValue(item.name) + "=" + PercentEncoding.queryValue(item.value)
@@ -19,7 +19,7 @@ public struct APIPath: Sendable, Hashable, CustomStringConvertible {
     /// A path as a user writes it for the `api` command's path input: `/` and `?`, `&`, `=` keep their meaning, `%XX` escapes
     /// are kept, any other byte outside the URL alphabet is encoded. Refuses `.`/`..` segments, fragments and
     /// control characters, which would send the request somewhere else than written.
-    public init(validating text: String, source: ValueSource = .input(.path)) throws(OrchestratorError) {
+    package init(validating text: String, source: ValueSource = .input(.path)) throws(OrchestratorError) {
         func invalid(_ problem: String, _ fix: String) -> OrchestratorError {
             .invalidValue(InvalidValue(source: source, value: text, problem: problem, fix: fix))
         }
@@ -39,5 +39,5 @@ public struct APIPath: Sendable, Hashable, CustomStringConvertible {
         self.encoded = PercentEncoding.userPath(trimmed)
     }
 
-    public var description: String { encoded }
+    package var description: String { encoded }
 }

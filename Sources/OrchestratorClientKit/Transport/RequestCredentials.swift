@@ -3,7 +3,7 @@
 extension ClientConfiguration {
     /// The basic-auth credentials a request to `endpoint` carries: the configured ones, else those written in the
     /// endpoint's URL.
-    package func basicAuth(for endpoint: Endpoint) -> Credentials? {
+    public func basicAuth(for endpoint: Endpoint) -> Credentials? {
         credentials ?? endpoint.credentials
     }
 

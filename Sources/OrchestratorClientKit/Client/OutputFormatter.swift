@@ -1,5 +1,3 @@
-import OrchestratorClientKit
-
 /// Produces the text the bash client prints for an answer, rule by rule (see ``OutputRule``).
 ///
 /// Works on the answer in place (``JSONNode``) and writes as it goes, so that a list of 100,000 instances costs
@@ -10,7 +8,7 @@ package enum OutputFormatter {
     /// Throws ``OrchestratorError/answeredNo`` for a "no" to a yes/no question.
     package static func render(_ rule: OutputRule, answer: JSONValue, requested: InstanceKey?) throws(OrchestratorError) -> String {
         guard let document = try? JSONDocument(Array(JSONPrinter.render(answer, style: .inline).utf8)) else { return "" }
-        let sink = MemorySink()
+        let sink = TextSink()
         try write(rule, answer: document.root, requested: requested, to: sink)
         return sink.text
     }
@@ -89,7 +87,7 @@ package enum OutputFormatter {
     static func rawText(_ value: JSONNode?) -> String {
         guard let value, !value.isNull else { return "" }
         if let text = value.stringValue { return text }
-        let sink = MemorySink()
+        let sink = TextSink()
         JSONStreamPrinter.write(value, style: .raw, to: sink)
         return sink.text
     }
@@ -127,8 +125,17 @@ package enum OutputFormatter {
 
     /// Whether a yes/no answer (`can-replicate-from`) says yes. Only the answer itself counts: a Percona server's
     /// identity prefix (`Orchestrator truenas says: false`) may hold the word too.
-    static func saysYes(_ message: String?) -> Bool {
+    package static func saysYes(_ message: String?) -> Bool {
         guard let message else { return false }
         return ServerMessage.withoutIdentity(message).contains("true")
     }
+}
+
+/// Text collected in memory, for the formatter's pieces that are strings.
+final class TextSink: ByteSink {
+    private var bytes: [UInt8] = []
+
+    func write(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes.append(contentsOf: bytes) }
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
 }
