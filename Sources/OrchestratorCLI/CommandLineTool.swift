@@ -183,7 +183,7 @@ package struct CommandLineTool {
     }
     /// `--jitter`: a duration (a bare number is seconds), at most a day.
     static func jitterMilliseconds(_ text: String) throws(OrchestratorError) -> Int {
-        try DurationText.milliseconds(text, source: .named("--jitter"), rule: .jitter)
+        try Timeouts.parseDelayMilliseconds(text, source: .named("--jitter"))
     }
 
     static func sleepRandomly(upToMilliseconds milliseconds: Int) {

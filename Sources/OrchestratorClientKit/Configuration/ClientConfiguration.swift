@@ -24,6 +24,12 @@ public struct Timeouts: Sendable, Equatable {
     public static func parseMilliseconds(_ text: String, source: ValueSource) throws(OrchestratorError) -> Int {
         try DurationText.milliseconds(text, source: source, rule: .timeout)
     }
+
+    /// Parses the longest random delay a caller waits before its first request, so that many hosts started by one
+    /// scheduler do not all call at once: whole seconds (`600`) or `10m`, `1h`, at most one day; `0` waits not at all.
+    public static func parseDelayMilliseconds(_ text: String, source: ValueSource) throws(OrchestratorError) -> Int {
+        try DurationText.milliseconds(text, source: source, rule: .jitter)
+    }
 }
 
 /// TLS settings for https endpoints. Verification against the system trust store is on unless `insecure`.
