@@ -256,25 +256,14 @@ package enum JSONParser {
                 case UInt8(ascii: "r"): scalars.append(0x0D)
                 case UInt8(ascii: "t"): scalars.append(0x09)
                 case UInt8(ascii: "u"):
-                    var code = try parseHex4()
-                    if (0xD800...0xDBFF).contains(code) {
-                        // A high surrogate must pair with a low one; a lone half becomes U+FFFD as jq does.
-                        if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
-                           bytes[position + 1] == UInt8(ascii: "u") {
-                            position += 2
-                            let low = try parseHex4()
-                            if (0xDC00...0xDFFF).contains(low) {
-                                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                            } else {
-                                appendUTF8(0xFFFD, to: &scalars)
-                                code = low
-                            }
-                        } else {
-                            code = 0xFFFD
-                        }
+                    let code = try parseHex4()
+                    var low: UInt32?
+                    if UnicodeEscape.isHighSurrogate(code), position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                       bytes[position + 1] == UInt8(ascii: "u") {
+                        position += 2
+                        low = try parseHex4()
                     }
-                    if (0xD800...0xDFFF).contains(code) { code = 0xFFFD }
-                    appendUTF8(code, to: &scalars)
+                    UnicodeEscape.append(code, low: low, to: &scalars)
                 default:
                     position -= 1
                     throw fail("invalid escape")
@@ -301,9 +290,5 @@ package enum JSONParser {
             return value
         }
 
-        func appendUTF8(_ code: UInt32, to output: inout [UInt8]) {
-            let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
-            output.append(contentsOf: Array(String(Character(scalar)).utf8))
-        }
     }
 }

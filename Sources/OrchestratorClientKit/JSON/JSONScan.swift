@@ -114,25 +114,15 @@ enum JSONScan {
             case UInt8(ascii: "r"): scratch.append(0x0D)
             case UInt8(ascii: "t"): scratch.append(0x09)
             case UInt8(ascii: "u"):
-                var code = hex4(bytes, position)
+                let code = hex4(bytes, position)
                 position += 4
-                if (0xD800...0xDBFF).contains(code) {
-                    // A high surrogate must pair with a low one; a lone half becomes U+FFFD as jq does.
-                    if position + 6 <= last, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
-                        let low = hex4(bytes, position + 2)
-                        position += 6
-                        if (0xDC00...0xDFFF).contains(low) {
-                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                        } else {
-                            appendUTF8(0xFFFD, to: &scratch)
-                            code = low
-                        }
-                    } else {
-                        code = 0xFFFD
-                    }
+                var low: UInt32?
+                if UnicodeEscape.isHighSurrogate(code), position + 6 <= last, bytes[position] == UInt8(ascii: "\\"),
+                   bytes[position + 1] == UInt8(ascii: "u") {
+                    low = hex4(bytes, position + 2)
+                    position += 6
                 }
-                if (0xD800...0xDFFF).contains(code) { code = 0xFFFD }
-                appendUTF8(code, to: &scratch)
+                UnicodeEscape.append(code, low: low, to: &scratch)
             default: scratch.append(escape)  // \" \\ \/
             }
             scratch.withUnsafeBufferPointer(sink)
@@ -153,10 +143,5 @@ enum JSONScan {
             value = value << 4 | UInt32(digit)
         }
         return value
-    }
-
-    static func appendUTF8(_ code: UInt32, to output: inout [UInt8]) {
-        let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
-        output.append(contentsOf: Array(String(Character(scalar)).utf8))
     }
 }
