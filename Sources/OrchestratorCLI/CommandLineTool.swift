@@ -105,8 +105,7 @@ package struct CommandLineTool {
             caFile: parsed[.caFile], clientCert: parsed[.clientCert], clientKey: parsed[.clientKey],
             clientKeyPasswordFile: parsed[.keyPasswordFile], insecure: parsed.has(.insecure), noProxy: parsed.has(.noProxy),
             maxAnswerSize: parsed[.maxAnswerSize])
-        var configuration = try ClientConfiguration.resolve(environment, overrides: overrides)
-        configuration.settingNames = FlagTable.settingNames
+        let configuration = try ClientConfiguration.resolve(environment, overrides: overrides)
         try configuration.tls.checkFilesReadable()
         return configuration
     }

@@ -17,7 +17,7 @@ package enum EndpointReportText {
         let urlWidth = report.endpoints.map(\.endpoint.url.count).max() ?? 0
         var lines = report.endpoints.map { status -> String in
             let url = HelpText.pad(status.endpoint.url, urlWidth)
-            if status.leaderCheckStatus == nil, status.credentialsAccepted == nil, let reason = status.unreachableReason {
+            if status.leaderCheckStatus == nil, status.credentialsAccepted == nil, let reason = status.unreachableReason(naming: ErrorWording.settingName) {
                 return url + "  unreachable: " + reason + (status.roundTripMilliseconds.map { " (after \($0) ms)" } ?? "")
             }
             var fields = [url, HelpText.pad(roleText(status), 9)]
@@ -28,7 +28,7 @@ package enum EndpointReportText {
             if let expiry = certificateText(status) { fields.append(expiry) }
             // The problems not already said by the fields above.
             let said = ["credentials ", "unreachable"]
-            let others = status.problems.filter { problem in !said.contains { problem.hasPrefix($0) } }
+            let others = status.problems(naming: ErrorWording.settingName).filter { problem in !said.contains { problem.hasPrefix($0) } }
             if !others.isEmpty { fields.append("problem: " + others.joined(separator: "; ")) }
             return fields.joined(separator: "  ")
         }
@@ -68,7 +68,7 @@ package enum EndpointReportText {
 
     static func credentialsText(_ status: EndpointStatus) -> String {
         switch (status.credentialsAccepted, status.credentialsSent) {
-        case (false?, _): return status.problems.first { $0.hasPrefix("credentials ") } ?? "credentials refused"
+        case (false?, _): return status.problems(naming: ErrorWording.settingName).first { $0.hasPrefix("credentials ") } ?? "credentials refused"
         case (true?, true): return "credentials accepted"
         case (true?, false): return "no credentials needed"
         case (nil, _): return "credentials untested"
@@ -91,8 +91,8 @@ package enum EndpointReportText {
         let endpoints = report.endpoints.map { status -> JSONValue in
             .object([
                 ("url", .string(status.endpoint.url)),
-                ("reachable", .bool(status.unreachableReason == nil || status.credentialsAccepted != nil)),
-                ("unreachableReason", string(status.unreachableReason)),
+                ("reachable", .bool(status.unreachableReason(naming: ErrorWording.settingName) == nil || status.credentialsAccepted != nil)),
+                ("unreachableReason", string(status.unreachableReason(naming: ErrorWording.settingName))),
                 ("role", string(status.role?.rawValue)),
                 ("leaderCheckStatus", number(status.leaderCheckStatus)),
                 ("raftLeader", string(status.raftLeader)),
@@ -106,7 +106,7 @@ package enum EndpointReportText {
                 ("certificateExpiresAt", string(status.certificateExpiresAt)),
                 ("certificateDaysLeft", number(status.certificateDaysLeft)),
                 ("healthy", .bool(status.isHealthy)),
-                ("problems", .array(status.problems.map(JSONValue.string))),
+                ("problems", .array(status.problems(naming: ErrorWording.settingName).map(JSONValue.string))),
             ])
         }
         let leaders = report.leaders.map(\.endpoint.url)

@@ -8,8 +8,14 @@ enum ErrorWording {
     static func message(_ error: OrchestratorError) -> String {
         if let problem = error.inputProblem { return text(problem) }
         if let invalid = error.refusedValue { return text(invalid) }
-        if let remedy = error.remedy { return error.problem + text(remedy) }
-        return error.message
+        if let remedy = error.remedy { return error.problem(naming: settingName) + text(remedy) }
+        return error.message(naming: settingName)
+    }
+
+    /// A setting named in a hint the library wrote while requests ran (a TLS or proxy hint): its flag, or its
+    /// environment variable when no flag gives it.
+    static func settingName(_ setting: Setting) -> String {
+        FlagTable.settingNames[setting] ?? setting.environmentVariable ?? setting.rawValue
     }
 
     /// An input's or setting's flag (`-i/--instance`, `--connect-timeout`), its variable (`ORCHESTRATOR_TIMEOUT`),

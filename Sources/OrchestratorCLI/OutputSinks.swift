@@ -51,7 +51,7 @@ package final class DescriptorSink: ByteSink {
         guard failure == nil, let base = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {
-            let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
+            let written = systemWrite(descriptor, base + offset, bytes.count - offset)
             if written > 0 { offset += written; continue }
             if written < 0 && errno == EINTR { continue }
             failure = written < 0 ? errno : EIO
@@ -63,4 +63,9 @@ package final class DescriptorSink: ByteSink {
 /// `--quiet`: nothing is printed on success.
 final class DiscardSink: ByteSink {
     func write(_ bytes: UnsafeBufferPointer<UInt8>) {}
+}
+
+/// write(2), named apart from the sinks' own `write` methods.
+private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, bytes, count)
 }

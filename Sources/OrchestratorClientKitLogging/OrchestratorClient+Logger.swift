@@ -10,7 +10,8 @@ extension OrchestratorClient {
     /// (query values replaced by `…`), the status or the failure, the duration and the try, each round of leader
     /// probes and each change of leader, as metadata (`orchestrator.endpoint`, `orchestrator.path`,
     /// `orchestrator.status`, `orchestrator.failure`, `orchestrator.duration_ms`, `orchestrator.try`,
-    /// `orchestrator.previous_leader`). With `logger.logLevel` above `.debug`, nothing is logged or formatted.
+    /// `orchestrator.previous_leader`); and at warning level what a call warns of (several endpoints claiming to be
+    /// the raft leader). With `logger.logLevel` above `.debug`, requests are neither logged nor formatted.
     public init(configuration: ClientConfiguration, maximumConcurrentRequestsPerEndpoint: Int = 8, logger: Logger) {
         self.init(configuration: configuration, maximumConcurrentRequestsPerEndpoint: maximumConcurrentRequestsPerEndpoint,
                   requestLog: Self.requestLog(logger))
@@ -25,11 +26,12 @@ extension OrchestratorClient {
     }
 
     private static func requestLog(_ logger: Logger) -> RequestLog {
-        guard logger.logLevel <= .debug else { return RequestLog() }
-        return RequestLog { entry in
+        let log: @Sendable (RequestLog.Entry) -> Void = { entry in
             var metadata: Logger.Metadata = [:]
             for (key, value) in entry.metadata { metadata[key] = .string(value) }
-            logger.debug("\(entry.message)", metadata: metadata)
+            if entry.isWarning { logger.warning("\(entry.message)", metadata: metadata) } else { logger.debug("\(entry.message)", metadata: metadata) }
         }
+        if logger.logLevel <= .debug { return RequestLog(sink: log) }
+        return logger.logLevel <= .warning ? RequestLog(warningsOnly: log) : RequestLog()
     }
 }

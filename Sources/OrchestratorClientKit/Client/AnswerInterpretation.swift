@@ -78,7 +78,7 @@ extension SessionCore {
             let target = answer.location.map { "a redirect to \(OrchestratorError.shown($0))" } ?? "a redirect without a Location"
             throw .unexpectedAnswer(endpoint: endpoint.url, path: path.encoded, status: answer.status,
                                     problem: "with \(target), which the client does not follow: point ORCHESTRATOR_API "
-                                        + "or \(configuration.name(of: .endpoints)) at the API itself (check http or https, host and path)")
+                                        + "or \(SettingMention.of(.endpoints)) at the API itself (check http or https, host and path)")
         }
         guard (200..<600).contains(answer.status) else {
             throw .unexpectedAnswer(endpoint: endpoint.url, path: path.encoded, status: answer.status,

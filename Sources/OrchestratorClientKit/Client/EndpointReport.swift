@@ -29,7 +29,13 @@ public struct EndpointStatus: Sendable, Equatable {
     /// The endpoint, as configured.
     public let endpoint: Endpoint
     /// Why the endpoint could not be asked (`connection refused`, `TLS failed: …`); `nil` when it answered.
-    public let unreachableReason: String?
+    /// Settings it names are named as ``OrchestratorError/message`` names them; ``unreachableReason(naming:)`` words them.
+    public var unreachableReason: String? { unreachableReason(naming: SettingMention.libraryName) }
+    /// ``unreachableReason`` with each setting it names worded by `naming` (see ``OrchestratorError/message(naming:)``).
+    public func unreachableReason(naming: (Setting) -> String) -> String? {
+        rawUnreachableReason.map { SettingMention.word($0, naming: naming) }
+    }
+    let rawUnreachableReason: String?
     /// The HTTP status of `leader-check`: `200` on the node requests go to, `404` elsewhere.
     public let leaderCheckStatus: Int?
     /// The node's role; `nil` when it did not answer or refused our credentials.
@@ -55,14 +61,17 @@ public struct EndpointStatus: Sendable, Equatable {
     public let certificateExpiresAt: String?
     /// Whole days until the certificate expires (negative once expired), when the text could be read.
     public let certificateDaysLeft: Int?
-    /// What is wrong with this endpoint; empty when it is healthy.
-    public let problems: [String]
+    /// What is wrong with this endpoint; empty when it is healthy. Settings named as in ``unreachableReason``.
+    public var problems: [String] { problems(naming: SettingMention.libraryName) }
+    /// ``problems`` with each setting they name worded by `naming` (see ``OrchestratorError/message(naming:)``).
+    public func problems(naming: (Setting) -> String) -> [String] { rawProblems.map { SettingMention.word($0, naming: naming) } }
+    let rawProblems: [String]
 
     /// True when the node answered `leader-check` with `200`: it is the one requests would go to.
     public var claimsLeadership: Bool { leaderCheckStatus == 200 }
 
     /// True when nothing is wrong with this endpoint.
-    public var isHealthy: Bool { problems.isEmpty }
+    public var isHealthy: Bool { rawProblems.isEmpty }
 }
 
 /// Every configured endpoint, probed at once, and the verdict on the whole: exactly one leader and every endpoint
@@ -140,11 +149,6 @@ package final class EndpointProbe: SessionCall {
     /// The leader probe, as leader detection sends it.
     static let leaderCheck = LeaderSearch.probePaths[0]
 
-    /// Asks every endpoint of `configuration` the ``paths`` at once, blocking; `sender` replaces libcurl (tests).
-    package static func run(configuration: ClientConfiguration, sender: HTTPSending?) -> EndpointReport {
-        OrchestratorSession(configuration: configuration, sender: sender).endpointReport()
-    }
-
     func start(_ core: SessionCore) -> SessionAction<EndpointReport> {
         .send(Exchange(requests: Self.requests(for: core.configuration), preferringEarlier: false, isEnough: { _ in false }))
     }
@@ -208,10 +212,10 @@ package final class EndpointProbe: SessionCall {
         let credentialsAccepted: Bool? = statuses.isEmpty ? nil : refused == nil
         if let reason = unreachable, statuses.isEmpty {
             problems.append("unreachable: \(reason)")
-            return EndpointStatus(endpoint: endpoint, unreachableReason: reason, leaderCheckStatus: nil, role: nil, raftLeader: nil,
+            return EndpointStatus(endpoint: endpoint, rawUnreachableReason: reason, leaderCheckStatus: nil, role: nil, raftLeader: nil,
                                   raftHealthy: nil, backendHealthy: nil, hostname: nil, credentialsSent: credentialsSent,
                                   credentialsAccepted: nil, roundTripMilliseconds: roundTrip, certificateExpiry: nil,
-                                  certificateExpiresAt: nil, certificateDaysLeft: nil, problems: problems)
+                                  certificateExpiresAt: nil, certificateDaysLeft: nil, rawProblems: problems)
         }
         if let refused {
             problems.append(credentialsSent ? "credentials refused (HTTP \(refused))" : "credentials required (HTTP \(refused)); none sent")
@@ -291,11 +295,11 @@ package final class EndpointProbe: SessionCall {
         let parsed = expiry.flatMap(CertificateDate.init(text:))
         let daysLeft = parsed.map { Int(($0.secondsSinceEpoch - now).dividedRoundingDown(by: 86_400)) }
         if let daysLeft, daysLeft < 0 { problems.append("certificate expired") }
-        return EndpointStatus(endpoint: endpoint, unreachableReason: unreachable, leaderCheckStatus: leaderCheckStatus, role: role,
+        return EndpointStatus(endpoint: endpoint, rawUnreachableReason: unreachable, leaderCheckStatus: leaderCheckStatus, role: role,
                               raftLeader: raftLeader, raftHealthy: raftHealthy, backendHealthy: backendHealthy, hostname: hostname,
                               credentialsSent: credentialsSent, credentialsAccepted: credentialsAccepted,
                               roundTripMilliseconds: roundTrip, certificateExpiry: expiry, certificateExpiresAt: parsed?.iso8601,
-                              certificateDaysLeft: daysLeft, problems: problems)
+                              certificateDaysLeft: daysLeft, rawProblems: problems)
     }
 
     /// One probe's answer, as far as the report cares.

@@ -37,7 +37,8 @@ package final class LeaderSearch: SessionCall {
             throw core.noLeaderError(report)
         }
         sent = (requests, Clock.nowMilliseconds())
-        // The choice must not depend on which node happened to answer first; the probes keep their connections.
+        // The choice must not depend on which node happened to answer first; where the transport keeps connections
+        // (the library's I/O thread), the probes keep theirs.
         return .send(Exchange(requests: requests, preferringEarlier: true, isEnough: SessionCore.isLeaderAnswer))
     }
 }

@@ -64,6 +64,8 @@ public struct OrchestratorClient: Sendable {
         let known = leaderCache.endpoint
         let session = AsyncOrchestratorSession(configuration: configuration, sender: connections.sender(for: configuration),
                                                knownLeader: known, log: log)
+        // Several nodes claiming leadership is said whatever the call's outcome.
+        defer { log.warnings(session.warnings) }
         do throws(OrchestratorError) {
             let result = try await work(session)
             leaderCache.endpoint = session.currentLeader

@@ -10,13 +10,25 @@ package struct RequestLog: Sendable {
     package struct Entry: Sendable {
         package let message: String
         package let metadata: [(key: String, value: String)]
+        /// A warning (several nodes claiming leadership), not a record of a request.
+        package var isWarning = false
     }
 
-    /// Where entries go; `nil`: nothing is logged or formatted.
+    /// Where the records of requests go; `nil`: none is logged or formatted.
     let sink: (@Sendable (Entry) -> Void)?
+    /// Where warnings go, when not to ``sink``'s logger alone.
+    let warningSink: (@Sendable (Entry) -> Void)?
 
-    package init(sink: (@Sendable (Entry) -> Void)? = nil) {
+    /// `sink` takes every entry; `warningsOnly` takes warnings alone (a logger above debug level).
+    package init(sink: (@Sendable (Entry) -> Void)? = nil, warningsOnly: (@Sendable (Entry) -> Void)? = nil) {
         self.sink = sink
+        self.warningSink = sink ?? warningsOnly
+    }
+
+    /// What the session warned of (see ``OrchestratorSession/warnings``), which a call has no other way to say.
+    func warnings(_ texts: [String]) {
+        guard let warningSink else { return }
+        for text in texts { warningSink(Entry(message: "orchestrator: \(text)", metadata: [], isWarning: true)) }
     }
 
     func request(_ request: HTTPRequest, outcome: HTTPOutcome?, started: UInt64, attempt: Int, error: OrchestratorError?) {

@@ -122,7 +122,7 @@ final class SessionCore {
     /// A transport failure in words, naming the proxy when one was used (errors would otherwise blame the endpoint).
     func reason(_ failure: TransportFailure, endpoint: Endpoint) -> String {
         guard let proxy = configuration.proxy.describeProxy(for: endpoint.url) else { return failure.reason }
-        return failure.reason + " (through the proxy \(proxy); \(configuration.name(of: .noProxy)) or ORCHESTRATOR_NO_PROXY=1 goes direct)"
+        return failure.reason + " (through the proxy \(proxy); \(SettingMention.of(.noProxy)) or ORCHESTRATOR_NO_PROXY=1 goes direct)"
     }
 
     // MARK: Requests

@@ -82,10 +82,6 @@ public struct ClientConfiguration: Sendable, Equatable {
     /// The largest answer read, in bytes; a larger one fails (a read as an unreadable answer, a change as "outcome unknown").
     /// Peak memory stays under about twice this plus 20 MiB.
     public var maximumAnswerBytes: Int
-    /// How hints in failures composed while requests run (a TLS failure's, the proxy in the way, an answer over
-    /// the size limit) name a setting to change, when not as the library does (its ``ConfigurationOverrides``
-    /// property): a program whose users set these another way (the command line: flags) names them as they type them.
-    public var settingNames: [Setting: String] = [:]
 
     /// The bash client's default endpoint.
     public static let defaultEndpoint = "http://localhost:3000/api"
@@ -328,9 +324,4 @@ public struct ConfigurationOverrides: Sendable, Equatable {
         self.clientKeyPasswordFile = clientKeyPasswordFile
         self.insecure = insecure
     }
-}
-
-extension ClientConfiguration {
-    /// The name of `setting` in hints: ``settingNames``', or the library's.
-    func name(of setting: Setting) -> String { settingNames[setting] ?? setting.libraryName }
 }

@@ -141,11 +141,22 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         }
     }
 
-    /// The message, one or more lines without a trailing newline; empty for `answeredNo`.
-    public var message: String { problem + (remedy?.text ?? "") }
+    /// The message, one or more lines without a trailing newline; empty for `answeredNo`. Settings are named by
+    /// their ``ConfigurationOverrides`` property; ``message(naming:)`` names them otherwise.
+    public var message: String { message(naming: SettingMention.libraryName) }
+
+    /// The message with each setting it names (a hint to give a client certificate, to go around a proxy) worded by
+    /// `naming`: a program whose users give settings another way (flags, a form) names them as its users know them.
+    public func message(naming: (Setting) -> String) -> String { problem(naming: naming) + (remedy?.text ?? "") }
 
     /// The message without its ``remedy``: what went wrong.
-    public var problem: String {
+    public var problem: String { problem(naming: SettingMention.libraryName) }
+
+    /// ``problem`` with each setting it names worded by `naming` (see ``message(naming:)``).
+    public func problem(naming: (Setting) -> String) -> String { SettingMention.word(rawProblem, naming: naming) }
+
+    /// What went wrong, with settings still as mentions.
+    private var rawProblem: String {
         switch reason {
         case .usage(let text, _): return text
         case .input(let problem): return problem.description

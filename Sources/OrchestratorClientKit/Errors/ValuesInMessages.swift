@@ -4,7 +4,8 @@ extension OrchestratorError {
     /// ``message`` is printed and logged by programs that do not escape it, so a server or a value must not bring
     /// control characters or text-reordering marks into it: control characters (C0, DEL, C1) and the Unicode marks
     /// that reorder or hide text (bidirectional overrides and isolates, zero-width characters, line and paragraph
-    /// separators) are shown as Swift-style escapes (`\u{1B}`), line breaks included. At most `limit` characters are
+    /// separators, and the two private-use scalars that mark a setting's mention) are shown as Swift-style escapes
+    /// (`\u{1B}`), line breaks included. At most `limit` characters are
     /// kept, the rest replaced by `…(N more characters)`. A program that words its own messages about the same
     /// values shows them this way too.
     public static func shown(_ value: String, limit: Int = 200) -> String {
@@ -26,6 +27,8 @@ extension OrchestratorError {
         switch scalar.value {
         case 0x00..<0x20, 0x7F...0x9F: return true
         case 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x2069, 0xFEFF: return true
+        // The marks of a setting's mention (SettingMention): a value from outside cannot forge one.
+        case 0xE000...0xE001: return true
         default: return false
         }
     }

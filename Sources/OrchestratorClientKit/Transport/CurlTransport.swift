@@ -6,8 +6,8 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-/// Sends requests through one libcurl multi handle, so probes run in parallel and the command request reuses
-/// the connection its leader probe opened.
+/// Sends requests through one libcurl multi handle, so probes run in parallel and a read reuses the connection its
+/// leader probe opened (a change takes one of its own: libcurl resends a request on a kept connection that closed).
 ///
 /// libcurl is loaded (dlopen) by the first ``start(_:tag:)``, not before: commands that send nothing never
 /// pay for it. This is the only file that calls libcurl (see Sources/CCurl/shim.h).
@@ -18,9 +18,6 @@ import Darwin
 /// handle, its connections and a share handle (DNS, TLS sessions) for the life of the client.
 /// An instance is used from one thread at a time.
 package final class CurlTransport: HTTPSending {
-    /// The largest answer accepted by default; ``ClientConfiguration/maximumAnswerBytes`` sets it.
-    package static let maximumBodyBytes = ClientConfiguration.defaultMaximumAnswerBytes
-
     private let configuration: ClientConfiguration
     private let userAgent: String
     /// The multi handle and the request headers, made once libcurl is loaded.
@@ -280,7 +277,7 @@ package final class CurlTransport: HTTPSending {
             // With TLS 1.3 a server that refuses the handshake (no or unknown client certificate) says so with an
             // alert the client reads only after sending the request, which the server never read: not a broken
             // answer, and nothing a retry can fix.
-            return TransportFailure(kind: .tls, reason: "TLS failed: \(transfer.detail)" + Self.tlsHint(transfer.detail, name: configuration.name(of:)),
+            return TransportFailure(kind: .tls, reason: "TLS failed: \(transfer.detail)" + Self.tlsHint(transfer.detail),
                                     elapsedMilliseconds: elapsed)
         }
         switch code {
@@ -305,12 +302,12 @@ package final class CurlTransport: HTTPSending {
              CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED:
             // Our own files, not the server: the same for every endpoint, so said once, as a usage error.
             let detail = transfer.detail.isEmpty ? Self.describe(code) : transfer.detail
-            return TransportFailure(kind: .configuration, reason: Self.localTLSProblem(detail, name: configuration.name(of:)), elapsedMilliseconds: elapsed)
+            return TransportFailure(kind: .configuration, reason: Self.localTLSProblem(detail), elapsedMilliseconds: elapsed)
         case CURLE_WRITE_ERROR where transfer.outOfMemory:
             return TransportFailure(kind: .tooLarge, reason: Self.outOfMemoryReason, elapsedMilliseconds: elapsed)
         case CURLE_WRITE_ERROR where transfer.tooLarge:
             return TransportFailure(kind: .tooLarge, reason: "the answer is larger than the limit of "
-                                        + "\(Self.describeSize(transfer.limit)) (\(configuration.name(of: .maximumAnswerSize)), ORCHESTRATOR_MAX_ANSWER_SIZE)",
+                                        + "\(Self.describeSize(transfer.limit)) (\(SettingMention.of(.maximumAnswerSize)), ORCHESTRATOR_MAX_ANSWER_SIZE)",
                                     elapsedMilliseconds: elapsed)
         case CURLE_OUT_OF_MEMORY, CURLcode(rawValue: 100) /* CURLE_TOO_LARGE, 8.6 */:
             // libcurl refuses headers over 100 KiB; before 8.6 it reports that as "out of memory", its only cause
@@ -329,13 +326,13 @@ package final class CurlTransport: HTTPSending {
             if transfer.isHTTPS, headerBytes == 0, code != CURLE_PARTIAL_FILE {
                 // A TLS 1.3 server refusing the client certificate often resets the connection before its alert is read.
                 reason += configuration.tls.certificateFile == nil
-                    ? "; an https server that requires a client certificate closes like this: give \(configuration.name(of: .clientCertificate)) and \(configuration.name(of: .clientKey))"
+                    ? "; an https server that requires a client certificate closes like this: give \(SettingMention.of(.clientCertificate)) and \(SettingMention.of(.clientKey))"
                     : "; an https server that refuses our client certificate closes like this"
             }
             return TransportFailure(kind: .broken, reason: reason, elapsedMilliseconds: elapsed)
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CIPHER:
             let detail = transfer.detail.isEmpty ? Self.describe(code) : transfer.detail
-            return TransportFailure(kind: .tls, reason: "TLS failed: \(detail)\(Self.tlsHint(detail, name: configuration.name(of:)))", elapsedMilliseconds: elapsed)
+            return TransportFailure(kind: .tls, reason: "TLS failed: \(detail)\(Self.tlsHint(detail))", elapsedMilliseconds: elapsed)
         default:
             let detail = transfer.detail
             let reason = detail.isEmpty || detail == Self.describe(code) ? Self.describe(code) : "\(Self.describe(code)): \(detail)"

@@ -18,7 +18,7 @@ extension CurlTransport {
     }
 
     /// One accurate hint per TLS failure, from libcurl's (OpenSSL's) words; empty when none fits.
-    static func tlsHint(_ detail: String, name: (Setting) -> String) -> String {
+    static func tlsHint(_ detail: String) -> String {
         // The server's certificate.
         if detail.contains("certificate has expired") {
             return "; the server's certificate has expired: it must be renewed on the server"
@@ -32,7 +32,7 @@ extension CurlTransport {
         if detail.contains("self-signed certificate") || detail.contains("self signed certificate")
             || detail.contains("unable to get local issuer certificate") || detail.contains("unable to get issuer certificate")
             || detail.contains("unable to verify the first certificate") {
-            return "; trust its certificate authority with \(name(.caFile)) or ORCHESTRATOR_CA_FILE"
+            return "; trust its certificate authority with \(SettingMention.of(.caFile)) or ORCHESTRATOR_CA_FILE"
         }
         // The protocol.
         if detail.contains("wrong version number") || detail.contains("packet length too long") || detail.contains("record layer failure") {
@@ -44,33 +44,33 @@ extension CurlTransport {
         }
         // Our client certificate, as the server judged it.
         if detail.contains("alert certificate expired") {
-            return "; the server refused our client certificate: it has expired; renew it (\(name(.clientCertificate)))"
+            return "; the server refused our client certificate: it has expired; renew it (\(SettingMention.of(.clientCertificate)))"
         }
         if detail.contains("certificate required") {
-            return "; the server requires a client certificate: give \(name(.clientCertificate)) and \(name(.clientKey))"
+            return "; the server requires a client certificate: give \(SettingMention.of(.clientCertificate)) and \(SettingMention.of(.clientKey))"
         }
         if detail.contains("alert unknown ca") || detail.contains("alert bad certificate") || detail.contains("alert certificate unknown")
             || detail.contains("alert certificate revoked") || detail.contains("alert unsupported certificate") {
             return "; the server refused our client certificate"
         }
         if detail.contains("alert handshake failure") {
-            return "; the server may require a client certificate: give \(name(.clientCertificate)) and \(name(.clientKey))"
+            return "; the server may require a client certificate: give \(SettingMention.of(.clientCertificate)) and \(SettingMention.of(.clientKey))"
         }
         return ""
     }
 
     /// Why libcurl could not use our own TLS files (a certificate with another certificate's key, a wrong pass
     /// phrase, contents it cannot parse), and what to check.
-    static func localTLSProblem(_ detail: String, name: (Setting) -> String) -> String {
+    static func localTLSProblem(_ detail: String) -> String {
         var reason = "the TLS files cannot be used: \(detail)"
         if detail.contains("does not match") || detail.contains("key values mismatch") {
-            reason += "; \(name(.clientKey)) is not the key of \(name(.clientCertificate))"
+            reason += "; \(SettingMention.of(.clientKey)) is not the key of \(SettingMention.of(.clientCertificate))"
         } else if detail.contains("private key") || detail.contains("key file") {
-            reason += "; check \(name(.clientKey)), and \(name(.keyPasswordFile)) if the key is encrypted"
+            reason += "; check \(SettingMention.of(.clientKey)), and \(SettingMention.of(.keyPasswordFile)) if the key is encrypted"
         } else if detail.contains("verify locations") || detail.contains("ca cert") || detail.contains("cafile") {
-            reason += "; check \(name(.caFile)) (a PEM file of certificates)"
+            reason += "; check \(SettingMention.of(.caFile)) (a PEM file of certificates)"
         } else {
-            reason += "; check \(name(.clientCertificate)) and \(name(.clientKey))"
+            reason += "; check \(SettingMention.of(.clientCertificate)) and \(SettingMention.of(.clientKey))"
         }
         return reason
     }

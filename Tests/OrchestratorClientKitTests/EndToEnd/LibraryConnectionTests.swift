@@ -284,6 +284,29 @@ struct LibraryConnectionTests {
         #expect(quiet.lines.isEmpty)
     }
 
+    @Test("two nodes claiming leadership: a logger at info level is warned, naming both, and the first listed is used")
+    func splitBrainIsLogged() async throws {
+        let answer = Reply.json(#"{"Code":"OK","Message":"","Details":null}"#)
+        // The second claims sooner than the first, so that both claims are seen (the first listed is waited for).
+        let first = try TestServer { request in
+            (RaftRole.leader.leaderCheckReply(request.target) ?? answer).delayed(request.target.hasSuffix("leader-check") ? 150 : 0)
+        }
+        let second = try TestServer { request in
+            (RaftRole.leader.leaderCheckReply(request.target) ?? answer).delayed(request.target.hasSuffix("leader-check") ? 100 : 0)
+        }
+        defer { first.stop(); second.stop() }
+        let records = RecordingLogHandler.Records()
+        let client = OrchestratorClient(configuration: try Self.configuration("\(first.apiURL) \(second.apiURL)"),
+                                        logger: Logger(label: "info") { _ in RecordingLogHandler(records: records) })
+        _ = try await client.get(path: "clusters")
+        let warnings = records.lines.filter { $0.level == .warning }
+        #expect(warnings.count == 1, "\(records.lines.map(\.message))")
+        #expect(warnings.first?.message.contains("several endpoints claim to be the raft leader (split brain?): \(first.apiURL), \(second.apiURL); using \(first.apiURL)") == true,
+                "\(warnings.map(\.message))")
+        #expect(!records.lines.contains { $0.level == .debug }, "requests are not logged at info level")
+        #expect(first.targets.contains("/api/clusters"))
+    }
+
     // MARK: helpers
 
     static func json(_ text: String) throws -> [String: Any] {
@@ -307,6 +330,7 @@ struct RecordingLogHandler: LogHandler {
     struct Line: Sendable {
         let message: String
         let metadata: [String: String]
+        var level: Logger.Level = .debug
     }
 
     final class Records: Sendable {
@@ -327,6 +351,6 @@ struct RecordingLogHandler: LogHandler {
     func log(event: LogEvent) {
         var flat: [String: String] = [:]
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { flat[key] = "\(value)" }
-        records.append(Line(message: "\(event.message)", metadata: flat))
+        records.append(Line(message: "\(event.message)", metadata: flat, level: event.level))
     }
 }

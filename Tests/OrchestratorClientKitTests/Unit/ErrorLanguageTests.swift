@@ -66,7 +66,7 @@ struct ErrorLanguageTests {
             for source in [ValueSource.override(setting), .environment(setting), .setting(setting)] {
                 #expect(!Self.namesAFlag(source.description), "\(source)")
             }
-            #expect(!Self.namesAFlag(ClientConfiguration(endpoints: []).name(of: setting)), "\(setting)")
+            #expect(!Self.namesAFlag(SettingMention.word(SettingMention.of(setting), naming: SettingMention.libraryName)), "\(setting)")
         }
     }
 
@@ -94,4 +94,19 @@ struct ErrorLanguageTests {
         }
         #expect(Set(FlagTable.all.filter(\.holdsSecret).map(\.flag)) == [.api, .auth, .headersAuth, .passwordFile])
     }
+
+    @Test("a setting named in a hint is worded by whoever reads it; a value from outside cannot pose as one")
+    func settingMentions() {
+        let hint = "TLS failed: handshake; give " + SettingMention.of(.clientCertificate) + " and " + SettingMention.of(.clientKey)
+        let error = OrchestratorError.unreachable(endpoint: "https://orc:3000/api", reason: hint)
+        #expect(error.message == "cannot reach https://orc:3000/api: TLS failed: handshake; give "
+                + "ConfigurationOverrides.clientCert and ConfigurationOverrides.clientKey")
+        #expect(error.message(naming: { $0 == .clientCertificate ? "--cert" : "--key" })
+                == "cannot reach https://orc:3000/api: TLS failed: handshake; give --cert and --key")
+        // A server's text with the marks in it is shown escaped, never worded as a setting.
+        let forged = OrchestratorError.shown("\u{E000}caFile\u{E001}")
+        #expect(!forged.unicodeScalars.contains(SettingMention.open))
+        #expect(SettingMention.word(forged, naming: { _ in "--ca-file" }) == forged)
+    }
+
 }

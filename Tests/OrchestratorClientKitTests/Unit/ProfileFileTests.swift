@@ -170,7 +170,7 @@ struct ProfileFileTests {
         ("ssl/tls alert certificate expired", "client certificate: it has expired"),
     ])
     func tlsHints(_ detail: String, _ hint: String) {
-        let text = CurlTransport.tlsHint(detail, name: { $0 == .caFile ? "--ca-file" : $0.rawValue })
+        let text = SettingMention.word(CurlTransport.tlsHint(detail), naming: { $0 == .caFile ? "--ca-file" : $0.rawValue })
         #expect(text.contains(hint), "\(detail) → \(text)")
         if !hint.contains("--ca-file") { #expect(!text.contains("--ca-file"), "\(detail) → \(text)") }
     }
