@@ -34,21 +34,11 @@ doc=$root/usr/share/doc/$package
 umask 022
 
 # --- files ---------------------------------------------------------------------------------------------------------
-install_stripped_binary "$binary" "$root/usr/bin/orchestrator-client"
-check_binary_version "$root/usr/bin/orchestrator-client"
-install -D -m 644 "$repo_root/completions/orchestrator-client.bash" "$root/usr/share/bash-completion/completions/orchestrator-client"
-install -D -m 644 "$repo_root/completions/_orchestrator-client" "$root/usr/share/zsh/vendor-completions/_orchestrator-client"
-install -D -m 644 "$repo_root/completions/orchestrator-client.fish" "$root/usr/share/fish/vendor_completions.d/orchestrator-client.fish"
-install -D -m 644 "$repo_root/man/orchestrator-client.1" "$root/usr/share/man/man1/orchestrator-client.1"
-gzip -9n "$root/usr/share/man/man1/orchestrator-client.1"
+stage_package_files "$binary" "$root" /usr/share/zsh/vendor-completions "$doc"
 install -D -m 644 "$packaging/copyright" "$doc/copyright"
 # A native package (no Debian revision): its changelog is changelog.gz, not changelog.Debian.gz.
 install -D -m 644 "$packaging/changelog" "$doc/changelog"
 gzip -9n "$doc/changelog"
-# The profile file is the administrator's: /etc/profile.d/orchestrator-client.sh is never shipped (so never
-# replaced or removed, purge included); this example shows what it may hold.
-install -D -m 644 "$repo_root/examples/profile.d/orchestrator-client.sh" "$doc/examples/orchestrator-client.sh"
-install -D -m 644 "$repo_root/examples/crontab" "$doc/examples/crontab"
 install -D -m 644 "$packaging/lintian-overrides" "$root/usr/share/lintian/overrides/$package"
 
 # --- control -------------------------------------------------------------------------------------------------------

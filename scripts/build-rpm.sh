@@ -36,20 +36,10 @@ umask 022
 # --- files ---------------------------------------------------------------------------------------------------------
 # The places Fedora and RHEL use: zsh's site-functions (the .deb has Debian's vendor-completions), the license in
 # /usr/share/licenses/ (%license), the documentation uncompressed in /usr/share/doc/orchestrator-client/.
-install_stripped_binary "$binary" "$stage/usr/bin/orchestrator-client"
-check_binary_version "$stage/usr/bin/orchestrator-client"
-install -D -m 644 "$repo_root/completions/orchestrator-client.bash" "$stage/usr/share/bash-completion/completions/orchestrator-client"
-install -D -m 644 "$repo_root/completions/_orchestrator-client" "$stage/usr/share/zsh/site-functions/_orchestrator-client"
-install -D -m 644 "$repo_root/completions/orchestrator-client.fish" "$stage/usr/share/fish/vendor_completions.d/orchestrator-client.fish"
-install -D -m 644 "$repo_root/man/orchestrator-client.1" "$stage/usr/share/man/man1/orchestrator-client.1"
-gzip -9n "$stage/usr/share/man/man1/orchestrator-client.1"
+stage_package_files "$binary" "$stage" /usr/share/zsh/site-functions "$doc"
 install -D -m 644 "$repo_root/LICENSE" "$stage/usr/share/licenses/$package/LICENSE"
 install -D -m 644 "$repo_root/README.md" "$doc/README.md"
 install -D -m 644 "$repo_root/CHANGELOG.md" "$doc/CHANGELOG.md"
-# The profile file is the administrator's: /etc/profile.d/orchestrator-client.sh is never shipped (so never
-# replaced or removed); this example shows what it may hold.
-install -D -m 644 "$repo_root/examples/profile.d/orchestrator-client.sh" "$doc/examples/orchestrator-client.sh"
-install -D -m 644 "$repo_root/examples/crontab" "$doc/examples/crontab"
 
 # --- spec ----------------------------------------------------------------------------------------------------------
 # %changelog from packaging/deb/changelog, the one changelog of the packages: each entry's signature and date

@@ -45,6 +45,24 @@ check_binary_version() {
     fi
 }
 
+# Stages what every package installs under ROOT: the stripped, checked binary, the completions (zsh's directory is
+# the distribution's: Debian's vendor-completions, Fedora's site-functions), the man page gzipped with -9n, and the
+# examples in DOC. The profile file is the administrator's: /etc/profile.d/orchestrator-client.sh is never shipped
+# (so never replaced or removed, purge included); the example shows what it may hold.
+#   stage_package_files BINARY ROOT ZSH_DIR DOC
+stage_package_files() {
+    local binary=$1 root=$2 zsh_dir=$3 doc=$4
+    install_stripped_binary "$binary" "$root/usr/bin/orchestrator-client"
+    check_binary_version "$root/usr/bin/orchestrator-client"
+    install -D -m 644 "$repo_root/completions/orchestrator-client.bash" "$root/usr/share/bash-completion/completions/orchestrator-client"
+    install -D -m 644 "$repo_root/completions/_orchestrator-client" "$root$zsh_dir/_orchestrator-client"
+    install -D -m 644 "$repo_root/completions/orchestrator-client.fish" "$root/usr/share/fish/vendor_completions.d/orchestrator-client.fish"
+    install -D -m 644 "$repo_root/man/orchestrator-client.1" "$root/usr/share/man/man1/orchestrator-client.1"
+    gzip -9n "$root/usr/share/man/man1/orchestrator-client.1"
+    install -D -m 644 "$repo_root/examples/profile.d/orchestrator-client.sh" "$doc/examples/orchestrator-client.sh"
+    install -D -m 644 "$repo_root/examples/crontab" "$doc/examples/crontab"
+}
+
 # Prints what the binary needs from the system it runs on, for README's "runs on" and for people on other
 # distributions: its shared libraries (NEEDED) and the newest glibc symbol version it binds. libcurl is not among
 # the NEEDED libraries because it is loaded with dlopen on the first request.
