@@ -42,23 +42,23 @@ enum ErrorWording {
         case .emptyInput(let input):
             return "\(name(.input(input))) is empty; give a value, or leave it out"
         case let .missingInput(command, inputs, orInstanceSetting):
-            return "-c \(command) needs " + inputs.map(usage).joined(separator: " or ")
+            return "\(short(.command)) \(command) needs " + inputs.map(usage).joined(separator: " or ")
                 + (orInstanceSetting ? " (or ORCHESTRATOR_INSTANCE set)" : "")
         case .emptyInstanceSetting:
-            return "ORCHESTRATOR_INSTANCE is set but empty; give -i <host[:port]>, or unset it to mean this host"
+            return "ORCHESTRATOR_INSTANCE is set but empty; give \(short(.instance)) <host[:port]>, or unset it to mean this host"
         case let .instanceNeeded(command, given):
-            return "-c \(command) needs \(usage(.instance)) (\(name(.input(given))) names no instance for it); without -i it "
+            return "\(short(.command)) \(command) needs \(usage(.instance)) (\(name(.input(given))) names no instance for it); without \(short(.instance)) it "
                 + "acts on this host, which a command naming another target never means"
         case .unknownCommand(let name):
             return unknownCommand(name)
         case .userNeededForPasswordFile:
-            return "--password-file needs the user name alone, from -b/--auth <user> or ORCHESTRATOR_AUTH_USER"
+            return "\(flag(.passwordFile)) needs the user name alone, from \(flag(.auth)) <user> or ORCHESTRATOR_AUTH_USER"
         case .notUserAndPassword(let source):
             return "\(name(source)) must be user:password (the value given has no user or no ':', and is not shown in case "
-                + "it is a password); write user:password, or give the user alone with --password-file, "
+                + "it is a password); write user:password, or give the user alone with \(flag(.passwordFile)), "
                 + "or set ORCHESTRATOR_AUTH_USER with ORCHESTRATOR_AUTH_PASSWORD_FILE"
         case .keyPasswordWithoutKey:
-            return "--key-password-file/ORCHESTRATOR_CLIENT_KEY_PASSWORD_FILE is given without --key/--cert"
+            return "\(flag(.keyPasswordFile))/ORCHESTRATOR_CLIENT_KEY_PASSWORD_FILE is given without \(long(.clientKey))/\(long(.clientCert))"
         }
     }
 
@@ -78,15 +78,15 @@ enum ErrorWording {
         var fix = invalid.fix
         switch invalid.remedy {
         case .give(.clientKey)?:
-            problem = "it holds no private key, and no --key was given"
-            fix = "give the certificate's key with --key or ORCHESTRATOR_CLIENT_KEY"
+            problem = "it holds no private key, and no \(long(.clientKey)) was given"
+            fix = "give the certificate's key with \(long(.clientKey)) or ORCHESTRATOR_CLIENT_KEY"
         case .give(.clientCertificate)?:
-            fix = "give the client certificate with --cert or ORCHESTRATOR_CLIENT_CERT"
+            fix = "give the client certificate with \(long(.clientCert)) or ORCHESTRATOR_CLIENT_CERT"
         case .give(.keyPasswordFile)?:
-            fix = "give a file holding its pass phrase with --key-password-file or ORCHESTRATOR_CLIENT_KEY_PASSWORD_FILE "
+            fix = "give a file holding its pass phrase with \(flag(.keyPasswordFile)) or ORCHESTRATOR_CLIENT_KEY_PASSWORD_FILE "
                 + "(mode 600), or use a key without a pass phrase"
         case .give(.endpoints)?:
-            fix = "set ORCHESTRATOR_API or -U/--api to e.g. http://orchestrator:3000/api"
+            fix = "set ORCHESTRATOR_API or \(flag(.api)) to e.g. http://orchestrator:3000/api"
         default:
             break
         }
@@ -97,22 +97,35 @@ enum ErrorWording {
     static func text(_ remedy: Remedy) -> String {
         switch remedy {
         case .checkCredentials:
-            "; check -b/--auth, ORCHESTRATOR_AUTH_USER/ORCHESTRATOR_AUTH_PASSWORD or -e/--headers-auth"
+            "; check \(flag(.auth)), ORCHESTRATOR_AUTH_USER/ORCHESTRATOR_AUTH_PASSWORD or \(flag(.headersAuth))"
         case .giveCredentials:
-            "; give -b/--auth user with --password-file, set ORCHESTRATOR_AUTH_USER and ORCHESTRATOR_AUTH_PASSWORD_FILE, "
-                + "or -e/--headers-auth"
-        case .useHTTPS: "; the endpoint speaks https: write https:// in ORCHESTRATOR_API or -U"
+            "; give \(flag(.auth)) user with \(flag(.passwordFile)), set ORCHESTRATOR_AUTH_USER and ORCHESTRATOR_AUTH_PASSWORD_FILE, "
+                + "or \(flag(.headersAuth))"
+        case .useHTTPS: "; the endpoint speaks https: write https:// in ORCHESTRATOR_API or \(short(.api))"
         case .nameTheInstance: "; " + instanceFix
-        case .nameTheInstanceAfterLookupTimeout: " (hostname -f; bounded by --connect-timeout); " + instanceFix
+        case .nameTheInstanceAfterLookupTimeout: " (hostname -f; bounded by \(flag(.connectTimeout))); " + instanceFix
         case .give(let setting): "; give " + name(.setting(setting))
         }
     }
 
-    private static let instanceFix = "give -i host[:port] or set ORCHESTRATOR_INSTANCE"
+    private static var instanceFix: String { "give \(short(.instance)) host[:port] or set ORCHESTRATOR_INSTANCE" }
 
     /// A setting of the environment that has no effect, as a warning.
     static func ignored(_ setting: Setting) -> String {
         "\(setting.environmentVariable ?? setting.rawValue) is set but ORCHESTRATOR_AUTH_USER is not, so no password is "
-            + "sent; set ORCHESTRATOR_AUTH_USER (or give -b user)"
+            + "sent; set ORCHESTRATOR_AUTH_USER (or give \(short(.auth)) user)"
     }
+
+    /// A flag as messages name it, from the flag table: `-b/--auth`, `--password-file`.
+    private static func flag(_ flag: Flag) -> String { FlagTable.spec(flag).primarySpelling }
+
+    /// A flag's letter alone (`-i`), or its long name where it has none.
+    private static func short(_ flag: Flag) -> String {
+        let spec = FlagTable.spec(flag)
+        return spec.letter.map { "-\($0)" } ?? "--" + spec.names[0]
+    }
+
+    /// A flag's long name alone (`--key`).
+    private static func long(_ flag: Flag) -> String { "--" + FlagTable.spec(flag).names[0] }
+
 }
