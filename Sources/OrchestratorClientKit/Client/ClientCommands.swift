@@ -42,11 +42,7 @@ extension OrchestratorClient {
             if case .instance(let key) = cluster { return .text(try InstanceKey(parsing: key.description, source: source).description) }
             return .text(try ValueRules.pathSegment(cluster.description, source: source))
         case .text(let text):
-            switch value {
-            case .tag: return .text(try ValueRules.tag(text, source: source))
-            case .tags: return .text(try ValueRules.tag(text, source: source, allowList: true))
-            default: return .text(inQuery ? try ValueRules.queryText(text, source: source) : try ValueRules.pathSegment(text, source: source))
-            }
+            return try value.text(text, inQuery: inQuery, source: source)
         case .rule(let rule):
             return .text(rule.rawValue)
         case .duration(let duration):

@@ -105,9 +105,7 @@ struct ValueResolver {
 
     private func resolve(_ value: RouteValue, inQuery: Bool) throws(OrchestratorError) -> ResolvedValue? {
         let source = ValueSource.input(value.inputs[0])
-        func text(_ raw: String) throws(OrchestratorError) -> ResolvedValue {
-            .text(inQuery ? try ValueRules.queryText(raw, source: source) : try ValueRules.pathSegment(raw, source: source))
-        }
+        func text(_ raw: String) throws(OrchestratorError) -> ResolvedValue { try value.text(raw, inQuery: inQuery, source: source) }
         switch value {
         case .instance:
             guard let raw = try instanceText() else { return nil }
@@ -124,7 +122,7 @@ struct ValueResolver {
             return try text(alias)
         case .search:
             guard let raw = try instanceText() else { return nil }
-            return .text(try ValueRules.queryText(raw, source: source))
+            return try text(raw)
         case .instances:
             guard let raw = try instanceText() else { return nil }
             return .text(try ValueRules.instanceList(raw, defaultPort: defaultPort))
@@ -139,15 +137,22 @@ struct ValueResolver {
         case .seconds:
             guard let raw = given(.seconds) else { return nil }
             return .text(try ValueRules.seconds(raw))
-        case .tag:
-            guard let raw = given(.tag) else { return nil }
-            return .text(try ValueRules.tag(raw))
-        case .tags:
-            guard let raw = given(.tag) else { return nil }
-            return .text(try ValueRules.tag(raw, allowList: true))
-        case .reason, .hostname, .binlog, .pool, .query:
+        case .tag, .tags, .reason, .hostname, .binlog, .pool, .query:
             guard let raw = given(value.inputs[0]) else { return nil }
             return try text(raw)
+        }
+    }
+}
+
+extension RouteValue {
+    /// A text value checked by this value's rule and encoded for where the route puts it: the one rule for the
+    /// command line's strings and the typed methods' arguments alike.
+    func text(_ raw: String, inQuery: Bool, source: ValueSource) throws(OrchestratorError) -> ResolvedValue {
+        switch self {
+        case .tag: .text(try ValueRules.tag(raw, source: source))
+        case .tags: .text(try ValueRules.tag(raw, source: source, allowList: true))
+        case .search: .text(try ValueRules.queryText(raw, source: source))
+        default: .text(inQuery ? try ValueRules.queryText(raw, source: source) : try ValueRules.pathSegment(raw, source: source))
         }
     }
 }

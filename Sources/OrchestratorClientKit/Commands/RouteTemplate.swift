@@ -1,4 +1,4 @@
-/// A value a route needs, and the flags that supply it.
+/// A value a route needs, and the inputs that supply it.
 package enum RouteValue: String, Sendable, CaseIterable {
     case instance, destination, cluster, alias, owner, reason, duration, rule, hostname, binlog, seconds, pool
     case tag, tags, search, query, instances
