@@ -21,7 +21,7 @@ enum DryRun {
             lines.append("# then, if no endpoint answers 200: GET <endpoint>/\(probes[1]) on each")
         }
         let base = endpoints.count == 1 ? endpoints[0].url : "<leader>"
-        if invocation.checksRaftLeaderFirst { lines.append("GET \(base)/raft-state") }
+        if let first = invocation.pathAskedFirst { lines.append("GET \(base)/\(first)") }
         if let path = invocation.path { lines.append("GET \(base)/\(path)") }
         if let credentials = endpoints.first.flatMap(configuration.basicAuth(for:)) {
             lines.append("# basic auth as \(credentials)")

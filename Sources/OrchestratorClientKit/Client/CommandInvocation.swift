@@ -44,8 +44,9 @@ public struct CommandInvocation: Sendable {
     /// The instance the command was given, for a command whose output is that instance (`async-discover`).
     public var requestedInstance: InstanceKey? { request.requestedInstance }
 
-    /// Whether the raft leader's `raft-state` is asked first, as the bash client does before raft commands.
-    public var checksRaftLeaderFirst: Bool { request.spec.precheck == .raftLeader }
+    /// The path asked before the command's own, when one is: `raft-state` for raft commands, which the node must
+    /// answer `Leader`, as the bash client checks.
+    public var pathAskedFirst: String? { request.spec.precheck == .raftLeader ? SessionCore.raftStatePath.encoded : nil }
 }
 
 /// The answer to a ``CommandInvocation``: the server's JSON, checked to hold what the command prints, and read in

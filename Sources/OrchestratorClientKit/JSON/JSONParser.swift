@@ -246,28 +246,22 @@ package enum JSONParser {
                 guard position < bytes.count else { break }
                 let escape = bytes[position]
                 position += 1
-                switch escape {
-                case UInt8(ascii: "\""): scalars.append(UInt8(ascii: "\""))
-                case UInt8(ascii: "\\"): scalars.append(UInt8(ascii: "\\"))
-                case UInt8(ascii: "/"): scalars.append(UInt8(ascii: "/"))
-                case UInt8(ascii: "b"): scalars.append(0x08)
-                case UInt8(ascii: "f"): scalars.append(0x0C)
-                case UInt8(ascii: "n"): scalars.append(0x0A)
-                case UInt8(ascii: "r"): scalars.append(0x0D)
-                case UInt8(ascii: "t"): scalars.append(0x09)
-                case UInt8(ascii: "u"):
-                    let code = try parseHex4()
-                    var low: UInt32?
-                    if UnicodeEscape.isHighSurrogate(code), position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
-                       bytes[position + 1] == UInt8(ascii: "u") {
-                        position += 2
-                        low = try parseHex4()
-                    }
-                    UnicodeEscape.append(code, low: low, to: &scalars)
-                default:
+                if let byte = JSONEscape.byte(escaped: escape) {
+                    scalars.append(byte)
+                    continue
+                }
+                guard escape == UInt8(ascii: "u") else {
                     position -= 1
                     throw fail("invalid escape")
                 }
+                let code = try parseHex4()
+                var low: UInt32?
+                if JSONEscape.isHighSurrogate(code), position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                   bytes[position + 1] == UInt8(ascii: "u") {
+                    position += 2
+                    low = try parseHex4()
+                }
+                JSONEscape.append(code, low: low, to: &scalars)
             }
             throw fail("unterminated string")
         }

@@ -107,23 +107,18 @@ enum JSONScan {
             let escape = bytes[position + 1]
             position += 2
             scratch.removeAll(keepingCapacity: true)
-            switch escape {
-            case UInt8(ascii: "b"): scratch.append(0x08)
-            case UInt8(ascii: "f"): scratch.append(0x0C)
-            case UInt8(ascii: "n"): scratch.append(0x0A)
-            case UInt8(ascii: "r"): scratch.append(0x0D)
-            case UInt8(ascii: "t"): scratch.append(0x09)
-            case UInt8(ascii: "u"):
+            if escape == UInt8(ascii: "u") {
                 let code = hex4(bytes, position)
                 position += 4
                 var low: UInt32?
-                if UnicodeEscape.isHighSurrogate(code), position + 6 <= last, bytes[position] == UInt8(ascii: "\\"),
+                if JSONEscape.isHighSurrogate(code), position + 6 <= last, bytes[position] == UInt8(ascii: "\\"),
                    bytes[position + 1] == UInt8(ascii: "u") {
                     low = hex4(bytes, position + 2)
                     position += 6
                 }
-                UnicodeEscape.append(code, low: low, to: &scratch)
-            default: scratch.append(escape)  // \" \\ \/
+                JSONEscape.append(code, low: low, to: &scratch)
+            } else {
+                scratch.append(JSONEscape.byte(escaped: escape) ?? escape)  // validated already
             }
             scratch.withUnsafeBufferPointer(sink)
             runStart = position

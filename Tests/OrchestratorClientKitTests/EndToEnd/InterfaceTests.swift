@@ -22,6 +22,15 @@ struct InterfaceTests {
         #expect(!result.stdout.contains("pa55word"))
     }
 
+    @Test("--dry-run of a raft command shows the raft-state check it makes first, before the command's own request")
+    func dryRunRaftCheck() throws {
+        let result = try Support.runInProcess(["-c", "raft-leader", "--dry-run"],
+                                              environment: ["ORCHESTRATOR_API": "http://127.0.0.1:\(refusedPort())/api"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.map { $0.split(separator: "/").last.map(String.init) } == ["raft-state", "raft-leader"], "\(result.stdout)")
+    }
+
     @Test("--json prints the API's answer; --quiet prints nothing")
     func jsonAndQuiet() throws {
         let replay = try SequentialReplay(Support.transcript("a002-clusters").exchanges + Support.transcript("a002-clusters").exchanges)

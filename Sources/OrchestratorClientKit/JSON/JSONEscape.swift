@@ -1,6 +1,19 @@
-/// How a `\u` escape becomes UTF-8, for both JSON readers (the parser that builds values and the scanner that reads
+/// How an escape in a JSON string becomes UTF-8, for both JSON readers (the parser that builds values and the scanner that reads
 /// in place), so that the two agree byte for byte on every string.
-enum UnicodeEscape {
+enum JSONEscape {
+    /// The byte a one-character escape (`\n`, `\"`, …) stands for; `nil` for `u` and anything JSON does not allow.
+    static func byte(escaped escape: UInt8) -> UInt8? {
+        switch escape {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): escape
+        case UInt8(ascii: "b"): 0x08
+        case UInt8(ascii: "f"): 0x0C
+        case UInt8(ascii: "n"): 0x0A
+        case UInt8(ascii: "r"): 0x0D
+        case UInt8(ascii: "t"): 0x09
+        default: nil
+        }
+    }
+
     /// Whether `code` is the first half of a surrogate pair, which a second `\u` escape must complete.
     static func isHighSurrogate(_ code: UInt32) -> Bool { (0xD800...0xDBFF).contains(code) }
 
