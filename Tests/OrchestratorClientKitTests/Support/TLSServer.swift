@@ -46,6 +46,13 @@ struct TestPKI: Sendable {
     /// A client certificate signed by a CA the server does not trust.
     var strangerCertificate: String { directory + "/stranger.pem" }
     var strangerKey: String { directory + "/stranger.key" }
+    /// The stranger CA, and a certificate for 127.0.0.1 it signed: an https proxy's, trusted apart from orchestrator's.
+    var strangerCACertificate: String { directory + "/stranger-ca.pem" }
+    var proxyCertificate: String { directory + "/proxy.pem" }
+    var proxyKey: String { directory + "/proxy.key" }
+    /// A certificate for 127.0.0.1 with an RSA key, signed by the CA: a server with static-RSA ciphers (TLS 1.0).
+    var rsaServerCertificate: String { directory + "/rsa-server.pem" }
+    var rsaServerKey: String { directory + "/rsa-server.key" }
 
     /// Made once per test run; `nil` with the reason when openssl is missing or fails.
     static let shared: Result<TestPKI, TLSTestError> = {
@@ -66,9 +73,9 @@ struct TestPKI: Sendable {
                                     "-addext", "basicConstraints=critical,CA:TRUE",
                                     "-addext", "keyUsage=critical,keyCertSign,cRLSign"], in: directory)
         }
-        func leaf(_ name: String, commonName: String, extensions: String, signer: String) throws {
+        func leaf(_ name: String, commonName: String, extensions: String, signer: String, key: [String] = curve) throws {
             try extensions.write(toFile: "\(directory)/\(name).ext", atomically: true, encoding: .utf8)
-            try ExternalTool.run("openssl", ["req"] + curve + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", "/CN=\(commonName)"],
+            try ExternalTool.run("openssl", ["req"] + key + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", "/CN=\(commonName)"],
                          in: directory)
             try ExternalTool.run("openssl", ["x509", "-req", "-in", "\(name).csr", "-CA", "\(signer).pem", "-CAkey", "\(signer).key",
                                      "-CAcreateserial", "-out", "\(name).pem", "-days", "3", "-extfile", "\(name).ext"], in: directory)
@@ -78,13 +85,17 @@ struct TestPKI: Sendable {
         try leaf("server", commonName: "127.0.0.1",
                  extensions: "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n",
                  signer: "ca")
+        let serverExtensions = "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n"
+        try leaf("proxy", commonName: "127.0.0.1", extensions: serverExtensions, signer: "stranger-ca")
+        try leaf("rsa-server", commonName: "127.0.0.1", extensions: serverExtensions, signer: "ca",
+                 key: ["-newkey", "rsa:2048", "-nodes"])
         try leaf("other", commonName: "elsewhere.example",
                  extensions: "subjectAltName=DNS:elsewhere.example\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n",
                  signer: "ca")
         let clientExtensions = "extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n"
         try leaf("client", commonName: "orchestrator-client-test", extensions: clientExtensions, signer: "ca")
         try leaf("stranger", commonName: "stranger", extensions: clientExtensions, signer: "stranger-ca")
-        for key in ["ca", "stranger-ca", "server", "other", "client", "stranger"] {
+        for key in ["ca", "stranger-ca", "server", "other", "client", "stranger", "proxy", "rsa-server"] {
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: "\(directory)/\(key).key")
         }
         return TestPKI(directory: directory)
@@ -107,54 +118,21 @@ final class TLSServer: @unchecked Sendable {
     ///   - graceful: after a failed handshake, read what the client sent before closing (as a careful server does),
     ///     rather than closing at once (as Go's does), which resets the connection when the request was already sent.
     ///   - keepAlive: serve any number of requests on a connection (to count reused connections), rather than one and close.
+    ///   - version: the one TLS version served (`TLSv1`, `TLSv1_1`: ssl.TLSVersion's names), with `ciphers` (OpenSSL's list).
     init(certificate: String, key: String, clientCA: String? = nil, graceful: Bool = true, lifetime: Int = 30,
-         keepAlive: Bool = false) throws {
-        guard let python = Self.python else { throw TLSTestError.missingTool("python3") }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("occ-https-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        self.directory = directory
-        guard let script = Bundle.module.path(forResource: "tls_server", ofType: "py") else {
-            throw TLSTestError.missingTool("tls_server.py (a resource of the test target)")
+         keepAlive: Bool = false, version: String? = nil, ciphers: String? = nil) throws {
+        let started = try PythonTLSProcess.start(script: "tls_server", prefix: "occ-https", version: version, ciphers: ciphers) { portFile, logPath in
+            [certificate, key, clientCA ?? "-", portFile, logPath, String(lifetime), graceful ? "1" : "0", keepAlive ? "1" : "0"]
         }
-        let portFile = directory + "/port"
-        logPath = directory + "/log"
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, certificate, key, clientCA ?? "-", portFile, logPath, String(lifetime), graceful ? "1" : "0",
-                             keepAlive ? "1" : "0"]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        var found: Int?
-        while Date() < deadline, process.isRunning {
-            if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let value = Int(text) {
-                found = value
-                break
-            }
-            usleep(20_000)
-        }
-        guard let found else {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-            throw TLSTestError.serverDidNotStart(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-        }
-        port = found
+        process = started.process
+        directory = started.directory
+        logPath = started.logPath
+        port = started.port
     }
 
     deinit { stop() }
 
-    /// The python3 interpreter itself, not a wrapper such as a pyenv shim, so that stopping it stops the server.
-    static let python: String? = {
-        guard ExternalTool.find("python3") != nil,
-              let path = try? ExternalTool.run("python3", ["-c", "import sys; print(sys.executable)"], in: "/")
-        else { return nil }
-        let trimmed = path.trimmingCharacters(in: .whitespacesAndNewlines)
-        return FileManager.default.isExecutableFile(atPath: trimmed) ? trimmed : ExternalTool.find("python3")
-    }()
+    static var python: String? { PythonTLSProcess.python }
 
     func stop() {
         if process.isRunning {

@@ -1,7 +1,7 @@
 # The HTTPS stand-in of TLSServer.swift: python3 ssl on 127.0.0.1; see TLSServer for the arguments.
 # Logs ACCEPT per connection and HANDSHAKE new|resumed per TLS handshake (so tests can count reused connections, resumed
 # sessions); with keep-alive "1", serves any number of requests per connection, else one and closes.
-import os, socket, ssl, sys, threading
+import warnings, os, socket, ssl, sys, threading
 
 certificate, key, client_ca, port_file, log_file, lifetime, graceful = sys.argv[1:8]
 keep_alive = len(sys.argv) > 8 and sys.argv[8] == "1"
@@ -9,6 +9,12 @@ keep_alive = len(sys.argv) > 8 and sys.argv[8] == "1"
 instance_body = open(sys.argv[9], "rb").read() if len(sys.argv) > 9 else None
 context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 context.load_cert_chain(certificate, key)
+# OCC_TLS_VERSION (ssl.TLSVersion's name, e.g. TLSv1) serves that version alone; OCC_TLS_CIPHERS sets OpenSSL's cipher list.
+if os.environ.get("OCC_TLS_VERSION"):
+    warnings.simplefilter("ignore", DeprecationWarning)
+    context.minimum_version = context.maximum_version = getattr(ssl.TLSVersion, os.environ["OCC_TLS_VERSION"])
+if os.environ.get("OCC_TLS_CIPHERS"):
+    context.set_ciphers(os.environ["OCC_TLS_CIPHERS"])
 if client_ca != "-":
     context.verify_mode = ssl.CERT_REQUIRED
     context.load_verify_locations(client_ca)

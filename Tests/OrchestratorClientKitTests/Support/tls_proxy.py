@@ -1,0 +1,86 @@
+# The https proxy stand-in of TLSProxy (TLSProxy.swift): a CONNECT proxy spoken to over TLS (python3 ssl) on 127.0.0.1.
+# Arguments: certificate key port_file log_file lifetime. Logs HANDSHAKE-FAILED reason, HANDSHAKE, and CONNECT target per
+# tunnel; then relays bytes both ways, so the client's TLS with the server runs inside the proxy's.
+import warnings, os, select, socket, ssl, sys, threading
+
+certificate, key, port_file, log_file, lifetime = sys.argv[1:6]
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+context.load_cert_chain(certificate, key)
+# OCC_TLS_VERSION (ssl.TLSVersion's name, e.g. TLSv1) serves that version alone; OCC_TLS_CIPHERS sets OpenSSL's cipher list.
+if os.environ.get("OCC_TLS_VERSION"):
+    warnings.simplefilter("ignore", DeprecationWarning)
+    context.minimum_version = context.maximum_version = getattr(ssl.TLSVersion, os.environ["OCC_TLS_VERSION"])
+if os.environ.get("OCC_TLS_CIPHERS"):
+    context.set_ciphers(os.environ["OCC_TLS_CIPHERS"])
+lock = threading.Lock()
+
+def log(line):
+    with lock:
+        with open(log_file, "a") as f:
+            f.write(line.replace("\n", " ") + "\n")
+
+listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+listener.bind(("127.0.0.1", 0))
+listener.listen(64)
+with open(port_file + ".tmp", "w") as f:
+    f.write(str(listener.getsockname()[1]))
+os.rename(port_file + ".tmp", port_file)
+threading.Timer(float(lifetime), lambda: os._exit(0)).start()
+
+def relay(client, upstream):
+    sockets = [client, upstream]
+    while True:
+        # Bytes already decrypted by the proxy's TLS wait in its buffer, not on the socket.
+        ready = [client] if client.pending() else select.select(sockets, [], [], 10)[0]
+        if not ready:
+            return
+        for source in ready:
+            data = source.recv(65536)
+            if not data:
+                return
+            (upstream if source is client else client).sendall(data)
+
+def serve(connection):
+    connection.settimeout(10)
+    try:
+        tls = context.wrap_socket(connection, server_side=True)
+    except Exception as error:
+        log("HANDSHAKE-FAILED " + str(error))
+        connection.close()
+        return
+    log("HANDSHAKE")
+    upstream = None
+    try:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = tls.recv(65536)
+            if not chunk:
+                return
+            data += chunk
+        request, rest = data.split(b"\r\n\r\n", 1)
+        method, target = request.split(b"\r\n")[0].decode("latin-1").split(" ")[:2]
+        if method != "CONNECT":
+            log("REFUSED " + method + " " + target)
+            tls.sendall(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            return
+        log("CONNECT " + target)
+        host, port = target.rsplit(":", 1)
+        upstream = socket.create_connection((host.strip("[]"), int(port)), timeout=10)
+        tls.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        if rest:
+            upstream.sendall(rest)
+        relay(tls, upstream)
+    except Exception as error:
+        log("ERROR " + str(error))
+    finally:
+        for s in (tls, upstream):
+            try:
+                if s is not None:
+                    s.close()
+            except Exception:
+                pass
+
+while True:
+    connection, _ = listener.accept()
+    threading.Thread(target=serve, args=(connection,), daemon=True).start()
