@@ -47,6 +47,7 @@ _orchestrator_client_flags='
     --password-file --password-file= -ca-file --ca-file --ca-file= -cert --cert --cert= -key --key
     --key= -key-password-file --key-password-file --key-password-file= -insecure --insecure -dry-run
     --dry-run -json --json -quiet --quiet -jitter --jitter --jitter= -no-proxy --no-proxy
+    -proxy-ca-file --proxy-ca-file --proxy-ca-file= -proxy-insecure --proxy-insecure
     -max-answer-size --max-answer-size --max-answer-size= -version --version
 '
 
@@ -89,6 +90,8 @@ _orchestrator_client_kind()
         -quiet|--quiet) echo none ;;
         -jitter|--jitter) echo other ;;
         -no-proxy|--no-proxy) echo none ;;
+        -proxy-ca-file|--proxy-ca-file) echo file ;;
+        -proxy-insecure|--proxy-insecure) echo none ;;
         -max-answer-size|--max-answer-size) echo other ;;
         -version|--version) echo none ;;
         *) echo none ;;

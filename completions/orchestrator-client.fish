@@ -202,5 +202,7 @@ complete -c orchestrator-client -l json -o json -d 'print the API\'s JSON answer
 complete -c orchestrator-client -l quiet -o quiet -d 'print nothing on success (errors still go to stderr)'
 complete -c orchestrator-client -l jitter -o jitter -x -d 'wait a random 0..N seconds (or 10m, 1h) before contacting the API (for cron)'
 complete -c orchestrator-client -l no-proxy -o no-proxy -d 'never use a proxy, whatever http_proxy/https_proxy/all_proxy say; $ORCHESTRATOR_NO_PROXY=1'
+complete -c orchestrator-client -l proxy-ca-file -o proxy-ca-file -r -F -d 'trust these CA certificates (PEM) for an https:// proxy; $ORCHESTRATOR_PROXY_CA_FILE'
+complete -c orchestrator-client -l proxy-insecure -o proxy-insecure -d 'do not verify an https:// proxy\'s certificate; $ORCHESTRATOR_PROXY_INSECURE=1'
 complete -c orchestrator-client -l max-answer-size -o max-answer-size -x -d 'largest answer read (e.g. 64M); default 512M, $ORCHESTRATOR_MAX_ANSWER_SIZE'
 complete -c orchestrator-client -l version -o version -d 'print the version'

@@ -102,6 +102,14 @@ enum ManPage {
              + "names the proxy used and the variable it came from (its password masked). \(bold("--no-proxy")) or "
              + "\(bold("ORCHESTRATOR_NO_PROXY=1")) ignores them all, for hosts whose shell profile sets a proxy that "
              + "cannot reach orchestrator.")
+        add(".PP")
+        text("A proxy is spoken to as its URL's scheme says: \(bold("http")) (or no scheme), \(bold("https")), "
+             + "\(bold("socks4")), \(bold("socks4a")), \(bold("socks5")) or \(bold("socks5h")); another scheme is exit "
+             + "status 2 at once, naming the variable. An https proxy's certificate is verified against the system's "
+             + "store, \(bold("--proxy-ca-file")) or \(bold("ORCHESTRATOR_PROXY_CA_FILE")) instead, plus "
+             + "\(bold("SSL_CERT_DIR")) as curl reads it; \(bold("--proxy-insecure")) skips that. A failure says whether "
+             + "the proxy's TLS or orchestrator's failed, and which setting to change. TLS 1.2 is the oldest version "
+             + "spoken, with orchestrator and with an https proxy (RFC 8996).")
 
         add(".SH FILES",
             ".TP",
@@ -224,8 +232,17 @@ enum ManPage {
              "Bound on each endpoint's answer to the leader probe; default \(seconds(timeouts.leaderProbeMilliseconds)); "
                 + "\(bold("--leader-timeout")) overrides it."),
             ("ORCHESTRATOR_CA_FILE",
-             "PEM file of certificate authorities to trust for https endpoints instead of the system's; "
-                + "\(bold("--ca-file")) overrides it."),
+             "PEM file of certificate authorities to trust for https endpoints instead of the system's (and of "
+                + "\(bold("CURL_CA_BUNDLE")) and the like); \(bold("--ca-file")) overrides it."),
+            ("CURL_CA_BUNDLE, SSL_CERT_FILE, SSL_CERT_DIR",
+             "The certificate authorities curl reads, read the same way, so that a host set up for the bash client's curl "
+                + "keeps trusting orchestrator: \(bold("CURL_CA_BUNDLE")) (a PEM file) alone when set, else "
+                + "\(bold("SSL_CERT_FILE")) (a PEM file) and \(bold("SSL_CERT_DIR")) (directories of hashed certificates, "
+                + "separated by \(bold(":")), which also verify an https proxy), either or both. They count only when neither "
+                + "\(bold("--ca-file")) nor \(bold("ORCHESTRATOR_CA_FILE")) is given, without \(bold("--insecure")), and "
+                + "for https endpoints; empty, they are unset. One naming a missing, unreadable or non-PEM file (or a "
+                + "directory that is not one) is exit status 2, naming it; a certificate they do not trust is named with "
+                + "the variable that gave the authorities."),
             ("ORCHESTRATOR_CLIENT_CERT",
              "PEM client certificate for mutual TLS; \(bold("--cert")) overrides it."),
             ("ORCHESTRATOR_CLIENT_KEY",
@@ -238,6 +255,13 @@ enum ManPage {
             ("ORCHESTRATOR_INSECURE",
              "\(bold("1")), \(bold("true")) or \(bold("yes")) (any case): do not verify TLS certificates and host names, "
                 + "as \(bold("--insecure")). Only for tests."),
+            ("ORCHESTRATOR_PROXY_CA_FILE",
+             "PEM file of certificate authorities to trust for an https proxy (\(bold("https_proxy=https://…"))) "
+                + "instead of the system's; \(bold("--proxy-ca-file")) overrides it. \(bold("--ca-file")) and "
+                + "\(bold("--insecure")) concern orchestrator only, never the proxy."),
+            ("ORCHESTRATOR_PROXY_INSECURE",
+             "\(bold("1")), \(bold("true")) or \(bold("yes")): do not verify an https proxy's certificate, as "
+                + "\(bold("--proxy-insecure")); orchestrator's is still verified."),
             ("ORCHESTRATOR_NO_PROXY",
              "\(bold("1")), \(bold("true")) or \(bold("yes")): use no proxy, whatever \(bold("http_proxy")) and the "
                 + "like say, as \(bold("--no-proxy")) (see \(bold("PROXIES")))."),

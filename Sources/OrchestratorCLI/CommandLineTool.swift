@@ -104,7 +104,7 @@ package struct CommandLineTool {
             timeout: parsed[.timeout], connectTimeout: parsed[.connectTimeout], leaderTimeout: parsed[.leaderTimeout],
             caFile: parsed[.caFile], clientCert: parsed[.clientCert], clientKey: parsed[.clientKey],
             clientKeyPasswordFile: parsed[.keyPasswordFile], insecure: parsed.has(.insecure), noProxy: parsed.has(.noProxy),
-            maxAnswerSize: parsed[.maxAnswerSize])
+            maxAnswerSize: parsed[.maxAnswerSize], proxyCAFile: parsed[.proxyCAFile], proxyInsecure: parsed.has(.proxyInsecure))
         let configuration = try ClientConfiguration.resolve(environment, overrides: overrides)
         try configuration.tls.checkFilesReadable()
         return configuration

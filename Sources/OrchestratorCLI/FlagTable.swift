@@ -6,7 +6,7 @@ package enum Flag: String, Sendable, CaseIterable {
     case command, instance, destination, alias, owner, reason, duration, promotionRule, tag, pool, hostname
     case defaultPort, api, path, query, auth, headersAuth, binlog, seconds, help
     case timeout, connectTimeout, leaderTimeout, passwordFile, caFile, clientCert, clientKey, keyPasswordFile, insecure
-    case dryRun, json, quiet, jitter, version, noProxy, maxAnswerSize
+    case dryRun, json, quiet, jitter, version, noProxy, maxAnswerSize, proxyCAFile, proxyInsecure
 }
 
 extension Flag {
@@ -30,6 +30,8 @@ extension Flag {
         case .keyPasswordFile: .keyPasswordFile
         case .insecure: .insecure
         case .noProxy: .noProxy
+        case .proxyCAFile: .proxyCAFile
+        case .proxyInsecure: .proxyInsecure
         default: nil
         }
     }
@@ -176,6 +178,10 @@ package enum FlagTable {
                  summary: "wait a random 0..N seconds (or 10m, 1h) before contacting the API (for cron)"),
         FlagSpec(flag: .noProxy, letter: nil, names: ["no-proxy"], valueKind: .none, valueName: "",
                  summary: "never use a proxy, whatever http_proxy/https_proxy/all_proxy say; $ORCHESTRATOR_NO_PROXY=1"),
+        FlagSpec(flag: .proxyCAFile, letter: nil, names: ["proxy-ca-file"], valueKind: .file, valueName: "file",
+                 summary: "trust these CA certificates (PEM) for an https:// proxy; $ORCHESTRATOR_PROXY_CA_FILE"),
+        FlagSpec(flag: .proxyInsecure, letter: nil, names: ["proxy-insecure"], valueKind: .none, valueName: "",
+                 summary: "do not verify an https:// proxy's certificate; $ORCHESTRATOR_PROXY_INSECURE=1"),
         FlagSpec(flag: .maxAnswerSize, letter: nil, names: ["max-answer-size"], valueKind: .text, valueName: "size",
                  summary: "largest answer read (e.g. 64M); default 512M, $ORCHESTRATOR_MAX_ANSWER_SIZE"),
         FlagSpec(flag: .version, letter: nil, names: ["version"], valueKind: .none, valueName: "",

@@ -32,9 +32,10 @@ public struct Timeouts: Sendable, Equatable {
     }
 }
 
-/// TLS settings for https endpoints. Verification against the system trust store is on unless `insecure`.
+/// TLS settings for https endpoints and https proxies. Verification against the system trust store is on unless
+/// `insecure` (orchestrator) or `proxyInsecure` (the proxy). TLS 1.0 and 1.1 are refused with either (RFC 8996).
 public struct TLSOptions: Sendable, Equatable {
-    /// A PEM bundle of certificate authorities to trust instead of the system store.
+    /// A PEM bundle of certificate authorities to trust instead of the system store (and of ``inheritedAuthorities``).
     public var caFile: String?
     /// A client certificate (PEM) for orchestrator's mutual TLS.
     public var certificateFile: String?
@@ -45,18 +46,31 @@ public struct TLSOptions: Sendable, Equatable {
     public var keyPassword: String?
     /// Skip certificate and host name verification. Only when explicitly asked for.
     public var insecure: Bool
+    /// The authorities the variables curl reads name (`CURL_CA_BUNDLE`, `SSL_CERT_FILE`, `SSL_CERT_DIR`), used when
+    /// ``caFile`` is not given and ``insecure`` is off; see ``InheritedAuthorities``.
+    public var inheritedAuthorities: InheritedAuthorities
+    /// A PEM bundle of certificate authorities to trust for an https proxy (`https_proxy=https://…`) instead of the
+    /// system store: ``caFile`` verifies orchestrator, through the proxy's tunnel, never the proxy.
+    public var proxyCAFile: String?
+    /// Skip verification of an https proxy's certificate and host name; orchestrator's is still verified.
+    public var proxyInsecure: Bool
 
     /// TLS settings; by default, verification against the system trust store and no client certificate.
     public init(caFile: String? = nil, certificateFile: String? = nil, keyFile: String? = nil, keyPassword: String? = nil,
-                insecure: Bool = false) {
+                insecure: Bool = false, inheritedAuthorities: InheritedAuthorities = InheritedAuthorities(),
+                proxyCAFile: String? = nil, proxyInsecure: Bool = false) {
         self.caFile = caFile
         self.certificateFile = certificateFile
         self.keyFile = keyFile
         self.keyPassword = keyPassword
         self.insecure = insecure
+        self.inheritedAuthorities = inheritedAuthorities
+        self.proxyCAFile = proxyCAFile
+        self.proxyInsecure = proxyInsecure
     }
 
-    /// Refuses, before anything is sent, TLS files the client cannot use: missing, not regular files, empty or
+    /// Refuses, before anything is sent, TLS files the client cannot use (the certificate authorities in use included,
+    /// whichever setting or variable named them): missing, not regular files, empty or
     /// without the PEM blocks they must hold, a certificate without its key (or a key without a certificate), an
     /// encrypted key without its pass phrase, a key others can read. See ``checkFiles()``.
     public func checkFilesReadable() throws(OrchestratorError) {
@@ -208,6 +222,7 @@ public struct ClientConfiguration: Sendable, Equatable {
         let noProxySetting = (try raw("ORCHESTRATOR_NO_PROXY") ?? "").lowercased()
         configuration.proxy = ProxySettings(environment: proxyVariables,
                                             disabled: overrides.noProxy || ["1", "true", "yes"].contains(noProxySetting))
+        try configuration.proxy.checkUsable(for: configuration.endpoints)
         if let size = overrides.maxAnswerSize {
             configuration.maximumAnswerBytes = try parseSize(size, source: .override(.maximumAnswerSize))
         } else if let size = try setting("ORCHESTRATOR_MAX_ANSWER_SIZE") {
@@ -254,8 +269,17 @@ public struct ClientConfiguration: Sendable, Equatable {
             configuration.tls.keyPassword = try SecretFile.read(path: file, source: .environment(.keyPasswordFile),
                                                                 what: "the key's pass phrase")
         }
-        let insecureSetting = try raw("ORCHESTRATOR_INSECURE") ?? ""
-        configuration.tls.insecure = overrides.insecure || ["1", "true", "yes"].contains(insecureSetting.lowercased())
+        func isOn(_ given: Bool, _ which: Setting) throws(OrchestratorError) -> Bool {
+            let value = try raw(which.environmentVariable!) ?? ""
+            return given || ["1", "true", "yes"].contains(value.lowercased())
+        }
+        configuration.tls.insecure = try isOn(overrides.insecure, .insecure)
+        // As curl's tool: the variables only when no CA file is given and verification is on.
+        if configuration.tls.caFile == nil && !configuration.tls.insecure {
+            configuration.tls.inheritedAuthorities = try InheritedAuthorities(reading: setting).used(by: configuration)
+        }
+        configuration.tls.proxyCAFile = try file(overrides.proxyCAFile, Setting.proxyCAFile.environmentVariable!)
+        configuration.tls.proxyInsecure = try isOn(overrides.proxyInsecure, .proxyInsecure)
         return configuration
     }
 
@@ -299,6 +323,10 @@ public struct ConfigurationOverrides: Sendable, Equatable {
     public var clientKeyPasswordFile: String?
     /// Skip TLS verification.
     public var insecure: Bool
+    /// The certificate authorities to trust for an https proxy (PEM), as ``TLSOptions/proxyCAFile``.
+    public var proxyCAFile: String?
+    /// Skip the verification of an https proxy's certificate, as ``TLSOptions/proxyInsecure``.
+    public var proxyInsecure: Bool
     /// Never use a proxy, whatever `http_proxy` and the like say.
     public var noProxy: Bool
     /// The largest answer read, e.g. `64M`.
@@ -308,7 +336,10 @@ public struct ConfigurationOverrides: Sendable, Equatable {
     public init(api: String? = nil, auth: String? = nil, passwordFile: String? = nil, headersAuth: String? = nil,
                 timeout: String? = nil, connectTimeout: String? = nil, leaderTimeout: String? = nil,
                 caFile: String? = nil, clientCert: String? = nil, clientKey: String? = nil, clientKeyPasswordFile: String? = nil,
-                insecure: Bool = false, noProxy: Bool = false, maxAnswerSize: String? = nil) {
+                insecure: Bool = false, noProxy: Bool = false, maxAnswerSize: String? = nil,
+                proxyCAFile: String? = nil, proxyInsecure: Bool = false) {
+        self.proxyCAFile = proxyCAFile
+        self.proxyInsecure = proxyInsecure
         self.noProxy = noProxy
         self.maxAnswerSize = maxAnswerSize
         self.api = api

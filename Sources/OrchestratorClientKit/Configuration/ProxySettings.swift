@@ -116,3 +116,46 @@ extension ClientConfiguration {
         proxy.describeProxy(for: endpoint.url)
     }
 }
+
+// MARK: - Which proxies libcurl can use
+
+extension ProxySettings {
+    /// The proxy schemes libcurl accepts (in any case); a proxy written without a scheme is an http one.
+    package static let usableSchemes = ["http", "https", "socks", "socks4", "socks4a", "socks5", "socks5h"]
+
+    /// The scheme of a proxy URL, lower-cased; `http` when it has none.
+    package static func scheme(of proxy: String) -> String {
+        proxy.firstRange(of: "://").map { proxy[..<$0.lowerBound].lowercased() } ?? "http"
+    }
+
+    /// A proxy URL as libcurl is given it: with its scheme written out. libcurl guesses the scheme of a proxy
+    /// written without one from its name (`ftp.example.com:3128` as ftp, then refused) in some versions; without a
+    /// scheme, a proxy is an http one.
+    package static func withScheme(_ proxy: String) -> String {
+        proxy.contains("://") ? proxy : "http://" + proxy
+    }
+
+    /// True when requests to `url` go through a proxy spoken to over TLS (`https://`), whose certificate is verified.
+    package func usesTLSProxy(for url: String) -> Bool {
+        proxy(for: url).map { Self.scheme(of: $0.url) == "https" } ?? false
+    }
+
+    /// The proxy requests to `url` would go through, as an invalid value of the variable that names it, when libcurl
+    /// cannot use its scheme (`ftp://…`): a mistake of this host's settings, which no retry can mend.
+    package func unusableProxy(for url: String) -> InvalidValue? {
+        guard let (proxy, variable) = proxy(for: url) else { return nil }
+        let scheme = Self.scheme(of: proxy)
+        guard !Self.usableSchemes.contains(scheme) else { return nil }
+        return InvalidValue(source: .named(variable), value: Endpoint.masked(proxy),
+                            problem: "libcurl cannot use a proxy of scheme \(OrchestratorError.shown(scheme, limit: 20))",
+                            fix: "write http://, https://, socks4://, socks4a://, socks5:// or socks5h:// (or no scheme, for http)")
+    }
+
+    /// Refuses, before anything is sent, a proxy that requests to `endpoints` would go through and that libcurl cannot
+    /// use (see ``unusableProxy(for:)``).
+    package func checkUsable(for endpoints: [Endpoint]) throws(OrchestratorError) {
+        for endpoint in endpoints {
+            if let invalid = unusableProxy(for: endpoint.url) { throw .invalidValue(invalid) }
+        }
+    }
+}

@@ -11,13 +11,7 @@ import Darwin
 extension TLSOptions {
     /// Refuses, as invalid values, what ``checkFilesReadable()`` describes.
     public func checkFiles() throws(OrchestratorError) {
-        if let caFile {
-            let text = try Self.read(caFile, source: .setting(.caFile), what: "certificate authorities")
-            if !text.contains("-----BEGIN CERTIFICATE-----") && !text.contains("-----BEGIN TRUSTED CERTIFICATE-----") {
-                throw Self.invalid(.setting(.caFile), caFile, "it holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
-                                   "give the PEM file of the certificate authority that signed orchestrator's certificate")
-            }
-        }
+        try checkAuthorities()
         var keyText: String?
         var keySource = ValueSource.setting(.clientKey)
         var keyPath = keyFile

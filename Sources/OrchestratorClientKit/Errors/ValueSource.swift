@@ -43,6 +43,9 @@ public enum Setting: String, Sendable, Hashable, CaseIterable {
     case endpoints, credentials, user, password, passwordFile, authHeader
     case timeout, connectTimeout, leaderTimeout, maximumAnswerSize
     case caFile, clientCertificate, clientKey, keyPasswordFile, insecure, noProxy
+    /// The trust of an https proxy (curl's `--proxy-cacert` and `--proxy-insecure`): orchestrator's TLS settings
+    /// never reach the proxy's certificate.
+    case proxyCAFile, proxyInsecure
     /// The instance a command acts on when it is given none (`ORCHESTRATOR_INSTANCE`).
     case instance
 
@@ -65,6 +68,8 @@ public enum Setting: String, Sendable, Hashable, CaseIterable {
         case .keyPasswordFile: "ORCHESTRATOR_CLIENT_KEY_PASSWORD_FILE"
         case .insecure: "ORCHESTRATOR_INSECURE"
         case .noProxy: "ORCHESTRATOR_NO_PROXY"
+        case .proxyCAFile: "ORCHESTRATOR_PROXY_CA_FILE"
+        case .proxyInsecure: "ORCHESTRATOR_PROXY_INSECURE"
         case .instance: "ORCHESTRATOR_INSTANCE"
         }
     }
@@ -90,6 +95,8 @@ public enum Setting: String, Sendable, Hashable, CaseIterable {
         case .keyPasswordFile: "clientKeyPasswordFile"
         case .insecure: "insecure"
         case .noProxy: "noProxy"
+        case .proxyCAFile: "proxyCAFile"
+        case .proxyInsecure: "proxyInsecure"
         }
     }
 }

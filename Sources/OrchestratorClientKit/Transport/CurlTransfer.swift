@@ -10,6 +10,8 @@ final class CurlTransfer {
     let limit: Int
     let started: UInt64
     let isHTTPS: Bool
+    /// Through a proxy spoken to over TLS (`https://`): a TLS failure may be the proxy's.
+    var throughTLSProxy = false
     /// libcurl's own words for a failure (`CURLOPT_ERRORBUFFER`): names the TLS problem, which the code alone does not.
     let errorBuffer: UnsafeMutablePointer<CChar>
 

@@ -97,6 +97,10 @@ package final class CurlTransport: HTTPSending {
         case .success(let prepared): handles = prepared
         case .failure(let failure): return failure
         }
+        // A proxy libcurl cannot use is this host's mistake, said once (resolve refuses it first; not every configuration is).
+        if let invalid = configuration.proxy.unusableProxy(for: request.url) {
+            return TransportFailure(kind: .configuration, reason: invalid.description, elapsedMilliseconds: 0)
+        }
         guard let handle = occ_easy_init() else {
             return TransportFailure(kind: .other, reason: "libcurl could not start a transfer", elapsedMilliseconds: 0)
         }
@@ -208,23 +212,17 @@ package final class CurlTransport: HTTPSending {
             _ = occ_setopt_string(handle, CURLOPT_USERNAME, credentials.user)
             _ = occ_setopt_string(handle, CURLOPT_PASSWORD, credentials.password)
         }
-        let tls = configuration.tls
-        if let caFile = tls.caFile { _ = occ_setopt_string(handle, CURLOPT_CAINFO, caFile) }
-        if let certificate = tls.certificateFile { _ = occ_setopt_string(handle, CURLOPT_SSLCERT, certificate) }
-        if let key = tls.keyFile { _ = occ_setopt_string(handle, CURLOPT_SSLKEY, key) }
-        if tls.keyFile != nil || tls.certificateFile != nil {
-            // Always a pass phrase (empty without one): OpenSSL would otherwise ask for it on the terminal, or read
-            // it from standard input, and wait for ever. An encrypted key without one is refused before (TLSFiles).
-            _ = occ_setopt_string(handle, CURLOPT_KEYPASSWD, tls.keyPassword ?? "")
-        }
-        if tls.insecure {
-            _ = occ_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
-            _ = occ_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
+        transfer.throughTLSProxy = configuration.proxy.usesTLSProxy(for: request.url)
+        for option in configuration.tls.curlOptions(tlsProxy: transfer.throughTLSProxy) {
+            switch option {
+            case .long(let name, let value): _ = occ_setopt_long(handle, name, value)
+            case .string(let name, let value): _ = occ_setopt_string(handle, name, value)
+            }
         }
         // The proxy is decided by ProxySettings (from the variables libcurl itself reads) and given explicitly, or
         // none: what errors name is what was used.
         if let proxy = configuration.proxy.proxy(for: request.url) {
-            _ = occ_setopt_string(handle, CURLOPT_PROXY, proxy.url)
+            _ = occ_setopt_string(handle, CURLOPT_PROXY, ProxySettings.withScheme(proxy.url))
             _ = occ_setopt_string(handle, CURLOPT_NOPROXY, "")
         } else {
             _ = occ_setopt_string(handle, CURLOPT_PROXY, "")
@@ -277,7 +275,7 @@ package final class CurlTransport: HTTPSending {
             // With TLS 1.3 a server that refuses the handshake (no or unknown client certificate) says so with an
             // alert the client reads only after sending the request, which the server never read: not a broken
             // answer, and nothing a retry can fix.
-            return TransportFailure(kind: .tls, reason: "TLS failed: \(transfer.detail)" + Self.tlsHint(transfer.detail),
+            return TransportFailure(kind: .tls, reason: Self.tlsFailure(transfer.detail, peer: tlsPeer(transfer)),
                                     elapsedMilliseconds: elapsed)
         }
         switch code {
@@ -302,7 +300,8 @@ package final class CurlTransport: HTTPSending {
              CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED:
             // Our own files, not the server: the same for every endpoint, so said once, as a usage error.
             let detail = transfer.detail.isEmpty ? Self.describe(code) : transfer.detail
-            return TransportFailure(kind: .configuration, reason: Self.localTLSProblem(detail), elapsedMilliseconds: elapsed)
+            return TransportFailure(kind: .configuration, reason: Self.localTLSProblem(detail, tls: configuration.tls),
+                                    elapsedMilliseconds: elapsed)
         case CURLE_WRITE_ERROR where transfer.outOfMemory:
             return TransportFailure(kind: .tooLarge, reason: Self.outOfMemoryReason, elapsedMilliseconds: elapsed)
         case CURLE_WRITE_ERROR where transfer.tooLarge:
@@ -332,12 +331,21 @@ package final class CurlTransport: HTTPSending {
             return TransportFailure(kind: .broken, reason: reason, elapsedMilliseconds: elapsed)
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CIPHER:
             let detail = transfer.detail.isEmpty ? Self.describe(code) : transfer.detail
-            return TransportFailure(kind: .tls, reason: "TLS failed: \(detail)\(Self.tlsHint(detail))", elapsedMilliseconds: elapsed)
+            return TransportFailure(kind: .tls, reason: Self.tlsFailure(detail, peer: tlsPeer(transfer)), elapsedMilliseconds: elapsed)
         default:
             let detail = transfer.detail
             let reason = detail.isEmpty || detail == Self.describe(code) ? Self.describe(code) : "\(Self.describe(code)): \(detail)"
             return TransportFailure(kind: .other, reason: reason, elapsedMilliseconds: elapsed)
         }
+    }
+
+    /// The TLS peer a failure came from, with what verified it, from what libcurl says of the proxy's hop.
+    private func tlsPeer(_ transfer: CurlTransfer) -> TLSPeer {
+        var verifyResult = 0, connectCode = 0
+        let verifyKnown = occ_getinfo_long(transfer.handle, CURLINFO_PROXY_SSL_VERIFYRESULT, &verifyResult) == CURLE_OK
+        _ = occ_getinfo_long(transfer.handle, CURLINFO_HTTP_CONNECTCODE, &connectCode)
+        return TLSPeer(tls: configuration.tls, throughTLSProxy: transfer.throughTLSProxy, isHTTPS: transfer.isHTTPS,
+                       proxyVerifyResult: verifyKnown ? verifyResult : nil, connectCode: connectCode)
     }
 
     /// When the transfer `handle` reached a point: `timeT` (`CURLINFO_*_TIME_T`, 7.61.0), or `seconds` (the same as a

@@ -4,12 +4,15 @@
 /// Sources/CCurl/shim.h).
 ///
 /// Introduction versions are curl's (docs/libcurl/symbols-in-versions). Everything else the transport sets or reads
-/// is 7.55.0 or older and used unconditionally: `CURLOPT_PROTOCOLS` 7.19.4, `CURLOPT_NOPROXY` 7.19.4, `CURLOPT_CERTINFO`
-/// and `CURLINFO_CERTINFO` 7.19.1, `CURLOPT_USERNAME`/`PASSWORD` 7.19.1, `CURLINFO_REDIRECT_URL` 7.18.2,
-/// `CURLOPT_KEYPASSWD` 7.17.0, `CURLMOPT_MAXCONNECTS` 7.16.3, `CURLOPT_TIMEOUT_MS`/`CONNECTTIMEOUT_MS` 7.16.2,
-/// `CURLINFO_OS_ERRNO` 7.12.2, `CURLINFO_CONTENT_LENGTH_DOWNLOAD_T` 7.55.0, `CURLSHOPT_SHARE` with
-/// `CURL_LOCK_DATA_DNS`/`SSL_SESSION` 7.10.3. `curl_multi_poll` (7.66.0) is not decided here but by its symbol
-/// (the shim binds it when present, else waits with `curl_multi_wait`).
+/// is 7.55.0 or older and used unconditionally: `CURLINFO_CONTENT_LENGTH_DOWNLOAD_T` 7.55.0, `CURLOPT_PROXY_CAINFO`,
+/// `PROXY_CAPATH`, `PROXY_SSL_VERIFYPEER`, `PROXY_SSL_VERIFYHOST`, `PROXY_SSLVERSION` and
+/// `CURLINFO_PROXY_SSL_VERIFYRESULT` 7.52.0, `CURL_SSLVERSION_TLSv1_2` 7.34.0 (a minimum, not TLS 1.2 alone, from
+/// 7.54.0), `CURLOPT_PROTOCOLS` 7.19.4, `CURLOPT_NOPROXY` 7.19.4,
+/// `CURLOPT_CERTINFO` and `CURLINFO_CERTINFO` 7.19.1, `CURLOPT_USERNAME`/`PASSWORD` 7.19.1, `CURLINFO_REDIRECT_URL`
+/// 7.18.2, `CURLOPT_KEYPASSWD` 7.17.0, `CURLMOPT_MAXCONNECTS` 7.16.3, `CURLOPT_TIMEOUT_MS`/`CONNECTTIMEOUT_MS` 7.16.2,
+/// `CURLINFO_OS_ERRNO` 7.12.2, `CURLINFO_HTTP_CONNECTCODE` 7.10.7, `CURLSHOPT_SHARE` with
+/// `CURL_LOCK_DATA_DNS`/`SSL_SESSION` 7.10.3, `CURLOPT_CAPATH` 7.9.8. `curl_multi_poll` (7.66.0) is not decided here
+/// but by its symbol (the shim binds it when present, else waits with `curl_multi_wait`).
 package struct LibcurlFeatures: Sendable, Equatable {
     /// 7.61.1, the oldest libcurl supported (the package's minimum).
     package static let minimumVersionNumber: UInt32 = 0x07_3D_01

@@ -6,6 +6,28 @@ import Musl
 import Darwin
 #endif
 
+/// The TLS peer a failure came from, with what verified it: orchestrator, or an https proxy on the way to it.
+package enum TLSPeer: Sendable, Equatable {
+    case server(PeerTrust)
+    case proxy(PeerTrust)
+
+    /// `the server`, `the proxy`.
+    var name: String {
+        switch self {
+        case .server: "the server"
+        case .proxy: "the proxy"
+        }
+    }
+
+    /// Where its name is written.
+    var url: String {
+        switch self {
+        case .server: "the endpoint"
+        case .proxy: "the proxy's URL"
+        }
+    }
+}
+
 /// How the transport words its failures: pure text from libcurl's (the TLS library's) words and the system's `errno`,
 /// apart from ``CurlTransport``'s calls into libcurl (which stay in that one file, see Sources/CCurl/shim.h).
 extension CurlTransport {
@@ -17,30 +39,47 @@ extension CurlTransport {
         detail.contains("alert") && (detail.contains("ssl") || detail.contains("tls"))
     }
 
+    /// The reason of a TLS failure reported by libcurl as `detail`, naming the peer it failed with (orchestrator, or
+    /// the https proxy on the way) and the hint that fits.
+    static func tlsFailure(_ detail: String, peer: TLSPeer) -> String {
+        switch peer {
+        case .server: "TLS failed: \(detail)\(tlsHint(detail, peer: peer))"
+        case .proxy: "TLS with the proxy failed: \(detail)\(tlsHint(detail, peer: peer))"
+        }
+    }
+
     /// One accurate hint per TLS failure, from libcurl's (OpenSSL's) words; empty when none fits.
-    static func tlsHint(_ detail: String) -> String {
-        // The server's certificate.
+    static func tlsHint(_ detail: String, peer: TLSPeer) -> String {
+        let who = peer.name
+        // The peer's certificate.
         if detail.contains("certificate has expired") {
-            return "; the server's certificate has expired: it must be renewed on the server"
+            return "; \(who)'s certificate has expired: it must be renewed on \(who)"
         }
         if detail.contains("certificate is not yet valid") {
-            return "; the server's certificate is not valid yet: check this host's clock, and the certificate's start date"
+            return "; \(who)'s certificate is not valid yet: check this host's clock, and the certificate's start date"
         }
         if detail.contains("does not match target host name") || detail.contains("no alternative certificate subject name matches") {
-            return "; the server's certificate is for another name: use a name it was issued for in the endpoint"
+            return "; \(who)'s certificate is for another name: use a name it was issued for in \(peer.url)"
         }
         if detail.contains("self-signed certificate") || detail.contains("self signed certificate")
             || detail.contains("unable to get local issuer certificate") || detail.contains("unable to get issuer certificate")
             || detail.contains("unable to verify the first certificate") {
-            return "; trust its certificate authority with \(SettingMention.of(.caFile)) or ORCHESTRATOR_CA_FILE"
+            return untrustedHint(peer)
         }
         // The protocol.
         if detail.contains("wrong version number") || detail.contains("packet length too long") || detail.contains("record layer failure") {
-            return "; the server does not speak TLS there: write http:// in the endpoint, or use its https port"
+            return "; \(who) does not speak TLS there: write http:// in \(peer.url), or use its https port"
         }
-        if detail.contains("unsupported protocol") || detail.contains("alert protocol version") || detail.contains("no protocols available") {
-            return "; the server offers only an old TLS version (1.0 or 1.1) that this host's TLS library refuses: "
-                + "enable TLS 1.2 or later on the server"
+        if detail.contains("unsupported protocol") || detail.contains("alert protocol version") || detail.contains("no protocols available")
+            || detail.contains("version too low") {
+            return "; \(who) offers only TLS 1.0 or 1.1, which the client refuses (RFC 8996): enable TLS 1.2 or later on \(who)"
+        }
+        if detail.contains("legacy sigalg") {
+            return "; \(who) signs the handshake with a legacy algorithm (SHA-1 or MD5, as TLS 1.0 and 1.1 do), which this "
+                + "host's TLS library refuses: enable TLS 1.2 or later with SHA-256 signatures on \(who)"
+        }
+        guard case .server = peer else {
+            return detail.contains("certificate required") ? "; the proxy requires a client certificate, which the client does not give proxies" : ""
         }
         // Our client certificate, as the server judged it.
         if detail.contains("alert certificate expired") {
@@ -59,17 +98,55 @@ extension CurlTransport {
         return ""
     }
 
+    /// A peer's certificate signed by no authority trusted for it: the setting that would trust it when none was given
+    /// for that peer, else the authorities that were given (which a different setting would not mend).
+    static func untrustedHint(_ peer: TLSPeer) -> String {
+        let (trust, setting): (PeerTrust, Setting) = switch peer {
+        case .server(let trust): (trust, .caFile)
+        case .proxy(let trust): (trust, .proxyCAFile)
+        }
+        guard trust.verifies, !trust.locations.isEmpty else {
+            return "; \(peer.name)'s certificate is not signed by an authority this host trusts: trust its certificate authority with "
+                + "\(SettingMention.of(setting)) or \(setting.environmentVariable!)"
+        }
+        let given = trust.locations.map(describe).joined(separator: " or ")
+        let store = trust.file == nil ? "this host's store or " : ""
+        return "; \(peer.name)'s certificate is not signed by an authority in \(store)\(given): add the authority that signed it there"
+    }
+
+    /// A location of certificate authorities as messages name it: its setting or variable, and its path.
+    static func describe(_ location: AuthorityLocation) -> String {
+        "\(mention(location.source)) (\(OrchestratorError.shown(location.path)))"
+    }
+
+    /// A setting or variable inside a text written while requests run: a mention of a setting (worded by the reader),
+    /// or the variable's own name.
+    static func mention(_ source: ValueSource) -> String {
+        switch source {
+        case .setting(let setting): [SettingMention.of(setting), setting.environmentVariable].compactMap { $0 }.joined(separator: "/")
+        case .override(let setting): SettingMention.of(setting)
+        case .environment(let setting): setting.environmentVariable ?? setting.rawValue
+        case .input, .named: source.description
+        }
+    }
+
     /// Why libcurl could not use our own TLS files (a certificate with another certificate's key, a wrong pass
-    /// phrase, contents it cannot parse), and what to check.
-    static func localTLSProblem(_ detail: String) -> String {
+    /// phrase, contents it cannot parse), naming the setting of the file it names, and what to check.
+    static func localTLSProblem(_ detail: String, tls: TLSOptions) -> String {
         var reason = "the TLS files cannot be used: \(detail)"
+        let authorities = tls.serverTrust.locations + tls.proxyTrust.locations
         if detail.contains("does not match") || detail.contains("key values mismatch") {
             reason += "; \(SettingMention.of(.clientKey)) is not the key of \(SettingMention.of(.clientCertificate))"
         } else if detail.contains("private key") || detail.contains("key file") {
             reason += "; check \(SettingMention.of(.clientKey)), and \(SettingMention.of(.keyPasswordFile)) if the key is encrypted"
-        } else if detail.contains("verify locations") || detail.contains("ca cert") || detail.contains("cafile") {
-            reason += "; check \(SettingMention.of(.caFile)) (a PEM file of certificates)"
-        } else {
+        } else if let named = authorities.first(where: { detail.contains($0.path.lowercased()) }) {
+            reason += "; check \(describe(named))"
+        } else if detail.contains("verify locations") || detail.contains("ca cert") || detail.contains("cafile")
+            || (tls.certificateFile == nil && detail.contains("certificate")) {
+            reason += authorities.isEmpty ? "; this host's store of certificate authorities cannot be read: give "
+                + "\(SettingMention.of(.caFile)) or ORCHESTRATOR_CA_FILE"
+                : "; check " + authorities.map(describe).joined(separator: " and ") + " (PEM files of certificates)"
+        } else if tls.certificateFile != nil || tls.keyFile != nil {
             reason += "; check \(SettingMention.of(.clientCertificate)) and \(SettingMention.of(.clientKey))"
         }
         return reason

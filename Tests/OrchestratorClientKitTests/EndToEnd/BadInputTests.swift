@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestServer
+import OrchestratorClientKit
 
 /// Values that cannot be sent faithfully are refused with exit 2 and a message naming the value and the fix;
 /// the server asserts that no request arrived.
@@ -130,6 +131,52 @@ struct BadInputTests {
     }
 }
 
+extension BadInputTests {
+    @Test("a proxy of a scheme libcurl cannot use: exit 2 at once naming its variable, password masked, nothing sent",
+          arguments: ["http_proxy", "all_proxy", "ALL_PROXY", "https_proxy", "HTTPS_PROXY"])
+    func unusableProxyScheme(_ variable: String) throws {
+        let server = try TestServer { _ in Self.discoverAnswer }
+        defer { server.stop() }
+        // https_proxy is read for https endpoints only: nothing listens on this one, so exit 3 would be a retried try.
+        let api = variable.lowercased() == "https_proxy" ? "https://127.0.0.1:1/api" : server.apiURL
+        let result = try Support.run(["-c", "clusters"], environment: ["ORCHESTRATOR_API": api, variable: "ftp://user:Pr0xyPw@127.0.0.1:21"])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("invalid \(variable) \"ftp://user:****@127.0.0.1:21\": libcurl cannot use a proxy of scheme ftp"),
+                "\(result.stderr)")
+        #expect(!result.stderr.contains("Pr0xyPw"))
+        #expect(server.requests.isEmpty)
+    }
+
+    @Test("the schemes libcurl uses for a proxy pass, in any case, and none means http", arguments: [
+        "http://", "HTTPS://", "socks://", "socks4://", "socks4a://", "socks5://", "Socks5h://", "",
+    ])
+    func usableProxyScheme(_ scheme: String) throws {
+        let result = try Support.runInProcess(["-c", "discover", "-i", "db1", "--dry-run"],
+                                              environment: ["ORCHESTRATOR_API": "http://orc:3000/api", "http_proxy": scheme + "proxy:1080"])
+        #expect(result.status == 0, "\(scheme): \(result.stderr)")
+        #expect(result.stdout.contains("# through the proxy \(scheme)proxy:1080 (from http_proxy)"), "\(result.stdout)")
+    }
+
+    @Test("a proxy variable that no endpoint would use is not refused")
+    func unusedProxy() throws {
+        let server = try TestServer { _ in BadInputTests.discoverAnswer }
+        defer { server.stop() }
+        let result = try Support.runInProcess(["-c", "discover", "-i", "127.0.0.1:10111"],
+                                              environment: ["ORCHESTRATOR_API": server.apiURL, "https_proxy": "ftp://127.0.0.1:21"])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    @Test("the library's transport refuses such a proxy too, as this host's mistake, whatever built its configuration")
+    func unusableProxyInTheTransport() throws {
+        var configuration = ClientConfiguration(endpoints: [try Endpoint(parsing: "http://127.0.0.1:1/api")])
+        configuration.proxy = ProxySettings(environment: ["http_proxy": "gopher://127.0.0.1:70"])
+        let transport = CurlTransport(configuration: configuration)
+        let failure = transport.start(HTTPRequest(endpoint: configuration.endpoints[0], path: "clusters-info", timeoutMilliseconds: 1_000), tag: 1)
+        #expect(failure?.kind == .configuration)
+        #expect(failure?.reason.contains("invalid http_proxy") == true, "\(String(describing: failure))")
+    }
+}
+
 @Suite("TLS files are checked before sending")
 struct TLSFileTests {
     @Test("a missing CA file, certificate or key: exit 2, nothing sent", arguments: [
@@ -142,6 +189,26 @@ struct TLSFileTests {
         #expect(result.status == 2)
         #expect(result.stderr.contains(flag[1]))
         #expect(server.requests.isEmpty)
+    }
+
+    @Test("CURL_CA_BUNDLE, SSL_CERT_FILE or SSL_CERT_DIR naming nothing usable: exit 2 naming the variable, nothing sent", arguments: [
+        ("CURL_CA_BUNDLE", "/nonexistent/ca.pem"), ("SSL_CERT_FILE", "/nonexistent/ca.pem"), ("SSL_CERT_DIR", "/nonexistent"),
+        ("SSL_CERT_DIR", "/tmp:/nonexistent"), ("CURL_CA_BUNDLE", "/tmp"),
+    ])
+    func curlVariableUnusable(_ variable: String, _ value: String) throws {
+        // Nothing listens there: exit 3 would mean it was tried.
+        let result = try Support.run(["-c", "clusters"], environment: ["ORCHESTRATOR_API": "https://127.0.0.1:1/api", variable: value])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("invalid \(variable) \"\(value)\""), "\(result.stderr)")
+    }
+
+    @Test("the variables curl reads are not checked where nothing reads them: http endpoints, or a CA file given")
+    func curlVariableUnused() throws {
+        let server = try TestServer { _ in .json("[]") }
+        defer { server.stop() }
+        let bad = ["CURL_CA_BUNDLE": "/nonexistent/ca.pem", "SSL_CERT_DIR": "/nonexistent"]
+        let http = try Support.run(["-c", "clusters"], environment: bad.merging(["ORCHESTRATOR_API": server.apiURL]) { $1 })
+        #expect(http.status == 0, "\(http.stderr)")
     }
 
     @Test("from the environment too")

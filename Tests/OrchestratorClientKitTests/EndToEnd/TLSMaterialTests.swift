@@ -138,6 +138,38 @@ struct TLSMaterialTests {
         #expect(server.log(settle: 0.3).isEmpty, "nothing connected")
     }
 
+    @Test("a CA file whose second certificate is corrupt: exit 2 naming the setting that gave it, never --cert and --key",
+          arguments: ["--ca-file", "CURL_CA_BUNDLE", "--proxy-ca-file"])
+    func corruptAuthorities(_ setting: String) throws {
+        let pki = try Self.pki.get()
+        let server = try TLSServer(certificate: pki.serverCertificate, key: pki.serverKey)
+        defer { server.stop() }
+        let directory = try TemporaryDirectory()
+        let corrupt = directory.path + "/corrupt.pem"
+        let text = try String(contentsOfFile: pki.caCertificate, encoding: .utf8)
+            + "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU!!!\n-----END CERTIFICATE-----\n"
+        try text.write(toFile: corrupt, atomically: true, encoding: .utf8)
+        var environment = ["ORCHESTRATOR_API": server.apiURL]
+        var arguments = Self.clusters
+        var proxy: TLSProxy?
+        switch setting {
+        case "CURL_CA_BUNDLE": environment[setting] = corrupt
+        case "--proxy-ca-file":
+            proxy = try TLSProxy(certificate: pki.proxyCertificate, key: pki.proxyKey)
+            environment["https_proxy"] = proxy?.url
+            arguments += ["--ca-file", pki.caCertificate, setting, corrupt]
+        default: arguments += [setting, corrupt]
+        }
+        defer { proxy?.stop() }
+        let result = try Support.runInProcess(arguments, environment: environment)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("the TLS files cannot be used"), "\(result.stderr)")
+        let named = ["--ca-file": "--ca-file/ORCHESTRATOR_CA_FILE", "--proxy-ca-file": "--proxy-ca-file/ORCHESTRATOR_PROXY_CA_FILE"][setting] ?? setting
+        #expect(result.stderr.contains("check \(named) (\(corrupt))"), "\(result.stderr)")
+        #expect(!result.stderr.contains("--cert"), "\(result.stderr)")
+        #expect(server.requests(settle: 0.3).isEmpty)
+    }
+
     @Test("expired, not yet valid and wrong-host server certificates each get their own hint, never --ca-file",
           arguments: ["expired", "future", "other-host"])
     func serverCertificateHints(_ kind: String) throws {

@@ -129,4 +129,180 @@ struct TLSTests {
         #expect(result.stdout == "tls-cluster:3306\n")
         #expect(server.requests() == ["GET /api/clusters-info HTTP/1.1 CLIENT orchestrator-client-test"])
     }
+
+    // MARK: The variables curl reads
+
+    /// A directory of hashed certificates (`openssl rehash`), for SSL_CERT_DIR, holding the CA at `certificate`.
+    static func hashedDirectory(_ certificate: String, name: String) throws -> String {
+        let directory = try Self.pki().directory + "/hashed-" + name
+        if !FileManager.default.fileExists(atPath: directory) {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: certificate, toPath: directory + "/" + name + ".pem")
+            try ExternalTool.run("openssl", ["rehash", directory], in: directory)
+        }
+        return directory
+    }
+
+    /// `CA`, `STRANGER` (a CA that did not sign the server's certificate) and `CADIR` in a test's values, as paths.
+    static func paths(_ value: String) throws -> String {
+        let pki = try pki()
+        switch value {
+        case "CA": return pki.caCertificate
+        case "STRANGER": return pki.strangerCACertificate
+        case "CADIR": return try hashedDirectory(pki.caCertificate, name: "ca")
+        case "STRANGERDIR": return try hashedDirectory(pki.strangerCACertificate, name: "stranger")
+        default: return value
+        }
+    }
+
+    @Test("CURL_CA_BUNDLE, SSL_CERT_FILE and SSL_CERT_DIR trust the server, as they did for the bash client's curl",
+          arguments: [["CURL_CA_BUNDLE": "CA"], ["SSL_CERT_FILE": "CA"], ["SSL_CERT_DIR": "CADIR"],
+                      ["SSL_CERT_FILE": "STRANGER", "SSL_CERT_DIR": "CADIR"]])
+    func curlVariablesTrust(_ variables: [String: String]) throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        var environment = ["ORCHESTRATOR_API": server.apiURL]
+        for (name, value) in variables { environment[name] = try Self.paths(value) }
+        let result = try Support.runInProcess(Self.clusters, environment: environment)
+        #expect(result.status == 0, "\(variables): \(result.stderr)")
+        #expect(result.stdout == "tls-cluster:3306\n")
+    }
+
+    @Test("precedence: --ca-file, then ORCHESTRATOR_CA_FILE, then CURL_CA_BUNDLE alone, then SSL_CERT_FILE and SSL_CERT_DIR", arguments: [
+        (["--ca-file", "CA"], ["ORCHESTRATOR_CA_FILE": "STRANGER", "CURL_CA_BUNDLE": "STRANGER"], Int32(0)),
+        ([], ["ORCHESTRATOR_CA_FILE": "CA", "CURL_CA_BUNDLE": "STRANGER", "SSL_CERT_FILE": "STRANGER"], Int32(0)),
+        (["--ca-file", "CA"], ["SSL_CERT_DIR": "/nonexistent"], Int32(0)),
+        (["--insecure"], ["CURL_CA_BUNDLE": "/nonexistent.pem"], Int32(0)),
+        ([], ["CURL_CA_BUNDLE": "CA", "SSL_CERT_FILE": "/nonexistent.pem", "SSL_CERT_DIR": "/nonexistent"], Int32(0)),
+        ([], ["CURL_CA_BUNDLE": "STRANGER", "SSL_CERT_FILE": "CA", "SSL_CERT_DIR": "CADIR"], Int32(3)),
+    ])
+    func caPrecedence(_ arguments: [String], _ variables: [String: String], _ status: Int32) throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        var environment = ["ORCHESTRATOR_API": server.apiURL]
+        for (name, value) in variables { environment[name] = try Self.paths(value) }
+        let result = try Support.runInProcess(Self.clusters + arguments.map(Self.paths), environment: environment)
+        #expect(result.status == status, "\(arguments) \(variables): \(result.stderr)")
+        if status != 0 { #expect(result.stderr.contains("CURL_CA_BUNDLE ("), "\(result.stderr)") }
+    }
+
+    @Test("a certificate not signed by the authorities given names the setting that gave them, and never suggests --ca-file", arguments: [
+        (["--ca-file", "STRANGER"], [String: String](), "--ca-file/ORCHESTRATOR_CA_FILE"),
+        ([], ["ORCHESTRATOR_CA_FILE": "STRANGER"], "--ca-file/ORCHESTRATOR_CA_FILE"),
+        ([], ["CURL_CA_BUNDLE": "STRANGER"], "CURL_CA_BUNDLE"),
+        ([], ["SSL_CERT_FILE": "STRANGER"], "SSL_CERT_FILE"),
+        ([], ["SSL_CERT_DIR": "STRANGERDIR"], "SSL_CERT_DIR"),
+    ])
+    func untrustedNamesTheSettingUsed(_ arguments: [String], _ variables: [String: String], _ named: String) throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        var environment = ["ORCHESTRATOR_API": server.apiURL]
+        for (name, value) in variables { environment[name] = try Self.paths(value) }
+        let result = try Support.runInProcess(Self.clusters + arguments.map(Self.paths), environment: environment)
+        #expect(result.status == 3, "\(result.stderr)")
+        let path = try Self.paths(arguments.last ?? variables.values.first!)
+        #expect(result.stderr.contains("the server's certificate is not signed by an authority in "), "\(result.stderr)")
+        #expect(result.stderr.contains("\(named) (\(path))"), "\(result.stderr)")
+        #expect(!result.stderr.contains("trust its certificate authority with"), "\(result.stderr)")
+        #expect(server.requests(settle: 0.5).isEmpty)
+    }
+
+    // MARK: Old TLS
+
+    /// Why a TLS version cannot be served here (a distribution's OpenSSL may lack it), or `nil`.
+    static func cannotServe(_ version: String, _ ciphers: String) -> String? {
+        guard let pki = try? pki() else { return "no test PKI (openssl)" }
+        return PythonTLSProcess.cannotSpeak(version: version, ciphers: ciphers, certificate: pki.rsaServerCertificate, key: pki.rsaServerKey)
+    }
+
+    static let oldVersions = [("TLSv1", "AES128-SHA:@SECLEVEL=0"), ("TLSv1_1", "ALL:@SECLEVEL=0")]
+    static let oldTLSUnavailable = oldVersions.compactMap { cannotServe($0.0, $0.1) }.first
+
+    @Test("a server offering only TLS 1.0 (with a static-RSA cipher) or 1.1 is refused before any request, with the old-TLS hint",
+          .enabled(if: oldTLSUnavailable == nil, Comment(rawValue: oldTLSUnavailable ?? "")), arguments: oldVersions)
+    func oldTLSRefused(_ version: String, _ ciphers: String) throws {
+        let pki = try Self.pki()
+        let server = try TLSServer(certificate: pki.rsaServerCertificate, key: pki.rsaServerKey, version: version, ciphers: ciphers)
+        defer { server.stop() }
+        let result = try Support.runInProcess(Self.clusters + ["--ca-file", pki.caCertificate], environment: ["ORCHESTRATOR_API": server.apiURL])
+        #expect(result.status == 3, "\(version): \(result.stderr)")
+        #expect(result.stderr.contains("TLS failed"), "\(result.stderr)")
+        #expect(result.stderr.contains("enable TLS 1.2 or later on the server"), "\(result.stderr)")
+        #expect(server.requests(settle: 0.5).isEmpty, "the request went over \(version)")
+    }
+
+    @Test("an https proxy offering only TLS 1.0 is refused too, before anything is sent through it",
+          .enabled(if: oldTLSUnavailable == nil, Comment(rawValue: oldTLSUnavailable ?? "")))
+    func oldTLSProxyRefused() throws {
+        let pki = try Self.pki()
+        let server = try Self.server()
+        defer { server.stop() }
+        let proxy = try TLSProxy(certificate: pki.rsaServerCertificate, key: pki.rsaServerKey, version: "TLSv1", ciphers: "AES128-SHA:@SECLEVEL=0")
+        defer { proxy.stop() }
+        let result = try Support.runInProcess(Self.clusters + ["--ca-file", pki.caCertificate, "--proxy-ca-file", pki.caCertificate],
+                                              environment: ["ORCHESTRATOR_API": server.apiURL, "https_proxy": proxy.url])
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("TLS with the proxy failed"), "\(result.stderr)")
+        #expect(result.stderr.contains("enable TLS 1.2 or later on the proxy"), "\(result.stderr)")
+        #expect(!proxy.log().contains { $0.hasPrefix("CONNECT") }, "\(proxy.log())")
+    }
+
+    // MARK: https proxies
+
+    /// orchestrator's server (certificate signed by the CA) behind an https proxy (signed by the stranger CA).
+    static func throughProxy(_ arguments: [String], _ variables: [String: String] = [:]) throws -> (ProcessResult, TLSServer, TLSProxy) {
+        let pki = try pki()
+        let server = try Self.server()
+        let proxy = try TLSProxy(certificate: pki.proxyCertificate, key: pki.proxyKey)
+        var environment = ["ORCHESTRATOR_API": server.apiURL, "https_proxy": proxy.url]
+        for (name, value) in variables { environment[name] = try paths(value) }
+        let result = try Support.runInProcess(clusters + arguments.map(paths), environment: environment)
+        return (result, server, proxy)
+    }
+
+    @Test("an https proxy is trusted by its own settings (--proxy-ca-file, --proxy-insecure, their variables) or SSL_CERT_DIR as curl reads it",
+          arguments: [
+        (["--ca-file", "CA", "--proxy-ca-file", "STRANGER"], [String: String]()),
+        (["--ca-file", "CA"], ["ORCHESTRATOR_PROXY_CA_FILE": "STRANGER"]),
+        (["--ca-file", "CA", "--proxy-insecure"], [:]),
+        (["--ca-file", "CA"], ["ORCHESTRATOR_PROXY_INSECURE": "1"]),
+        ([], ["SSL_CERT_FILE": "CA", "SSL_CERT_DIR": "STRANGERDIR"]),
+    ])
+    func httpsProxyTrusted(_ arguments: [String], _ variables: [String: String]) throws {
+        let (result, server, proxy) = try Self.throughProxy(arguments, variables)
+        defer { server.stop(); proxy.stop() }
+        #expect(result.status == 0, "\(arguments) \(variables): \(result.stderr)")
+        #expect(result.stdout == "tls-cluster:3306\n")
+        #expect(proxy.log().contains("CONNECT 127.0.0.1:\(server.port)"), "\(proxy.log())")
+        #expect(server.requests() == ["GET /api/clusters-info HTTP/1.1 CLIENT -"])
+    }
+
+    @Test("an https proxy not trusted: exit 3 naming the proxy and --proxy-ca-file; --ca-file and --insecure never reach it",
+          arguments: [["--ca-file", "CA"], ["--insecure"], ["--ca-file", "CA", "--proxy-ca-file", "CA"]])
+    func httpsProxyUntrusted(_ arguments: [String]) throws {
+        let (result, server, proxy) = try Self.throughProxy(arguments)
+        defer { server.stop(); proxy.stop() }
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("TLS with the proxy failed"), "\(result.stderr)")
+        #expect(result.stderr.contains("the proxy's certificate is not signed by an authority"), "\(result.stderr)")
+        #expect(result.stderr.contains(arguments.contains("--proxy-ca-file") ? "in --proxy-ca-file/ORCHESTRATOR_PROXY_CA_FILE ("
+                                            : "with --proxy-ca-file or ORCHESTRATOR_PROXY_CA_FILE"), "\(result.stderr)")
+        #expect(result.stderr.contains("through the proxy \(proxy.url) (from https_proxy)"), "\(result.stderr)")
+        #expect(!result.stderr.contains("--ca-file or"), "\(result.stderr)")
+        #expect(!proxy.log().contains { $0.hasPrefix("CONNECT") })
+        #expect(server.requests(settle: 0.3).isEmpty)
+    }
+
+    @Test("orchestrator's certificate failing behind a trusted https proxy is not blamed on the proxy",
+          arguments: [["--proxy-ca-file", "STRANGER"], ["--proxy-insecure"]])
+    func serverFailsBehindProxy(_ arguments: [String]) throws {
+        let (result, server, proxy) = try Self.throughProxy(arguments)
+        defer { server.stop(); proxy.stop() }
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("TLS failed"), "\(result.stderr)")
+        #expect(!result.stderr.contains("TLS with the proxy"), "\(result.stderr)")
+        #expect(!result.stderr.contains("--proxy-ca-file or"), "\(result.stderr)")
+        #expect(proxy.log().contains("CONNECT 127.0.0.1:\(server.port)"))
+        #expect(server.requests(settle: 0.3).isEmpty)
+    }
 }

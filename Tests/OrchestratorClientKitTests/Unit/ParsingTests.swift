@@ -144,6 +144,33 @@ struct ConfigurationTests {
         #expect(try ClientConfiguration.fromEnvironment(ClientEnvironment(variables: [:])).endpoints.map(\.url) == ["http://localhost:3000/api"])
     }
 
+    @Test("certificate authorities: --ca-file or ORCHESTRATOR_CA_FILE, else CURL_CA_BUNDLE alone, else SSL_CERT_FILE and SSL_CERT_DIR; only where a certificate is verified")
+    func certificateAuthorities() throws {
+        func trust(_ variables: [String: String], _ overrides: ConfigurationOverrides = ConfigurationOverrides()) throws -> (PeerTrust, PeerTrust) {
+            var all = ["ORCHESTRATOR_API": "https://orc:3000/api"]
+            all.merge(variables) { $1 }
+            let tls = try ClientConfiguration.resolve(ClientEnvironment(variables: all), overrides: overrides).tls
+            return (tls.serverTrust, tls.proxyTrust)
+        }
+        let curl = ["CURL_CA_BUNDLE": "/b.pem", "SSL_CERT_FILE": "/f.pem", "SSL_CERT_DIR": "/d"]
+        #expect(try trust(curl).0 == PeerTrust(file: AuthorityLocation(path: "/b.pem", source: "CURL_CA_BUNDLE")))
+        let fileAndDirectory = PeerTrust(file: AuthorityLocation(path: "/f.pem", source: "SSL_CERT_FILE"),
+                                         directory: AuthorityLocation(path: "/d", source: "SSL_CERT_DIR"))
+        #expect(try trust(curl.merging(["CURL_CA_BUNDLE": ""]) { $1 }).0 == fileAndDirectory, "empty counts as unset")
+        // SSL_CERT_DIR verifies an https proxy too, as curl gives it as the proxy's CA path.
+        #expect(try trust(["SSL_CERT_DIR": "/d"]).1 == PeerTrust(directory: AuthorityLocation(path: "/d", source: "SSL_CERT_DIR")))
+        let explicit = PeerTrust(file: AuthorityLocation(path: "/ca.pem", source: .setting(.caFile)))
+        #expect(try trust(curl, ConfigurationOverrides(caFile: "/ca.pem")).0 == explicit)
+        #expect(try trust(curl.merging(["ORCHESTRATOR_CA_FILE": "/ca.pem"]) { $1 }).0 == explicit)
+        #expect(try trust(curl.merging(["ORCHESTRATOR_CA_FILE": "/ca.pem"]) { $1 }).1 == PeerTrust(), "read only when no CA file is given")
+        #expect(try trust(curl, ConfigurationOverrides(insecure: true)).0 == PeerTrust(verifies: false))
+        #expect(try trust(curl.merging(["ORCHESTRATOR_API": "http://orc:3000/api"]) { $1 }).0 == PeerTrust(), "http endpoints: none read")
+        let proxy = try trust(["SSL_CERT_DIR": "/d"], ConfigurationOverrides(proxyCAFile: "/p.pem", proxyInsecure: false)).1
+        #expect(proxy.file == AuthorityLocation(path: "/p.pem", source: .setting(.proxyCAFile)))
+        #expect(try trust(curl, ConfigurationOverrides(proxyInsecure: true)).1 == PeerTrust(verifies: false))
+        #expect(try trust(curl.merging(["ORCHESTRATOR_PROXY_INSECURE": "1"]) { $1 }).0.verifies, "orchestrator is still verified")
+    }
+
     @Test("the profile file: simple assignments only, never executed")
     func profile() {
         let parsed = ProfileFile.parse("""

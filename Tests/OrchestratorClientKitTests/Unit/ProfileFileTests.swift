@@ -165,13 +165,48 @@ struct ProfileFileTests {
         ("ssl: no alternative certificate subject name matches target host name '127.0.0.1'", "for another name"),
         ("ssl certificate problem: self-signed certificate in certificate chain", "--ca-file"),
         ("error:0a00010b:ssl routines::wrong version number", "does not speak TLS"),
-        ("error:0a000102:ssl routines::unsupported protocol", "old TLS version"),
-        ("error:0a00042e:ssl routines::tlsv1 alert protocol version", "old TLS version"),
+        ("error:0a000102:ssl routines::unsupported protocol", "only TLS 1.0 or 1.1, which the client refuses (RFC 8996)"),
+        ("error:0a00042e:ssl routines::tlsv1 alert protocol version", "only TLS 1.0 or 1.1, which the client refuses (RFC 8996)"),
+        ("error:0a00014d:ssl routines::legacy sigalg disallowed or unsupported", "enable TLS 1.2 or later"),
         ("ssl/tls alert certificate expired", "client certificate: it has expired"),
     ])
     func tlsHints(_ detail: String, _ hint: String) {
-        let text = SettingMention.word(CurlTransport.tlsHint(detail), naming: { $0 == .caFile ? "--ca-file" : $0.rawValue })
+        let text = SettingMention.word(CurlTransport.tlsHint(detail, peer: .server(PeerTrust())),
+                                       naming: { $0 == .caFile ? "--ca-file" : $0.rawValue })
         #expect(text.contains(hint), "\(detail) → \(text)")
         if !hint.contains("--ca-file") { #expect(!text.contains("--ca-file"), "\(detail) → \(text)") }
+    }
+
+    @Test("TLS hints name the peer that failed and the setting that trusts it: the one given, else the one to give")
+    func tlsHintsPerPeer() {
+        func hint(_ detail: String, _ peer: TLSPeer) -> String {
+            SettingMention.word(CurlTransport.tlsFailure(detail, peer: peer), naming: { "<\($0.rawValue)>" })
+        }
+        let untrusted = "ssl certificate problem: unable to get local issuer certificate"
+        let bundle = AuthorityLocation(path: "/etc/b.pem", source: "CURL_CA_BUNDLE")
+        #expect(hint(untrusted, .server(PeerTrust(file: bundle))).hasSuffix("not signed by an authority in CURL_CA_BUNDLE (/etc/b.pem): add the authority that signed it there"))
+        #expect(hint(untrusted, .server(PeerTrust(file: AuthorityLocation(path: "/ca.pem", source: .setting(.caFile)))))
+                    .contains("in <caFile>/ORCHESTRATOR_CA_FILE (/ca.pem)"))
+        let proxy = hint(untrusted, .proxy(PeerTrust()))
+        #expect(proxy.hasPrefix("TLS with the proxy failed: "), "\(proxy)")
+        #expect(proxy.contains("the proxy's certificate is not signed by an authority this host trusts: trust its certificate authority with <proxyCAFile> or ORCHESTRATOR_PROXY_CA_FILE"), "\(proxy)")
+        #expect(!proxy.contains("<caFile>"))
+        #expect(hint("ssl certificate problem: certificate has expired", .proxy(PeerTrust())).contains("renewed on the proxy"))
+        #expect(!hint("tlsv13 alert certificate required", .proxy(PeerTrust())).contains("<clientCertificate>"))
+    }
+
+    @Test("a CA file libcurl cannot read is named by the setting that gave it, never as --cert and --key when none was given")
+    func localTLSProblemNamesTheFile() {
+        func problem(_ detail: String, _ tls: TLSOptions) -> String {
+            SettingMention.word(CurlTransport.localTLSProblem(detail, tls: tls), naming: { "<\($0.rawValue)>" })
+        }
+        #expect(problem("error setting certificate file: /x/ca.pem", TLSOptions(caFile: "/x/ca.pem"))
+                    .hasSuffix("; check <caFile>/ORCHESTRATOR_CA_FILE (/x/ca.pem)"))
+        #expect(problem("error setting certificate file: /p.pem", TLSOptions(proxyCAFile: "/p.pem")).contains("<proxyCAFile>/ORCHESTRATOR_PROXY_CA_FILE (/p.pem)"))
+        let inherited = TLSOptions(inheritedAuthorities: InheritedAuthorities(file: AuthorityLocation(path: "/b.pem", source: "CURL_CA_BUNDLE")))
+        #expect(problem("error setting certificate verify locations:  cafile: /b.pem capath: none", inherited).contains("check CURL_CA_BUNDLE (/b.pem)"))
+        #expect(!problem("error setting certificate file: /etc/ssl/certs/ca-certificates.crt", TLSOptions()).contains("<clientCertificate>"))
+        #expect(problem("could not load pem client certificate from /c.pem", TLSOptions(certificateFile: "/c.pem", keyFile: "/k"))
+                    .contains("<clientCertificate> and <clientKey>"))
     }
 }
