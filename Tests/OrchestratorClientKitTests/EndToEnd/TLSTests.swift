@@ -155,15 +155,20 @@ struct TLSTests {
         }
     }
 
+    /// `-c clusters` with `arguments` and `variables` (their values as ``paths(_:)``) against a server signed by the CA.
+    static func direct(_ arguments: [String], _ variables: [String: String]) throws -> (ProcessResult, TLSServer) {
+        let server = try Self.server()
+        var environment = ["ORCHESTRATOR_API": server.apiURL]
+        for (name, value) in variables { environment[name] = try paths(value) }
+        return (try Support.runInProcess(clusters + arguments.map(paths), environment: environment), server)
+    }
+
     @Test("CURL_CA_BUNDLE, SSL_CERT_FILE and SSL_CERT_DIR trust the server, as they did for the bash client's curl",
           arguments: [["CURL_CA_BUNDLE": "CA"], ["SSL_CERT_FILE": "CA"], ["SSL_CERT_DIR": "CADIR"],
                       ["SSL_CERT_FILE": "STRANGER", "SSL_CERT_DIR": "CADIR"]])
     func curlVariablesTrust(_ variables: [String: String]) throws {
-        let server = try Self.server()
+        let (result, server) = try Self.direct([], variables)
         defer { server.stop() }
-        var environment = ["ORCHESTRATOR_API": server.apiURL]
-        for (name, value) in variables { environment[name] = try Self.paths(value) }
-        let result = try Support.runInProcess(Self.clusters, environment: environment)
         #expect(result.status == 0, "\(variables): \(result.stderr)")
         #expect(result.stdout == "tls-cluster:3306\n")
     }
@@ -177,11 +182,8 @@ struct TLSTests {
         ([], ["CURL_CA_BUNDLE": "STRANGER", "SSL_CERT_FILE": "CA", "SSL_CERT_DIR": "CADIR"], Int32(3)),
     ])
     func caPrecedence(_ arguments: [String], _ variables: [String: String], _ status: Int32) throws {
-        let server = try Self.server()
+        let (result, server) = try Self.direct(arguments, variables)
         defer { server.stop() }
-        var environment = ["ORCHESTRATOR_API": server.apiURL]
-        for (name, value) in variables { environment[name] = try Self.paths(value) }
-        let result = try Support.runInProcess(Self.clusters + arguments.map(Self.paths), environment: environment)
         #expect(result.status == status, "\(arguments) \(variables): \(result.stderr)")
         if status != 0 { #expect(result.stderr.contains("CURL_CA_BUNDLE ("), "\(result.stderr)") }
     }
@@ -194,11 +196,8 @@ struct TLSTests {
         ([], ["SSL_CERT_DIR": "STRANGERDIR"], "SSL_CERT_DIR"),
     ])
     func untrustedNamesTheSettingUsed(_ arguments: [String], _ variables: [String: String], _ named: String) throws {
-        let server = try Self.server()
+        let (result, server) = try Self.direct(arguments, variables)
         defer { server.stop() }
-        var environment = ["ORCHESTRATOR_API": server.apiURL]
-        for (name, value) in variables { environment[name] = try Self.paths(value) }
-        let result = try Support.runInProcess(Self.clusters + arguments.map(Self.paths), environment: environment)
         #expect(result.status == 3, "\(result.stderr)")
         let path = try Self.paths(arguments.last ?? variables.values.first!)
         #expect(result.stderr.contains("the server's certificate is not signed by an authority in "), "\(result.stderr)")

@@ -106,10 +106,8 @@ struct TestPKI: Sendable {
 /// handshake and every request is logged, so a test can assert that no request was served. Any GET is answered
 /// with one `clusters-info` entry for `tls-cluster:3306`.
 final class TLSServer: @unchecked Sendable {
-    let port: Int
-    private let process: Process
-    private let logPath: String
-    private let directory: String
+    private let running: PythonTLSProcess
+    var port: Int { running.port }
 
     var apiURL: String { "https://127.0.0.1:\(port)/api" }
 
@@ -121,48 +119,22 @@ final class TLSServer: @unchecked Sendable {
     ///   - version: the one TLS version served (`TLSv1`, `TLSv1_1`: ssl.TLSVersion's names), with `ciphers` (OpenSSL's list).
     init(certificate: String, key: String, clientCA: String? = nil, graceful: Bool = true, lifetime: Int = 30,
          keepAlive: Bool = false, version: String? = nil, ciphers: String? = nil) throws {
-        let started = try PythonTLSProcess.start(script: "tls_server", prefix: "occ-https", version: version, ciphers: ciphers) { portFile, logPath in
+        running = try PythonTLSProcess(script: "tls_server", prefix: "occ-https", version: version, ciphers: ciphers) { portFile, logPath in
             [certificate, key, clientCA ?? "-", portFile, logPath, String(lifetime), graceful ? "1" : "0", keepAlive ? "1" : "0"]
         }
-        process = started.process
-        directory = started.directory
-        logPath = started.logPath
-        port = started.port
     }
-
-    deinit { stop() }
 
     static var python: String? { PythonTLSProcess.python }
 
-    func stop() {
-        if process.isRunning {
-            // SIGKILL: the test runner's threads may hold SIGTERM blocked, and children inherit the mask.
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        try? FileManager.default.removeItem(atPath: directory)
-    }
+    func stop() { running.stop() }
 
     /// The log lines so far: `HANDSHAKE-FAILED reason`, `REQUEST GET /api/… HTTP/1.1 CLIENT cn`.
     /// Waits up to `settle` for at least one line, as the server logs on its own threads.
-    func log(settle: TimeInterval = 2) -> [String] {
-        let deadline = Date().addingTimeInterval(settle)
-        var lines: [String] = []
-        repeat {
-            let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-            lines = text.split(separator: "\n").map(String.init)
-            if !lines.isEmpty { break }
-            usleep(20_000)
-        } while Date() < deadline
-        // A moment more, for lines that race with the first one.
-        usleep(150_000)
-        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").map(String.init)
-    }
+    func log(settle: TimeInterval = 2) -> [String] { running.log(settle: settle) }
 
     /// Connections accepted, and TLS handshakes done in full and resumed, so far (no settling: call after `requests`).
     func connectionCounts() -> (accepted: Int, newHandshakes: Int, resumedHandshakes: Int) {
-        let lines = ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").split(separator: "\n")
+        let lines = running.lines()
         return (lines.filter { $0 == "ACCEPT" }.count, lines.filter { $0 == "HANDSHAKE new" }.count,
                 lines.filter { $0 == "HANDSHAKE resumed" }.count)
     }

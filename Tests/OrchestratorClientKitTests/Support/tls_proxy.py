@@ -1,32 +1,13 @@
 # The https proxy stand-in of TLSProxy (TLSProxy.swift): a CONNECT proxy spoken to over TLS (python3 ssl) on 127.0.0.1.
 # Arguments: certificate key port_file log_file lifetime. Logs HANDSHAKE-FAILED reason, HANDSHAKE, and CONNECT target per
 # tunnel; then relays bytes both ways, so the client's TLS with the server runs inside the proxy's.
-import warnings, os, select, socket, ssl, sys, threading
+import select, socket, sys, threading
+from tls_support import listen, logger, server_context
 
 certificate, key, port_file, log_file, lifetime = sys.argv[1:6]
-context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-context.load_cert_chain(certificate, key)
-# OCC_TLS_VERSION (ssl.TLSVersion's name, e.g. TLSv1) serves that version alone; OCC_TLS_CIPHERS sets OpenSSL's cipher list.
-if os.environ.get("OCC_TLS_VERSION"):
-    warnings.simplefilter("ignore", DeprecationWarning)
-    context.minimum_version = context.maximum_version = getattr(ssl.TLSVersion, os.environ["OCC_TLS_VERSION"])
-if os.environ.get("OCC_TLS_CIPHERS"):
-    context.set_ciphers(os.environ["OCC_TLS_CIPHERS"])
-lock = threading.Lock()
-
-def log(line):
-    with lock:
-        with open(log_file, "a") as f:
-            f.write(line.replace("\n", " ") + "\n")
-
-listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-listener.bind(("127.0.0.1", 0))
-listener.listen(64)
-with open(port_file + ".tmp", "w") as f:
-    f.write(str(listener.getsockname()[1]))
-os.rename(port_file + ".tmp", port_file)
-threading.Timer(float(lifetime), lambda: os._exit(0)).start()
+context = server_context(certificate, key)
+log = logger(log_file)
+listener = listen(port_file, lifetime)
 
 def relay(client, upstream):
     sockets = [client, upstream]

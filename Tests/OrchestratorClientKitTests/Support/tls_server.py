@@ -1,38 +1,19 @@
 # The HTTPS stand-in of TLSServer.swift: python3 ssl on 127.0.0.1; see TLSServer for the arguments.
 # Logs ACCEPT per connection and HANDSHAKE new|resumed per TLS handshake (so tests can count reused connections, resumed
 # sessions); with keep-alive "1", serves any number of requests per connection, else one and closes.
-import warnings, os, socket, ssl, sys, threading
+import os, socket, ssl, sys, threading
+from tls_support import listen, logger, server_context
 
 certificate, key, client_ca, port_file, log_file, lifetime, graceful = sys.argv[1:8]
 keep_alive = len(sys.argv) > 8 and sys.argv[8] == "1"
 # bench/library.sh: paths under /api/instance/ are answered with this file's JSON (a recorded instance).
 instance_body = open(sys.argv[9], "rb").read() if len(sys.argv) > 9 else None
-context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-context.load_cert_chain(certificate, key)
-# OCC_TLS_VERSION (ssl.TLSVersion's name, e.g. TLSv1) serves that version alone; OCC_TLS_CIPHERS sets OpenSSL's cipher list.
-if os.environ.get("OCC_TLS_VERSION"):
-    warnings.simplefilter("ignore", DeprecationWarning)
-    context.minimum_version = context.maximum_version = getattr(ssl.TLSVersion, os.environ["OCC_TLS_VERSION"])
-if os.environ.get("OCC_TLS_CIPHERS"):
-    context.set_ciphers(os.environ["OCC_TLS_CIPHERS"])
+context = server_context(certificate, key)
 if client_ca != "-":
     context.verify_mode = ssl.CERT_REQUIRED
     context.load_verify_locations(client_ca)
-lock = threading.Lock()
-
-def log(line):
-    with lock:
-        with open(log_file, "a") as f:
-            f.write(line.replace("\n", " ") + "\n")
-
-listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-listener.bind(("127.0.0.1", 0))
-listener.listen(64)
-with open(port_file + ".tmp", "w") as f:
-    f.write(str(listener.getsockname()[1]))
-os.rename(port_file + ".tmp", port_file)
-threading.Timer(float(lifetime), lambda: os._exit(0)).start()
+log = logger(log_file)
+listener = listen(port_file, lifetime)
 body = b'[{"ClusterName":"tls-cluster:3306","ClusterAlias":"tls","ClusterDomain":"","CountInstances":1}]'
 
 def serve(connection):
