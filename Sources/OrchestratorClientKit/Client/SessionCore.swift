@@ -121,7 +121,7 @@ final class SessionCore {
 
     /// A transport failure in words, naming the proxy when one was used (errors would otherwise blame the endpoint).
     func reason(_ failure: TransportFailure, endpoint: Endpoint) -> String {
-        guard let proxy = configuration.proxy.describeProxy(for: endpoint.url) else { return failure.reason }
+        guard !failure.failedAtProxy, let proxy = configuration.proxy.describeProxy(for: endpoint.url) else { return failure.reason }
         return failure.reason + " (through the proxy \(proxy); \(SettingMention.of(.noProxy)) or ORCHESTRATOR_NO_PROXY=1 goes direct)"
     }
 
@@ -161,6 +161,11 @@ final class SessionCore {
               retry: inout RetryState) throws(OrchestratorError) -> NextStep {
         switch outcome {
         case .success(let answer)?:
+            if safety == .changes, let status = Self.gatewayStatus(of: answer) {
+                throw .outcomeUnknown(endpoint: endpoint.url, path: path.encoded,
+                                      what: "HTTP \(status) came back from a gateway or proxy in front of orchestrator, not from "
+                                        + "orchestrator itself (\(Self.excerpt(answer.body, limit: 60))): the change may have reached it")
+            }
             do {
                 return .answer(try interpret(answer, endpoint: endpoint, path: path))
             } catch let error where !retry.redetected && configuration.endpoints.count > 1 && Self.showsLeaderChange(error) {
@@ -177,8 +182,7 @@ final class SessionCore {
             }
             throw .cancelled(waitingFor: "the answer to GET /api/\(path.encoded) from \(endpoint.url)")
         case .failure(let failure)?:
-            let retryable = failure.kind == .configuration ? false
-                : safety == .readOnly ? failure.kind != .tooLarge && failure.kind != .tls : failure.requestNeverSent
+            let retryable = !failure.isPermanent && (safety == .readOnly || failure.requestNeverSent)
             if retryable && retry.attempt < Self.backoffMilliseconds.count {
                 let pause = Self.backoffMilliseconds[retry.attempt]
                 if remainingMilliseconds > pause {

@@ -17,6 +17,19 @@ extension CurlTransport {
         detail.contains("alert") && (detail.contains("ssl") || detail.contains("tls"))
     }
 
+    /// True when libcurl's message says that what answered the TLS handshake does not speak TLS.
+    static func isNotTLS(_ detail: String) -> Bool {
+        detail.contains("wrong version number") || detail.contains("packet length too long") || detail.contains("record layer failure")
+    }
+
+    /// What came back after the request is not HTTP/1.x (`detail`, libcurl's words): HTTP/0.9 is what a TLS or
+    /// HTTP/2-only server looks like to a plain HTTP/1.1 request.
+    static func notHTTPReason(_ detail: String, isHTTPS: Bool) -> String {
+        guard detail.contains("http/0.9") else { return "the answer is not HTTP (\(detail))" }
+        return "the server did not answer in HTTP/1.x (\(detail)); " + (isHTTPS ? "orchestrator speaks HTTP/1.1"
+            : "it may speak https (write https:// in the endpoint) or HTTP/2 only (orchestrator speaks HTTP/1.1)")
+    }
+
     /// One accurate hint per TLS failure, from libcurl's (OpenSSL's) words; empty when none fits.
     static func tlsHint(_ detail: String) -> String {
         // The server's certificate.
@@ -35,7 +48,7 @@ extension CurlTransport {
             return "; trust its certificate authority with \(SettingMention.of(.caFile)) or ORCHESTRATOR_CA_FILE"
         }
         // The protocol.
-        if detail.contains("wrong version number") || detail.contains("packet length too long") || detail.contains("record layer failure") {
+        if isNotTLS(detail) {
             return "; the server does not speak TLS there: write http:// in the endpoint, or use its https port"
         }
         if detail.contains("unsupported protocol") || detail.contains("alert protocol version") || detail.contains("no protocols available") {
