@@ -118,8 +118,9 @@ package struct CommandLineTool {
     private func runCommand(_ command: CommandID, _ parsed: ParsedArguments, output: ByteSink,
                             warnings: inout [String]) throws(OrchestratorError) -> ToolResult {
         let configuration = try configuration(parsed)
-        // What the profile file holds and the client did not apply (not said when the profile stopped the run).
-        warnings += environment.warnings + ignoredSettings(parsed)
+        // What the profile file holds and the client did not apply (not said when the profile stopped the run), and
+        // what the settings would do that their author may not have meant (credentials in cleartext).
+        warnings += environment.warnings + ignoredSettings(parsed) + configuration.warnings
         // Everything is validated before anything is sent, --dry-run included. This host's name and
         // ORCHESTRATOR_INSTANCE (which may hold `$(hostname -f)`) are looked up only when the command needs them,
         // within the connect timeout.

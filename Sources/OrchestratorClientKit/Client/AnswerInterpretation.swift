@@ -89,8 +89,7 @@ extension SessionCore {
         }
         if answer.status == 407, let proxy = configuration.proxy.describeProxy(for: endpoint.url) {
             // Only a proxy asks for proxy credentials: it did not forward the request.
-            throw .unreachable(endpoint: endpoint.url, reason: "the proxy \(proxy) answered HTTP 407"
-                                + TransferFacts.proxyStatusMeaning(407))
+            throw .unreachable(endpoint: endpoint.url, reason: TransferFacts.proxyAnswered(407, proxy: proxy))
         }
         guard MemoryHeadroom.available(answer.body.count * MemoryHeadroom.bytesPerAnswerByte) else {
             throw .outOfMemory(endpoint: endpoint.url, path: path.encoded, bytes: answer.body.count)

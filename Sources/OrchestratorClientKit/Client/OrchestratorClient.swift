@@ -46,10 +46,12 @@ public struct OrchestratorClient: Sendable {
     }
 
     /// A client that logs its requests to `requestLog` (`OrchestratorClientKitLogging` passes swift-log's `Logger`).
+    /// The configuration's warnings (``ClientConfiguration/warnings``) are logged once, here.
     package init(configuration: ClientConfiguration, maximumConcurrentRequestsPerEndpoint: Int, requestLog: RequestLog) {
         self.configuration = configuration
         self.connections = ClientConnections(maximumPerEndpoint: maximumConcurrentRequestsPerEndpoint)
         self.log = requestLog
+        requestLog.warnings(configuration.warnings)
     }
 
     /// A client sending through `sender`: tests use a double.
@@ -57,6 +59,7 @@ public struct OrchestratorClient: Sendable {
         self.configuration = configuration
         self.connections = ClientConnections(sender: sender)
         self.log = requestLog
+        requestLog.warnings(configuration.warnings)
     }
 
     /// Runs `work` in a session that starts from the cached leader and leaves the leader it used in the cache.

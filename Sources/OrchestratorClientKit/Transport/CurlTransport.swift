@@ -101,7 +101,7 @@ package final class CurlTransport: HTTPSending {
             return TransportFailure(kind: .other, reason: "libcurl could not start a transfer", elapsedMilliseconds: 0)
         }
         let transfer = CurlTransfer(handle: handle, started: Clock.nowMilliseconds(), isHTTPS: request.url.hasPrefix("https://"),
-                                    limit: configuration.maximumAnswerBytes)
+                                    limit: min(configuration.maximumAnswerBytes, request.maximumAnswerBytes ?? .max))
         transfer.proxy = configuration.proxy.describeProxy(for: request.url)
         transfer.freshConnection = request.safety == .changes
         configure(handle, for: request, transfer: transfer, index: tag, headers: handles.headers)
@@ -264,11 +264,11 @@ package final class CurlTransport: HTTPSending {
             }
             answer.elapsedMilliseconds = elapsed
             if transfer.isHTTPS {
-                var expiry = [UInt8](repeating: 0, count: 128)
-                let found = expiry.withUnsafeMutableBufferPointer { buffer in
-                    buffer.withMemoryRebound(to: CChar.self) { occ_certificate_expiry(transfer.handle, $0.baseAddress, $0.count) }
+                var chain = [UInt8](repeating: 0, count: 8_192)
+                let found = chain.withUnsafeMutableBufferPointer { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) { occ_certificate_chain(transfer.handle, $0.baseAddress, $0.count) }
                 }
-                if found == 1 { answer.certificateExpiry = String(decoding: expiry.prefix { $0 != 0 }, as: UTF8.self) }
+                if found > 0 { answer.certificateExpiry = EarliestCertificate(chain: String(decoding: chain.prefix { $0 != 0 }, as: UTF8.self)) }
             }
             return .success(answer)
         }

@@ -11,6 +11,9 @@ package struct HTTPRequest: Sendable, Equatable {
     package let safety: RequestSafety
     /// Ask for the server certificate's expiry (https; only a transfer that makes the TLS handshake sees it).
     package var wantsCertificate = false
+    /// The largest answer this request reads, when smaller than ``ClientConfiguration/maximumAnswerBytes``: a
+    /// larger one fails as ``TransportFailure/Kind/tooLarge`` (the endpoint report's probes read tiny answers).
+    package var maximumAnswerBytes: Int?
 
     package init(endpoint: Endpoint, path: String, timeoutMilliseconds: Int, safety: RequestSafety = .readOnly) {
         self.endpoint = endpoint
@@ -35,8 +38,8 @@ package struct HTTPAnswer: Sendable, Equatable {
     package var location: String? = nil
     /// How long the exchange took, connecting included.
     package var elapsedMilliseconds = 0
-    /// The server certificate's expiry as the TLS library words it, when the request asked for it.
-    package var certificateExpiry: String?
+    /// The certificate of the chain the server presented that expires first, when the request asked for it.
+    package var certificateExpiry: EarliestCertificate?
 }
 
 /// Why no answer arrived.

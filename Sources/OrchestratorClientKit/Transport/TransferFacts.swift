@@ -152,6 +152,11 @@ struct TransferFacts {
         return nil
     }
 
+    /// A proxy's answer (to `CONNECT`, or a request it would forward) in words, naming the proxy.
+    static func proxyAnswered(_ status: Int, proxy: String) -> String {
+        "the proxy \(proxy) answered HTTP \(status)" + proxyStatusMeaning(status)
+    }
+
     /// What a proxy's refusal of a tunnel means, and what to change.
     static func proxyStatusMeaning(_ status: Int) -> String {
         switch status {
