@@ -121,8 +121,12 @@ final class SessionCore {
 
     /// A transport failure in words, naming the proxy when one was used (errors would otherwise blame the endpoint).
     func reason(_ failure: TransportFailure, endpoint: Endpoint) -> String {
-        guard !failure.failedAtProxy, let proxy = configuration.proxy.describeProxy(for: endpoint.url) else { return failure.reason }
-        return failure.reason + " (through the proxy \(proxy); \(SettingMention.of(.noProxy)) or ORCHESTRATOR_NO_PROXY=1 goes direct)"
+        let direct = "\(SettingMention.of(.noProxy)) or ORCHESTRATOR_NO_PROXY=1 goes direct"
+        if failure.failedAtProxy {
+            return [.refused, .unresolved, .connectTimeout].contains(failure.kind) ? failure.reason + " (\(direct))" : failure.reason
+        }
+        guard let proxy = configuration.proxy.describeProxy(for: endpoint.url) else { return failure.reason }
+        return failure.reason + " (through the proxy \(proxy); \(direct))"
     }
 
     // MARK: Requests
