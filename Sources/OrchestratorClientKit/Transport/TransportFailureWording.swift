@@ -34,7 +34,9 @@ extension CurlTransport {
     static func tlsHint(_ detail: String) -> String {
         // The server's certificate.
         if detail.contains("certificate has expired") {
-            return "; the server's certificate has expired: it must be renewed on the server"
+            // OpenSSL says the same of an expired intermediate the server sends as of its own certificate.
+            return "; a certificate of the server's chain has expired (its own, or an intermediate it sends): "
+                + "it must be renewed on the server"
         }
         if detail.contains("certificate is not yet valid") {
             return "; the server's certificate is not valid yet: check this host's clock, and the certificate's start date"
