@@ -467,7 +467,8 @@ struct FuzzTests {
                                    .yesNo, .requestedInstance]
         for part in [AnswerPart.response, .details] {
             rules += [.key(part), .instanceKey(part), .masterKey(part), .keys(part), .instanceKeys(part, nil), .instanceKeys(part, .broken),
-                      .instanceKeys(part, .running), .raw(part), .lines(part), .inline(part), .field("Key", part), .field("Message", part)]
+                      .instanceKeys(part, .running), .raw(part, .text), .lines(part), .inline(part, .anything),
+                      .field("Key", part, .instanceKey), .field("Message", part, .text)]
         }
         return rules
     }()
