@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestServer
+@testable import OrchestratorCLI
 
 /// Nothing leaks, nothing lies on the terminal: escaping, passwords, proxies.
 @Suite("Nothing leaks, nothing lies on the terminal")
@@ -38,6 +39,55 @@ struct TerminalAndSecretsTests {
         #expect(Self.rawControls(result.stderr).isEmpty, "\(result.stderr.debugDescription)")
         #expect(result.stderr.utf8.count < 1_000, "\(result.stderr.utf8.count) bytes")
         #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    // MARK: Standard output
+
+    /// Whether the client can be run with a pseudo-terminal as its stdout (`script` from util-linux).
+    static let pseudoTerminal: Bool = {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return false }
+        return (try? Support.run(["-qec", "test -t 1", "/dev/null"], program: "/usr/bin/script"))?.status == 0
+    }()
+
+    /// An answer whose master's host name carries an OSC 52 clipboard write, a C1 CSI and a right-to-left override.
+    static let hostileMaster = Reply.json(#"{"Key":{"Hostname":"db1","Port":3306},"MasterKey":{"Hostname":"#
+        + #""db0\u001b]52;c;ZWNobyBvd25lZA==\u0007\u009b2J\u202eevil","Port":3306}}"#)
+
+    @Test("on a terminal, control characters and reordering marks from the server are printed escaped",
+          .enabled(if: pseudoTerminal, "needs /usr/bin/script (util-linux) and a pseudo-terminal"))
+    func terminalStdoutEscaped() throws {
+        let server = try TestServer { _ in TerminalAndSecretsTests.hostileMaster }
+        defer { server.stop() }
+        let command = "'\(Support.executable)' -c which-master -i db1"
+        let result = try Support.run(["-qec", command, "/dev/null"], environment: ["ORCHESTRATOR_API": server.apiURL],
+                                     program: "/usr/bin/script")
+        // The terminal turns each line feed into CR LF.
+        let printed = result.stdout.replacingOccurrences(of: "\r\n", with: "\n")
+        #expect(result.status == 0, "\(printed)")
+        #expect(Self.rawControls(printed).isEmpty, "\(printed.debugDescription)")
+        #expect(printed == "db0\\u{1B}]52;c;ZWNobyBvd25lZA==\\u{07}\\u{009B}2J\\u{202E}evil:3306\n", "\(printed.debugDescription)")
+    }
+
+    @Test("into a pipe, stdout holds the server's bytes as they came, as the bash client wrote them")
+    func pipedStdoutRaw() throws {
+        let server = try TestServer { _ in TerminalAndSecretsTests.hostileMaster }
+        defer { server.stop() }
+        let result = try Support.run(["-c", "which-master", "-i", "db1"], environment: ["ORCHESTRATOR_API": server.apiURL])
+        #expect(result.status == 0)
+        #expect(result.stdout == "db0\u{1B}]52;c;ZWNobyBvd25lZA==\u{07}\u{9B}2J\u{202E}evil:3306\n", "\(result.stdout.debugDescription)")
+    }
+
+    @Test("the terminal's escaping keeps text whole across writes: a character cut between two writes is not escaped")
+    func terminalEscapingAcrossWrites() throws {
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        let sink = DescriptorSink(descriptor: ends[1], escapingControls: true)
+        for byte in Array("é\u{1B}[2J日本\u{202E}\tok\n".utf8) + [0xFF, 0xE6] { [byte].withUnsafeBufferPointer { sink.write($0) } }
+        sink.flush()
+        close(ends[1])
+        let handle = FileHandle(fileDescriptor: ends[0], closeOnDealloc: true)
+        let printed = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        #expect(printed == "é\\u{1B}[2J日本\\u{202E}\tok\n\u{FFFD}\u{FFFD}", "\(printed.debugDescription)")
     }
 
     // MARK: Passwords
