@@ -56,7 +56,10 @@ package struct CommandLineTool {
         if let failure = error.failure {
             // The server's message alone, as the bash client printed it (escaped, on one line); its Details, if any,
             // on stdout.
-            if let details = failure.details { output.write(details.jsonText(indented: false) + "\n") }
+            if failure.hasDetails {
+                failure.writeDetails(to: output)
+                output.write("\n")
+            }
             return ToolResult(exitStatus: status, standardError: TerminalText.value(failure.message, limit: 2_000) + "\n")
         }
         return ToolResult(exitStatus: status, standardError: "\(programName): \(ErrorWording.message(error))\n")
@@ -163,8 +166,9 @@ package struct CommandLineTool {
                 answer = sent
             } catch let error {
                 // `-c api` prints the server's JSON answer even when it reports an error, as the bash client did.
-                if command == .api, let failure = error.failure, let json = failure.answer {
-                    output.write(json.jsonText(indented: true) + "\n")
+                if command == .api, let failure = error.failure, failure.hasAnswer {
+                    failure.writeAnswer(to: output)
+                    output.write("\n")
                     return ToolResult(exitStatus: ExitStatus.apiFailure,
                                       standardError: TerminalText.value(failure.message, limit: 2_000) + "\n")
                 }

@@ -122,21 +122,16 @@ extension SessionCore {
         let root = document.root
         if root["Code"]?.stringValue == "ERROR" {
             let details = root["Details"].flatMap { $0.isNull ? nil : $0 }
+            // Kept in place: a tree of a large error answer's values would cost many times its bytes.
             throw .apiFailure(APIFailure(endpoint: endpoint.url, status: answer.status, message: root["Message"]?.stringValue ?? "",
-                                         details: details.flatMap(Self.tree), answer: Self.tree(root)))
+                                         details: details, answer: root))
         }
         if answer.status >= 400 {
             let message = root.stringValue ?? root["Message"]?.stringValue ?? "HTTP \(answer.status)"
             throw .apiFailure(APIFailure(endpoint: endpoint.url, status: answer.status, message: message, details: nil,
-                                         answer: Self.tree(root)))
+                                         answer: root))
         }
         return APIAnswer(endpoint: endpoint, status: answer.status, document: document)
-    }
-
-    /// A tree of a value in an error answer; `nil` past 16 MiB, so that a huge error answer costs no more than a
-    /// huge answer (it is then not printed).
-    static func tree(_ node: JSONNode) -> JSONValue? {
-        node.byteCount <= 16 << 20 ? node.value : nil
     }
 
     /// The start of a body as one printable line: line breaks become spaces; control characters (a proxy's
