@@ -205,7 +205,7 @@ struct TerminalAndSecretsTests {
         let failed = try Support.runInProcess(Self.discover + ["--timeout", "700ms"], environment: environment)
         #expect(failed.status == 3, "\(failed.stderr)")
         #expect(failed.stderr.contains("connection refused"), "\(failed.stderr)")
-        #expect(failed.stderr.contains("through the proxy http://user:****@127.0.0.1:"), "\(failed.stderr)")
+        #expect(failed.stderr.contains("the proxy http://user:****@127.0.0.1:"), "\(failed.stderr)")
         #expect(failed.stderr.contains("(from http_proxy)"))
         #expect(!failed.stderr.contains("Pr0xyPw"))
         #expect(server.requests.isEmpty)
