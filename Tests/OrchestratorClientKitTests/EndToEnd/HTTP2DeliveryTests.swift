@@ -1,4 +1,5 @@
 import Foundation
+import OrchestratorClientKit
 import Testing
 
 /// Over https libcurl speaks HTTP/2 when the server offers it, as a TLS terminator in front of orchestrator does. A
@@ -62,5 +63,20 @@ struct HTTP2DeliveryTests {
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains("REFUSED_STREAM"), "\(result.stderr)")
         #expect(!answered.contains("ok"))
+    }
+
+    @Test("the library's connections judge alike: a stream reset after a relocate was sent is outcome unknown")
+    func libraryResetAfterChange() async throws {
+        let pki = try TestPKI.shared.get()
+        let server = try H2Server(pki: pki, behaviours: ["rst"])
+        let client = OrchestratorClient(configuration: ClientConfiguration(endpoints: [try Endpoint(parsing: server.apiURL)],
+                                                                           tls: TLSOptions(caFile: pki.caCertificate)))
+        do {
+            _ = try await client.relocate(try InstanceKey(parsing: "db1:3306"), below: try InstanceKey(parsing: "db2:3306"))
+            Issue.record("a reset stream was taken for an answer")
+        } catch {
+            #expect(error.code == .outcomeUnknown, "\(error)")
+        }
+        #expect(server.answered() == ["rst"])
     }
 }
