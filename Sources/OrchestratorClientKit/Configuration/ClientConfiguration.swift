@@ -20,6 +20,16 @@ public struct Timeouts: Sendable, Equatable {
     /// The bound on looking up this host's name: a connection's, within the whole invocation's.
     public var hostNameMilliseconds: Int { max(1, min(connectMilliseconds, totalMilliseconds)) }
 
+    /// These bounds with the whole invocation's cut to what is left of it at this moment, for an invocation whose
+    /// bound started at `startedAt` (``Clock/nowMilliseconds()``): work done before its session (this host's
+    /// lookup) is bounded by that, so that the whole invocation fits ``totalMilliseconds``.
+    package func left(startedAt: UInt64) -> Timeouts {
+        var left = self
+        let elapsed = Int(clamping: Clock.nowMilliseconds() &- startedAt)
+        left.totalMilliseconds = max(1, totalMilliseconds - elapsed)
+        return left
+    }
+
     /// Parses `500ms`, `2s`, `1m`, `1h`, `1d` or a bare number of seconds (`1.5`), at most one day.
     public static func parseMilliseconds(_ text: String, source: ValueSource) throws(OrchestratorError) -> Int {
         try DurationText.milliseconds(text, source: source, rule: .timeout)
