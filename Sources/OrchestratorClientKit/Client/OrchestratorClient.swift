@@ -62,11 +62,13 @@ public struct OrchestratorClient: Sendable {
         requestLog.warnings(configuration.warnings)
     }
 
-    /// Runs `work` in a session that starts from the cached leader and leaves the leader it used in the cache.
-    func withSession<T: Sendable>(_ work: (AsyncOrchestratorSession) async throws(OrchestratorError) -> T) async throws(OrchestratorError) -> T {
+    /// Runs `work` in a session that starts from the cached leader and leaves the leader it used in the cache; its
+    /// time bound starts at `startedAt`, when the call began, by default now.
+    func withSession<T: Sendable>(startedAt: UInt64? = nil,
+                                  _ work: (AsyncOrchestratorSession) async throws(OrchestratorError) -> T) async throws(OrchestratorError) -> T {
         let known = leaderCache.endpoint
         let session = AsyncOrchestratorSession(configuration: configuration, sender: connections.sender(for: configuration),
-                                               knownLeader: known, log: log)
+                                               knownLeader: known, log: log, startedAt: startedAt)
         // Several nodes claiming leadership is said whatever the call's outcome.
         defer { log.warnings(session.warnings) }
         do throws(OrchestratorError) {

@@ -19,12 +19,14 @@ final class SessionCore {
     /// Backoff between retries of a failed transport, in milliseconds.
     static let backoffMilliseconds = [100, 200, 500, 1_000, 2_000]
 
-    /// A state whose time bound (`timeouts.totalMilliseconds`) starts now; `knownLeader`, a leader found earlier, is
-    /// used without probing (if it no longer leads, the leader is detected again as after any leader change).
-    init(configuration: ClientConfiguration, knownLeader: Endpoint?, log: RequestLog) {
+    /// A state whose time bound (`timeouts.totalMilliseconds`) starts at `startedAt` (``Clock``'s milliseconds), by
+    /// default now: a call that did work of its own before (looking up this host's name) started its bound then,
+    /// so that work is inside it. `knownLeader`, a leader found earlier, is used without probing (if it no longer
+    /// leads, the leader is detected again as after any leader change).
+    init(configuration: ClientConfiguration, knownLeader: Endpoint?, log: RequestLog, startedAt: UInt64? = nil) {
         self.configuration = configuration
         self.log = log
-        self.deadline = Clock.nowMilliseconds() + UInt64(max(1, configuration.timeouts.totalMilliseconds))
+        self.deadline = (startedAt ?? Clock.nowMilliseconds()) + UInt64(max(1, configuration.timeouts.totalMilliseconds))
         self.leader = knownLeader.flatMap { configuration.endpoints.contains($0) ? $0 : nil }
     }
 

@@ -69,15 +69,15 @@ package indirect enum ValueShape: Sendable {
         case .text:
             fits = node?.kind == .string
         case .nonEmptyText:
-            fits = node.map { $0.kind == .string && $0.byteCount > 2 } ?? false
+            fits = node?.stringValue.map { !ValueSource.isEmptyValue($0) } ?? false
         case .integer:
             fits = node.map { Self.isInteger($0) } ?? false
         case .boolean:
             fits = node?.kind == .bool
         case .instanceKey:
-            fits = Self.key(node).map { !$0.host.isEmpty && (1...65_535).contains($0.port) } ?? false
+            fits = Self.key(node).map { !ValueSource.isEmptyValue($0.host) && (1...65_535).contains($0.port) } ?? false
         case .masterKey:
-            fits = Self.key(node).map { $0.host.isEmpty ? $0.port == 0 : (1...65_535).contains($0.port) } ?? false
+            fits = Self.key(node).map { ValueSource.isEmptyValue($0.host) ? $0.port == 0 : (1...65_535).contains($0.port) } ?? false
         case .topologyTree:
             fits = node?.stringValue.map(TopologyTree.isTree) ?? false
         case .analysisEntry:

@@ -92,15 +92,19 @@ struct TerminalAndSecretsTests {
 
     // MARK: Passwords
 
-    @Test("-b's password is overwritten in the process's argv as soon as it is read", arguments: [
-        ["-b", "alice:Zq8-Secret-Pw"], ["--auth=alice:Zq8-Secret-Pw"], ["-balice:Zq8-Secret-Pw"],
-    ])
-    func argvScrubbed(_ auth: [String]) throws {
+    @Test("a password on the command line, -b's or an -U URL's, is overwritten in the process's argv as soon as it is read, in every spelling",
+          arguments: [
+              ["-b", "alice:Zq8-Secret-Pw"], ["--auth=alice:Zq8-Secret-Pw"], ["-balice:Zq8-Secret-Pw"],
+              ["-U", "http://alice:Zq8-Secret-Pw@HOST/api"], ["--api=http://alice:Zq8-Secret-Pw@HOST/api"],
+              ["-Uhttp://alice:Zq8-Secret-Pw@HOST/api"], ["-api", "HTTP://alice:Zq8-Secret-Pw@HOST"],
+              ["-U", "http://127.0.0.1:1/api, http://alice:Zq8-Secret-Pw@HOST/api"],
+          ])
+    func argvScrubbed(_ secret: [String]) throws {
         let hung = try TestServer { _ in .hangForever }
         defer { hung.stop() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Support.executable)
-        process.arguments = Self.discover + auth + ["--timeout", "5s"]
+        process.arguments = Self.discover + secret.map { $0.replacingOccurrences(of: "HOST", with: "127.0.0.1:\(hung.port)") } + ["--timeout", "5s"]
         process.environment = ["PATH": "/usr/bin:/bin", "ORCHESTRATOR_CLIENT_PROFILE": "", "ORCHESTRATOR_API": hung.apiURL]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -113,6 +117,7 @@ struct TerminalAndSecretsTests {
         let text = String(decoding: cmdline, as: UTF8.self).replacingOccurrences(of: "\0", with: " ")
         #expect(!text.contains("Zq8-Secret-Pw"), "\(text)")
         #expect(text.contains("alice:"), "the user stays visible: \(text)")
+        if secret.joined().contains("HOST") { #expect(text.contains("@127.0.0.1:\(hung.port)"), "the host stays visible: \(text)") }
         #expect(hung.requests.first?.headers["authorization"] == "Basic " + Data("alice:Zq8-Secret-Pw".utf8).base64EncodedString())
     }
 
@@ -232,6 +237,18 @@ struct TerminalAndSecretsTests {
         ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(proxy.targets == ["http://orchestrator.invalid:3000/api/discover/127.0.0.1/10111"])
+    }
+
+    @Test("an endpoint host with a trailing dot is matched by no_proxy as curl matches it: direct, never through the proxy")
+    func noProxyTrailingDot() throws {
+        let proxy = try TestServer { _ in TerminalAndSecretsTests.discoverAnswer }
+        defer { proxy.stop() }
+        let environment = ["ORCHESTRATOR_API": "http://orc.example.invalid.:3000/api", "http_proxy": proxy.apiURL.replacingOccurrences(of: "/api", with: ""),
+                           "no_proxy": "localhost,example.invalid"]
+        let result = try Support.runInProcess(Self.discover + ["--timeout", "2s"], environment: environment)
+        #expect(proxy.requests.isEmpty, "the request went through the proxy: \(proxy.targets)")
+        #expect(result.status != 0, "orc.example.invalid. does not resolve: \(result.stdout)")
+        #expect(!result.stderr.contains("proxy"), "\(result.stderr)")
     }
 
     @Test("secrets are not echoed: a non-UTF-8 -b value, an unknown flag's attached value")

@@ -68,7 +68,7 @@ struct FuzzTests {
             var expected: [Flag: String] = [:]
             var refused = false
             for given in list {
-                if given.spec.valueKind != .none && given.value.isEmpty { refused = true }
+                if given.spec.valueKind != .none && ValueSource.isEmptyValue(given.value) { refused = true }
                 if let earlier = expected[given.spec.flag], earlier != given.value { refused = true }
                 expected[given.spec.flag] = given.value
             }
