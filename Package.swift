@@ -87,7 +87,8 @@ let package = Package(
             // line in process or as the built executable, and the library, against loopback servers), Shells/
             // (completions in real shells, man page), Packaging/ (release files), Fuzz/, Support/ (runners, fixtures,
             // test servers' helpers).
-            resources: [.copy("Support/tls_server.py"), .copy("Support/tls_proxy.py"), .copy("Support/tls_support.py")],
+            resources: [.copy("Support/tls_server.py"), .copy("Support/h2_server.py"), .copy("Support/tls_proxy.py"),
+                        .copy("Support/tls_support.py")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]

@@ -200,25 +200,44 @@ static inline CURLcode occ_getinfo_long(CURL *h, CURLINFO i, long *v) { return o
 static inline CURLcode occ_getinfo_string(CURL *h, CURLINFO i, char **v) { return occ_curl.easy_getinfo(h, i, v); }
 static inline CURLcode occ_getinfo_double(CURL *h, CURLINFO i, double *v) { return occ_curl.easy_getinfo(h, i, v); }
 static inline CURLcode occ_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return occ_curl.easy_getinfo(h, i, v); }
-/* The server certificate's "Expire date" as libcurl's TLS backend words it (OpenSSL: "Nov 27 15:44:00 2027 GMT"),
- * from CURLINFO_CERTINFO, which holds the chain only when CURLOPT_CERTINFO was set and this transfer made the
- * handshake. Copies it into buffer (NUL-terminated); returns 1 when found, else 0. */
-static inline int occ_certificate_expiry(CURL *h, char *buffer, size_t size) {
-    struct curl_certinfo *info = NULL;
-    if (size == 0 || occ_curl.easy_getinfo(h, CURLINFO_CERTINFO, &info) != CURLE_OK || !info || info->num_of_certs < 1) return 0;
-    static const char key[] = "Expire date:";
-    for (struct curl_slist *entry = info->certinfo[0]; entry; entry = entry->next) {
-        const char *text = entry->data;
+/* The value of the field `key` ("Expire date:") of one certificate of CURLINFO_CERTINFO, or NULL. */
+static inline const char *occ_certificate_field(struct curl_slist *fields, const char *key) {
+    for (struct curl_slist *entry = fields; entry; entry = entry->next) {
         size_t n = 0;
-        while (key[n] && text[n] == key[n]) n++;
-        if (key[n]) continue;
-        text += n;
-        size_t length = 0;
-        while (text[length] && length + 1 < size) { buffer[length] = text[length]; length++; }
-        buffer[length] = 0;
-        return 1;
+        while (key[n] && entry->data[n] == key[n]) n++;
+        if (!key[n]) return entry->data + n;
     }
-    return 0;
+    return NULL;
+}
+/* Every certificate of the chain the server presented, leaf first, one line each: its "Expire date" as libcurl's TLS
+ * backend words it (OpenSSL: "Nov 27 15:44:00 2027 GMT"), a tab, its "Subject" ("CN = orc.example"). From
+ * CURLINFO_CERTINFO, which holds the chain only when CURLOPT_CERTINFO was set and this transfer made the handshake.
+ * A field libcurl did not give is empty. Copies them into buffer (NUL-terminated; the certificates past what fits are
+ * left out); returns how many. */
+static inline int occ_certificate_chain(CURL *h, char *buffer, size_t size) {
+    struct curl_certinfo *info = NULL;
+    if (size == 0) return 0;
+    buffer[0] = 0;
+    if (occ_curl.easy_getinfo(h, CURLINFO_CERTINFO, &info) != CURLE_OK || !info) return 0;
+    size_t used = 0;
+    int copied = 0;
+    for (int index = 0; index < info->num_of_certs; index++) {
+        const char *expiry = occ_certificate_field(info->certinfo[index], "Expire date:");
+        const char *subject = occ_certificate_field(info->certinfo[index], "Subject:");
+        if (!expiry) expiry = "";
+        if (!subject) subject = "";
+        size_t expiryLength = strlen(expiry), subjectLength = strlen(subject);
+        if (used + expiryLength + subjectLength + 2 >= size) break;
+        memcpy(buffer + used, expiry, expiryLength);
+        used += expiryLength;
+        buffer[used++] = '\t';
+        memcpy(buffer + used, subject, subjectLength);
+        used += subjectLength;
+        buffer[used++] = '\n';
+        buffer[used] = 0;
+        copied++;
+    }
+    return copied;
 }
 static inline CURLcode occ_getinfo_off(CURL *h, CURLINFO i, int64_t *v) {
     curl_off_t value = -1;

@@ -299,9 +299,10 @@ enum ManPage {
             lines.append("Asks every endpoint " + EndpointProbe.paths.map(bold).joined(separator: ", ")
                          + " at once, each within " + bold("--leader-timeout") + "; prints one line per endpoint "
                          + roff("(reachable or why not, role, raft health, HTTP status of leader-check, round trip, credentials, "
-                                + "for https the certificate's expiry) and a summary; ")
-                         + bold("--json") + " prints one JSON object. Exit status 0 when exactly one "
-                         + "endpoint leads and all are healthy, 1 when degraded, 3 when none leads. Sends no change.")
+                                + "for https the earliest expiry in the certificate chain) and a summary; ")
+                         + bold("--json") + " prints one JSON object. An endpoint whose answers are not orchestrator's is "
+                         + "never healthy. Exit status 0 when exactly one endpoint leads and all are healthy, 1 when degraded "
+                         + "or when every endpoint that answered refused the credentials, 3 when none leads. Sends no change.")
         }
         if let requires = spec.requires {
             lines.append("Needs " + roff(requires.servers) + "; other servers answer 404 page not found (exit status 1).")

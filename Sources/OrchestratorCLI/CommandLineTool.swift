@@ -38,10 +38,12 @@ package struct CommandLineTool {
     /// Runs one invocation, writing standard output to `output` as it is produced; the result holds the exit
     /// status and standard error (warnings first), every line made terminal-safe (``TerminalText``).
     package func run(_ arguments: [String], output: ByteSink) -> ToolResult {
+        // --timeout bounds the whole invocation from here: this host's lookup, before the session, is inside it.
+        let started = Clock.nowMilliseconds()
         var warnings: [String] = []
         var result: ToolResult
         do {
-            result = try execute(arguments, output: output, warnings: &warnings)
+            result = try execute(arguments, output: output, started: started, warnings: &warnings)
         } catch let error {
             result = Self.failure(error, output: output)
         }
@@ -56,13 +58,17 @@ package struct CommandLineTool {
         if let failure = error.failure {
             // The server's message alone, as the bash client printed it (escaped, on one line); its Details, if any,
             // on stdout.
-            if let details = failure.details { output.write(details.jsonText(indented: false) + "\n") }
+            if failure.hasDetails {
+                failure.writeDetails(to: output)
+                output.write("\n")
+            }
             return ToolResult(exitStatus: status, standardError: TerminalText.value(failure.message, limit: 2_000) + "\n")
         }
         return ToolResult(exitStatus: status, standardError: "\(programName): \(ErrorWording.message(error))\n")
     }
 
-    private func execute(_ arguments: [String], output: ByteSink, warnings: inout [String]) throws(OrchestratorError) -> ToolResult {
+    private func execute(_ arguments: [String], output: ByteSink, started: UInt64,
+                         warnings: inout [String]) throws(OrchestratorError) -> ToolResult {
         let parsed = try FlagParser.parse(arguments)
         if parsed.has(.version) {
             // The only path besides a request that loads libcurl: support asks for its version first.
@@ -84,7 +90,7 @@ package struct CommandLineTool {
         guard let command = CommandID(named: commandName) else {
             throw .usage(ErrorWording.unknownCommand(commandName) + " (see \(Self.programName) --help)")
         }
-        return try runCommand(command, parsed, output: output, warnings: &warnings)
+        return try runCommand(command, parsed, output: output, started: started, warnings: &warnings)
     }
 
     private func helpText(_ parsed: ParsedArguments) throws(OrchestratorError) -> String {
@@ -115,21 +121,22 @@ package struct CommandLineTool {
         ClientConfiguration.ignoredSettings(environment, overrides: ConfigurationOverrides(auth: parsed[.auth])).map(ErrorWording.ignored)
     }
 
-    private func runCommand(_ command: CommandID, _ parsed: ParsedArguments, output: ByteSink,
+    private func runCommand(_ command: CommandID, _ parsed: ParsedArguments, output: ByteSink, started: UInt64,
                             warnings: inout [String]) throws(OrchestratorError) -> ToolResult {
         let configuration = try configuration(parsed)
-        // What the profile file holds and the client did not apply (not said when the profile stopped the run).
-        warnings += environment.warnings + ignoredSettings(parsed)
+        // What the profile file holds and the client did not apply (not said when the profile stopped the run), and
+        // what the settings would do that their author may not have meant (credentials in cleartext).
+        warnings += environment.warnings + ignoredSettings(parsed) + configuration.warnings
         // Everything is validated before anything is sent, --dry-run included. This host's name and
         // ORCHESTRATOR_INSTANCE (which may hold `$(hostname -f)`) are looked up only when the command needs them,
-        // within the connect timeout.
+        // within the connect timeout and what is left of --timeout.
         let invocation: CommandInvocation
+        let left = configuration.timeouts.left(startedAt: started)
         if let thisHost {
             invocation = try CommandInvocation(command, inputs: parsed.inputs, environment: environment,
-                                               timeouts: configuration.timeouts, thisHost: thisHost)
+                                               timeouts: left, thisHost: thisHost)
         } else {
-            invocation = try CommandInvocation(command, inputs: parsed.inputs, environment: environment,
-                                               timeouts: configuration.timeouts)
+            invocation = try CommandInvocation(command, inputs: parsed.inputs, environment: environment, timeouts: left)
         }
         let jitter = try parsed[.jitter].map { text throws(OrchestratorError) in try Self.jitterMilliseconds(text) }
 
@@ -137,10 +144,11 @@ package struct CommandLineTool {
             output.write(DryRun.describe(invocation, configuration: configuration))
             return ToolResult(exitStatus: 0)
         }
-        if let jitter, jitter > 0 { Self.sleepRandomly(upToMilliseconds: jitter) }
+        // The jitter is a wait asked for, outside --timeout: the bound starts that much later.
+        var boundStart = started
+        if let jitter, jitter > 0 { boundStart += UInt64(Self.sleepRandomly(upToMilliseconds: jitter)) }
 
-        let session = sender.map { OrchestratorSession(configuration: configuration, sender: $0) }
-            ?? OrchestratorSession(configuration: configuration)
+        let session = OrchestratorSession(configuration: configuration, sender: sender, startedAt: boundStart)
         defer { warnings += session.warnings }
         let out: ByteSink = parsed.has(.quiet) ? DiscardSink() : output
         switch command {
@@ -162,8 +170,9 @@ package struct CommandLineTool {
                 answer = sent
             } catch let error {
                 // `-c api` prints the server's JSON answer even when it reports an error, as the bash client did.
-                if command == .api, let failure = error.failure, let json = failure.answer {
-                    output.write(json.jsonText(indented: true) + "\n")
+                if command == .api, let failure = error.failure, failure.hasAnswer {
+                    failure.writeAnswer(to: output)
+                    output.write("\n")
                     return ToolResult(exitStatus: ExitStatus.apiFailure,
                                       standardError: TerminalText.value(failure.message, limit: 2_000) + "\n")
                 }
@@ -185,12 +194,15 @@ package struct CommandLineTool {
         try Timeouts.parseDelayMilliseconds(text, source: .named("--jitter"))
     }
 
-    static func sleepRandomly(upToMilliseconds milliseconds: Int) {
+    /// Sleeps a random time up to `milliseconds`, and returns the time chosen.
+    @discardableResult
+    static func sleepRandomly(upToMilliseconds milliseconds: Int) -> Int {
         var generator = SystemRandomNumberGenerator()
         let chosen = Int.random(in: 0...milliseconds, using: &generator)
         var request = timespec(tv_sec: chosen / 1_000, tv_nsec: (chosen % 1_000) * 1_000_000)
         var remaining = timespec()
         // A signal cuts the sleep short; the rest is slept.
         while nanosleep(&request, &remaining) != 0 { request = remaining }
+        return chosen
     }
 }

@@ -3,11 +3,12 @@ import OrchestratorClientKit
 /// `-c endpoints`: the report as one line per endpoint and a summary line, or (`--json`) one JSON object; and the
 /// exit status of its verdict.
 package enum EndpointReportText {
-    /// 0 when exactly one endpoint leads and all are healthy, 1 when degraded, 3 when no endpoint leads.
+    /// 0 when exactly one endpoint leads and all are healthy, 1 when degraded or our credentials are refused
+    /// everywhere (as every other command says a refusal), 3 when no endpoint leads.
     package static func exitStatus(_ report: EndpointReport) -> Int32 {
         switch report.verdict {
         case .healthy: ExitStatus.success
-        case .degraded: ExitStatus.apiFailure
+        case .degraded, .credentialsRefused: ExitStatus.apiFailure
         case .noLeader: ExitStatus.unreachable
         }
     }
@@ -27,7 +28,7 @@ package enum EndpointReportText {
             fields.append(credentialsText(status))
             if let expiry = certificateText(status) { fields.append(expiry) }
             // The problems not already said by the fields above.
-            let said = ["credentials ", "unreachable"]
+            let said = ["credentials refused", "credentials required", "unreachable"]
             let others = status.problems(naming: ErrorWording.settingName).filter { problem in !said.contains { problem.hasPrefix($0) } }
             if !others.isEmpty { fields.append("problem: " + others.joined(separator: "; ")) }
             return fields.joined(separator: "  ")
@@ -38,13 +39,16 @@ package enum EndpointReportText {
 
     /// `healthy: leader URL; 3 of 3 endpoints healthy`, with the group's problems when there are any.
     package static func summary(_ report: EndpointReport) -> String {
-        let leaders = report.leaders
         var parts: [String] = []
-        if leaders.count == 1 { parts.append("leader " + leaders[0].endpoint.url) }
+        if let leader = report.leader { parts.append("leader " + leader.endpoint.url) }
         let healthy = report.endpoints.filter(\.isHealthy).count
         parts.append("\(healthy) of \(report.endpoints.count) endpoint\(report.endpoints.count == 1 ? "" : "s") healthy")
         parts += report.problems
-        let verdict = report.verdict == .noLeader ? "no leader" : report.verdict.rawValue
+        let verdict = switch report.verdict {
+        case .noLeader: "no leader"
+        case .credentialsRefused: report.endpoints.contains(where: \.credentialsSent) ? "credentials refused" : "credentials required"
+        case .healthy, .degraded: report.verdict.rawValue
+        }
         return verdict + ": " + parts.joined(separator: "; ")
     }
 
@@ -75,12 +79,15 @@ package enum EndpointReportText {
         }
     }
 
+    /// The earliest expiry of the chain; when it is not the server's own certificate's, which one it is.
     static func certificateText(_ status: EndpointStatus) -> String? {
         guard let expiry = status.certificateExpiry else { return nil }
-        guard let at = status.certificateExpiresAt, let days = status.certificateDaysLeft else { return "certificate expires " + expiry }
+        let which = status.certificateIsServers == false
+            ? "certificate \"" + OrchestratorError.shown(status.certificateSubject ?? "", limit: 120) + "\" of the server's chain" : "certificate"
+        guard let at = status.certificateExpiresAt, let days = status.certificateDaysLeft else { return "\(which) expires " + expiry }
         let date = String(at.prefix(10))
-        if days < 0 { return "certificate expired \(date)" }
-        return "certificate expires \(date) (\(days) day\(days == 1 ? "" : "s"))"
+        if days < 0 { return "\(which) expired \(date)" }
+        return "\(which) expires \(date) (\(days) day\(days == 1 ? "" : "s"))"
     }
 
     /// The report as one JSON object, for monitoring.
@@ -93,6 +100,7 @@ package enum EndpointReportText {
                 ("url", .string(status.endpoint.url)),
                 ("reachable", .bool(status.unreachableReason(naming: ErrorWording.settingName) == nil || status.credentialsAccepted != nil)),
                 ("unreachableReason", string(status.unreachableReason(naming: ErrorWording.settingName))),
+                ("answersAsOrchestrator", bool(status.answersAsOrchestrator)),
                 ("role", string(status.role?.rawValue)),
                 ("leaderCheckStatus", number(status.leaderCheckStatus)),
                 ("raftLeader", string(status.raftLeader)),
@@ -101,8 +109,12 @@ package enum EndpointReportText {
                 ("hostname", string(status.hostname)),
                 ("credentialsSent", .bool(status.credentialsSent)),
                 ("credentialsAccepted", bool(status.credentialsAccepted)),
+                ("credentialsInCleartext", .bool(status.credentialsInCleartext)),
+                ("proxy", string(status.proxy)),
                 ("roundTripMilliseconds", number(status.roundTripMilliseconds)),
                 ("certificateExpiry", string(status.certificateExpiry)),
+                ("certificateSubject", string(status.certificateSubject)),
+                ("certificateIsServers", bool(status.certificateIsServers)),
                 ("certificateExpiresAt", string(status.certificateExpiresAt)),
                 ("certificateDaysLeft", number(status.certificateDaysLeft)),
                 ("healthy", .bool(status.isHealthy)),
@@ -112,7 +124,7 @@ package enum EndpointReportText {
         let leaders = report.leaders.map(\.endpoint.url)
         return .object([
             ("verdict", .string(report.verdict.rawValue)),
-            ("leader", leaders.count == 1 ? .string(leaders[0]) : .null),
+            ("leader", string(report.leader?.endpoint.url)),
             ("leaders", .array(leaders.map(JSONValue.string))),
             ("summary", .string(summary(report))),
             ("problems", .array(report.problems.map(JSONValue.string))),

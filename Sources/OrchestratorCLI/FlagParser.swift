@@ -99,16 +99,28 @@ package enum FlagParser {
         parsed[spec.flag] = value
     }
 
-    /// Where the secrets of `arguments` are: for each `-b/--auth` value, the argument's index and the UTF-8 offset
-    /// at which the password starts (after the first `:`, or the whole value when it has none). Best effort: an
-    /// argument that does not parse is skipped (the real parse reports it).
-    package static func secretLocations(_ arguments: [String]) -> [(index: Int, offset: Int)] {
-        var locations: [(index: Int, offset: Int)] = []
-        var index = 0
-        func passwordOffset(_ value: Substring) -> Int {
-            guard let colon = value.firstIndex(of: ":") else { return 0 }
-            return value.utf8.distance(from: value.startIndex, to: colon) + 1
+    /// Where the passwords in `arguments` are, as UTF-8 byte ranges of the argument at `index`: each `-b/--auth`
+    /// value's password (after its first `:`, or the whole value when it has none), and the password of each URL of
+    /// an `-U/--api` value (``Endpoint/passwordRanges(in:)``, as messages mask it), in every spelling of the flags.
+    /// Best effort: an argument that does not parse is skipped (the real parse reports it).
+    package static func secretLocations(_ arguments: [String]) -> [(index: Int, bytes: Range<Int>)] {
+        var locations: [(index: Int, bytes: Range<Int>)] = []
+        func passwords(_ value: Substring, of flag: Flag) -> [Range<Int>] {
+            func offset(_ index: String.Index) -> Int { value.utf8.distance(from: value.startIndex, to: index) }
+            switch flag {
+            case .auth:
+                let start = value.firstIndex(of: ":").map { value.index(after: $0) } ?? value.startIndex
+                return [offset(start)..<value.utf8.count]
+            case .api:
+                let text = String(value)
+                return Endpoint.passwordRanges(in: text).map { range in
+                    text.utf8.distance(from: text.startIndex, to: range.lowerBound)..<text.utf8.distance(from: text.startIndex, to: range.upperBound)
+                }
+            default:
+                return []
+            }
         }
+        var index = 0
         while index < arguments.count {
             let argument = arguments[index]
             index += 1
@@ -116,12 +128,10 @@ package enum FlagParser {
             guard argument.hasPrefix("-"), argument != "-", let (spec, inlineValue) = try? resolve(argument) else { continue }
             guard spec.valueKind != .none else { continue }
             if let inlineValue {
-                if spec.flag == .auth {
-                    let start = argument.utf8.count - inlineValue.utf8.count
-                    locations.append((index - 1, start + passwordOffset(Substring(inlineValue))))
-                }
+                let start = argument.utf8.count - inlineValue.utf8.count
+                locations += passwords(Substring(inlineValue), of: spec.flag).map { (index - 1, (start + $0.lowerBound)..<(start + $0.upperBound)) }
             } else if index < arguments.count {
-                if spec.flag == .auth { locations.append((index, passwordOffset(Substring(arguments[index])))) }
+                locations += passwords(Substring(arguments[index]), of: spec.flag).map { (index, $0) }
                 index += 1
             }
         }

@@ -29,7 +29,8 @@ package enum HelpText {
         text += "Exit status: 0 success, 1 the API refused or failed (or answered no, or something unexpected, or\n"
         text += "stdout could not be written), 2 usage or invalid input (nothing sent), 3 no endpoint reachable or no\n"
         text += "leader (nothing delivered), 4 timeout, 5 a change was sent but its answer broke: it may or may not\n"
-        text += "have been applied, check before retrying. endpoints: 0 healthy, 1 degraded, 3 no leader.\n"
+        text += "have been applied, check before retrying. endpoints: 0 healthy, 1 degraded or credentials refused,\n"
+        text += "3 no leader.\n"
         return text
     }
 
@@ -56,7 +57,7 @@ package enum HelpText {
         } else if command == .endpoints {
             text += "Calls: GET /api/" + EndpointReport.probePaths.joined(separator: ", ") + " on every endpoint at once\n"
             text += "Prints one line per endpoint and a summary (--json: one JSON object).\n"
-            text += "Exit status: 0 exactly one leader and every endpoint healthy, 1 degraded, 3 no leader.\n"
+            text += "Exit status: 0 exactly one leader and every endpoint healthy, 1 degraded or credentials refused, 3 no leader.\n"
         }
         if let servers = command.serversRequired {
             text += "Needs \(servers); other servers answer 404 page not found.\n"

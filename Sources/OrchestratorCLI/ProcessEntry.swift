@@ -8,7 +8,7 @@ import Darwin
 #endif
 
 extension CommandLineTool {
-    /// The executable's run: guards the standard descriptors, hides `-b`'s password from `ps`, runs the command
+    /// The executable's run: guards the standard descriptors, hides the passwords of `-b` and `-U` from `ps`, runs the command
     /// line with standard output streamed, and returns the exit status. A failed write to standard output is an
     /// error (exit 1 unless the run already failed), never a silent success.
     package static func main() -> Int32 {
@@ -42,15 +42,16 @@ extension CommandLineTool {
         }
     }
 
-    /// Overwrites each password of `-b user:password` in the process's own argv with `x`, as the mysql client does
-    /// with `-p`: `/proc/PID/cmdline` (and so `ps`) shows it only for the moment before this runs.
-    static func scrubSecrets(_ locations: [(index: Int, offset: Int)]) {
+    /// Overwrites each password in the process's own argv (``FlagParser/secretLocations(_:)``: `-b user:password`,
+    /// `-U http://user:password@host`) with `x`, as the mysql client does with `-p`: `/proc/PID/cmdline` (and so
+    /// `ps`) shows it only for the moment before this runs.
+    static func scrubSecrets(_ locations: [(index: Int, bytes: Range<Int>)]) {
         let argv = CommandLine.unsafeArgv
-        for (index, offset) in locations where index + 1 < Int(CommandLine.argc) {
+        for (index, bytes) in locations where index + 1 < Int(CommandLine.argc) {
             guard let argument = argv[index + 1] else { continue }
-            let length = strlen(argument)
-            guard offset < length else { continue }
-            memset(argument + offset, Int32(UInt8(ascii: "x")), length - offset)
+            let end = min(bytes.upperBound, strlen(argument))
+            guard bytes.lowerBound < end else { continue }
+            memset(argument + bytes.lowerBound, Int32(UInt8(ascii: "x")), end - bytes.lowerBound)
         }
     }
 }

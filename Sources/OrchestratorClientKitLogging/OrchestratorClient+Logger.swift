@@ -11,7 +11,7 @@ extension OrchestratorClient {
     /// probes and each change of leader, as metadata (`orchestrator.endpoint`, `orchestrator.path`,
     /// `orchestrator.status`, `orchestrator.failure`, `orchestrator.duration_ms`, `orchestrator.try`,
     /// `orchestrator.previous_leader`); and at warning level what a call warns of (several endpoints claiming to be
-    /// the raft leader). With `logger.logLevel` above `.debug`, requests are neither logged nor formatted.
+    /// the raft leader) and, once, what the configuration does (``ClientConfiguration/warnings``). With `logger.logLevel` above `.debug`, requests are neither logged nor formatted.
     public init(configuration: ClientConfiguration, maximumConcurrentRequestsPerEndpoint: Int = 8, logger: Logger) {
         self.init(configuration: configuration, maximumConcurrentRequestsPerEndpoint: maximumConcurrentRequestsPerEndpoint,
                   requestLog: Self.requestLog(logger))

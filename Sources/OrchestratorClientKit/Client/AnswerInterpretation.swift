@@ -22,12 +22,13 @@ extension SessionCore {
         }
     }
 
-    /// The error for a request that got no usable answer. A change whose request went out is never reported as
-    /// "cannot reach": a broken or oversized answer leaves its outcome unknown. A timeout says how long the whole
-    /// invocation waited and how many attempts it made (`elapsed`, `attempts`), not only the last attempt's time.
+    /// The error for a request that got no usable answer. One rule for a change, whatever failed: once its request
+    /// may have reached orchestrator (``TransportFailure/delivery``, decided by the transport from what libcurl
+    /// reports), its outcome is unknown; only what provably never reached it is "cannot reach". A timeout says how
+    /// long the whole invocation waited and how many attempts it made (`elapsed`, `attempts`).
     func error(for failure: TransportFailure, endpoint: Endpoint, path: APIPath, safety: RequestSafety, attempts: Int = 1,
                elapsed: Int? = nil) -> OrchestratorError {
-        let sentChange = safety == .changes && !failure.requestNeverSent
+        let sentChange = safety == .changes && failure.delivery == .maybeSent
         let total = max(elapsed ?? 0, failure.elapsedMilliseconds)
         switch failure.kind {
         case .timeout:
@@ -37,19 +38,25 @@ extension SessionCore {
                                  + (sentChange ? " (the change was sent and may or may not have been applied)" : ""),
                              milliseconds: total)
         case .connectTimeout:
-            let what = failure.reason.contains("not resolved") ? "its host name to resolve" : "a connection"
-            return .timedOut(endpoint: endpoint.url, waitedFor: what + proxyNote(endpoint) + Self.attemptsText(attempts),
-                             milliseconds: total)
+            let proxy = configuration.proxy.describeProxy(for: endpoint.url)
+            let what = failure.reason.contains("not resolved") ? "its host name to resolve"
+                : failure.failedAtProxy ? "a connection through the proxy \(proxy ?? "")" : "a connection" + proxyNote(endpoint)
+            return .timedOut(endpoint: endpoint.url, waitedFor: what + Self.attemptsText(attempts), milliseconds: total)
         case .configuration:
             return .usage(failure.reason)
         case .tooLarge where failure.reason == CurlTransport.outOfMemoryReason:
             return .outOfMemory(endpoint: endpoint.url, path: path.encoded, bytes: nil)
-        case .broken where sentChange, .tooLarge where sentChange:
+        default:
+            break
+        }
+        if sentChange {
             return .outcomeUnknown(endpoint: endpoint.url, path: path.encoded, what: "no complete answer came back: \(failure.reason)")
+        }
+        switch failure.kind {
         case .tooLarge:
             return .unexpectedAnswer(endpoint: endpoint.url, path: path.encoded, status: nil,
                                      problem: "with something the client does not read: \(failure.reason)")
-        case .broken:
+        case .broken where !failure.failedAtProxy:
             return .unreachable(endpoint: endpoint.url, reason: "no complete answer: \(reason(failure, endpoint: endpoint))")
         default:
             return .unreachable(endpoint: endpoint.url, reason: reason(failure, endpoint: endpoint))
@@ -65,11 +72,24 @@ extension SessionCore {
         configuration.proxy.describeProxy(for: endpoint.url).map { " through the proxy \($0)" } ?? ""
     }
 
+    /// The status of an answer that a gateway (a load balancer, a TLS terminator, a forwarding proxy) gave instead of
+    /// orchestrator: 502, 503 or 504 without orchestrator's JSON (`{"Code": …}`). It says nothing of whether the
+    /// request reached orchestrator; `nil` for any other answer.
+    static func gatewayStatus(of answer: HTTPAnswer) -> Int? {
+        guard [502, 503, 504].contains(answer.status) else { return nil }
+        if let document = try? JSONDocument(answer.body), document.root["Code"] != nil { return nil }
+        return answer.status
+    }
+
     /// Turns an HTTP answer into a result: `Code: ERROR` and HTTP errors become ``OrchestratorError``; a redirect
     /// (never followed) or a status outside 2xx–5xx is never success.
     func interpret(_ answer: HTTPAnswer, endpoint: Endpoint, path: APIPath) throws(OrchestratorError) -> APIAnswer {
         if answer.status == 401 || answer.status == 403 {
             throw authorizationError(endpoint: endpoint, status: answer.status)
+        }
+        if answer.status == 407, let proxy = configuration.proxy.describeProxy(for: endpoint.url) {
+            // Only a proxy asks for proxy credentials: it did not forward the request.
+            throw .unreachable(endpoint: endpoint.url, reason: TransferFacts.proxyAnswered(407, proxy: proxy))
         }
         guard MemoryHeadroom.available(answer.body.count * MemoryHeadroom.bytesPerAnswerByte) else {
             throw .outOfMemory(endpoint: endpoint.url, path: path.encoded, bytes: answer.body.count)
@@ -102,21 +122,16 @@ extension SessionCore {
         let root = document.root
         if root["Code"]?.stringValue == "ERROR" {
             let details = root["Details"].flatMap { $0.isNull ? nil : $0 }
+            // Kept in place: a tree of a large error answer's values would cost many times its bytes.
             throw .apiFailure(APIFailure(endpoint: endpoint.url, status: answer.status, message: root["Message"]?.stringValue ?? "",
-                                         details: details.flatMap(Self.tree), answer: Self.tree(root)))
+                                         details: details, answer: root))
         }
         if answer.status >= 400 {
             let message = root.stringValue ?? root["Message"]?.stringValue ?? "HTTP \(answer.status)"
             throw .apiFailure(APIFailure(endpoint: endpoint.url, status: answer.status, message: message, details: nil,
-                                         answer: Self.tree(root)))
+                                         answer: root))
         }
         return APIAnswer(endpoint: endpoint, status: answer.status, document: document)
-    }
-
-    /// A tree of a value in an error answer; `nil` past 16 MiB, so that a huge error answer costs no more than a
-    /// huge answer (it is then not printed).
-    static func tree(_ node: JSONNode) -> JSONValue? {
-        node.byteCount <= 16 << 20 ? node.value : nil
     }
 
     /// The start of a body as one printable line: line breaks become spaces; control characters (a proxy's

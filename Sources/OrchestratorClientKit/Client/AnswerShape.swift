@@ -1,108 +1,105 @@
 /// What each output rule needs the answer to hold, checked before anything is printed: a `2xx` answer of `{}`,
-/// `null`, a bare string or a list where an instance is due is not success, whatever the status says.
+/// `null`, a bare string, a port of `3306.5` or a tree of `null` where the command prints an instance or a tree is
+/// not success, whatever the status says. One table (``shape(of:for:)``), one check (``ValueShape``), for the
+/// command line and the library alike.
 ///
-/// The rules accept every answer recorded from orchestrator 3.2.6 (Tests/Recordings) and refuse what would print
-/// `:` or `null`. Lists may be `null`: Go encodes an empty list that was never allocated as `null`.
+/// The shapes accept every answer recorded from orchestrator 3.2.6 (Tests/Recordings) and refuse what would print
+/// `:`, `null` or a value that is not what the rule says. Lists may be `null`: Go encodes an empty list that was
+/// never allocated as `null`, and an empty list prints nothing, as the bash client's did.
 package enum AnswerShape {
     /// `nil` when `answer` fits `rule`; otherwise the words that follow "answered HTTP 200 ": what came and what
     /// was expected.
     package static func problem(_ rule: OutputRule, _ answer: JSONNode) -> String? {
-        var details: JSONNode? { answer["Details"] }
-        func selected(_ part: AnswerPart) -> JSONNode? { part == .response ? answer : details }
-        // Every rule that reads Details reads it from orchestrator's envelope.
-        let readsDetails: Bool
-        switch rule {
-        case .key(let part), .instanceKey(let part), .masterKey(let part), .keys(let part), .instanceKeys(let part, _),
-             .raw(let part), .lines(let part), .inline(let part), .field(_, let part):
-            readsDetails = part == .details
-        case .nothing, .relocation, .successor, .replicationAnalysis, .keyValuePairs, .yesNo, .requestedInstance:
-            readsDetails = true
-        case .dominantDataCenter, .clusterNames, .clusterAliases, .replicationState:
-            readsDetails = false
+        guard let mismatch = shape(of: rule, for: answer).mismatch(answer, at: "") else { return nil }
+        let what = mismatch.found.map(describe)
+        let came = switch (mismatch.place.isEmpty, what) {
+        case (true, let what?): what
+        case (true, nil): "nothing"
+        case (false, let what?): "\(mismatch.place) \(what)"
+        case (false, nil): "no \(mismatch.place)"
         }
-        if readsDetails, answer["Code"]?.stringValue != "OK" {
-            return mismatch(answer, "orchestrator's answer {\"Code\": \"OK\", \"Message\": …, \"Details\": …}")
-        }
-        switch rule {
-        case .nothing, .requestedInstance, .inline:
-            return nil
-        case .raw(let part):
-            return part == .response && answer.kind != .string ? mismatch(answer, "a string") : nil
-        case .key(let part):
-            return isKey(selected(part)) ? nil : mismatch(selected(part), part, "an instance key (a non-empty Hostname and a Port)")
-        case .instanceKey(let part):
-            let value = selected(part)
-            return isInstance(value) ? nil : mismatch(value, part, "an instance (an object with a non-empty Key)")
-        case .replicationState:
-            return isInstance(answer) ? nil : mismatch(answer, "an instance (an object with a non-empty Key)")
-        case .masterKey(let part):
-            let value = selected(part)
-            guard isInstance(value), let master = value?["MasterKey"], master.kind == .object,
-                  master["Hostname"]?.kind == .string, master["Port"]?.kind == .number else {
-                return mismatch(value, part, "an instance with a Key and a MasterKey")
-            }
-            return nil
-        case .keys(let part):
-            return list(selected(part), part, "a list of instance keys", isKey)
-        case .instanceKeys(let part, _):
-            // move-replicas-gtid answers the destination's key in Details, not the replicas moved.
-            if part == .details, isKey(details) { return nil }
-            return list(selected(part), part, "a list of instances", isInstance)
-        case .lines(let part):
-            return list(selected(part), part, "a list", { _ in true })
-        case let .field(name, part):
-            let value = selected(part)
-            return value?[name]?.kind == .string ? nil : mismatch(value, part, "an object with a string \(name)")
-        case .relocation:
-            return isInstance(details) ? nil : mismatch(details, .details, "the instance moved (an object with a non-empty Key)")
-        case .successor:
-            return isKey(details?["SuccessorKey"]) ? nil : mismatch(details, .details, "a recovery with a SuccessorKey")
-        case .replicationAnalysis:
-            return list(details, .details, "a list of analysis entries", { $0?.kind == .object })
-        case .keyValuePairs:
-            return list(details, .details, "a list of Key/Value pairs", { $0?.kind == .object })
-        case .dominantDataCenter:
-            return list(answer, .response, "a list of instances", { $0?.kind == .object })
-        case .clusterNames, .clusterAliases:
-            return list(answer, .response, "a list of clusters", { $0?["ClusterName"]?.kind == .string })
-        case .yesNo:
-            return answer["Message"]?.kind == .string ? nil : mismatch(answer, "an answer with a Message")
-        }
+        return "with \(came), where \(mismatch.expected) was expected"
     }
 
-    /// An instance key: `{"Hostname": "db1", "Port": 3306}` with a non-empty host name.
-    static func isKey(_ node: JSONNode?) -> Bool {
-        guard let node, node.kind == .object, let host = node["Hostname"]?.stringValue, !ValueSource.isEmptyValue(host) else { return false }
-        return node["Port"]?.kind == .number
+    /// The shape of the whole answer that `rule` prints from: the one table of shapes.
+    static func shape(of rule: OutputRule, for answer: JSONNode) -> ValueShape {
+        switch rule {
+        case .nothing, .requestedInstance:
+            return .envelope([])
+        case .key(let part):
+            return select(part, .instanceKey)
+        case .instanceKey(let part):
+            return select(part, instance)
+        case .masterKey(let part):
+            return select(part, .object("an instance with a Key and a MasterKey",
+                                        [("Key", .instanceKey), ("MasterKey", .masterKey)]))
+        case .keys(let part):
+            return select(part, .list("a list of instance keys", .instanceKey))
+        case let .instanceKeys(part, filter):
+            // move-replicas-gtid answers the destination's key in Details, not the replicas moved.
+            if part == .details, ValueShape.instanceKey.mismatch(answer["Details"], at: "") == nil {
+                return .envelope([("Details", .instanceKey)])
+            }
+            return select(part, .list("a list of instances", filtered(filter)))
+        case let .raw(part, shape), let .inline(part, shape):
+            return select(part, shape)
+        case .lines(let part):
+            return select(part, .list("a list of strings", .nonEmptyText))
+        case let .field(name, part, shape):
+            return select(part, .object("an object with a \(name)", [(name, shape)]))
+        case .relocation:
+            return .envelope([("Details", .object("the instance moved (with a Key and a MasterKey)",
+                                                  [("Key", .instanceKey), ("MasterKey", .masterKey)]))])
+        case .successor:
+            return .envelope([("Details", .object("a recovery with a SuccessorKey", [("SuccessorKey", .instanceKey)]))])
+        case .replicationAnalysis:
+            return .envelope([("Details", .list("a list of analysis entries", .analysisEntry))])
+        case .keyValuePairs:
+            return .envelope([("Details", .list("a list of Key/Value pairs",
+                                                .object("a Key/Value pair", [("Key", .nonEmptyText), ("Value", .text)])))])
+        case .dominantDataCenter:
+            return .list("a list of masters",
+                         .object("a master with a DataCenter", [("Key", .instanceKey), ("DataCenter", .text)]))
+        case .clusterNames:
+            return .list("a list of clusters", .object("a cluster with a ClusterName", [("ClusterName", .nonEmptyText)]))
+        case .clusterAliases:
+            return .list("a list of clusters", .object("a cluster with a ClusterName and a ClusterAlias",
+                                                        [("ClusterName", .nonEmptyText), ("ClusterAlias", .text)]))
+        case .replicationState:
+            return .object("an instance with a Key and its replication threads' states", [
+                ("Key", .instanceKey), ("ReplicationSQLThreadState", .integer), ("ReplicationIOThreadState", .integer),
+            ])
+        case .yesNo:
+            // A yes prints the destination, which must be there; a no prints nothing.
+            let message = answer["Message"]
+            let yes = OutputFormatter.saysYes(message?.stringValue)
+            return .envelope([("Message", .text), ("Details", yes ? .instanceKey : .anything)])
+        }
     }
 
     /// An instance: an object whose `Key` is an instance key.
-    static func isInstance(_ node: JSONNode?) -> Bool {
-        isKey(node?["Key"])
-    }
+    static let instance = ValueShape.object("an instance (an object with a Key)", [("Key", .instanceKey)])
 
-    /// Checks a list (or `null`, an empty list in Go) element by element.
-    static func list(_ node: JSONNode?, _ part: AnswerPart, _ expected: String, _ fits: (JSONNode?) -> Bool) -> String? {
-        guard let node, node.kind == .array || node.kind == .null else { return mismatch(node, part, expected) }
-        var index = 0
-        var bad: JSONNode?
-        try? node.forEachElement { element throws(OrchestratorError) in
-            if bad == nil, !fits(element) { bad = element }
-            if bad == nil { index += 1 }
+    /// An instance with what `filter` judges it by.
+    static func filtered(_ filter: InstanceFilter?) -> ValueShape {
+        switch filter {
+        case nil:
+            return instance
+        case .running?:
+            return .object("an instance with a Key and its replication threads' states", [
+                ("Key", .instanceKey), ("ReplicationSQLThreadRuning", .boolean), ("ReplicationIOThreadRuning", .boolean),
+            ])
+        case .broken?:
+            return .object("an instance with a Key, its replication threads' states and errors", [
+                ("Key", .instanceKey), ("ReplicationSQLThreadRuning", .boolean), ("ReplicationIOThreadRuning", .boolean),
+                ("LastSQLError", .text), ("LastIOError", .text),
+            ])
         }
-        guard let bad else { return nil }
-        let place = part == .details ? "a Details list" : "a list"
-        return "with \(place) whose element \(index) is \(describe(bad)), where \(expected) was expected"
     }
 
-    static func mismatch(_ node: JSONNode?, _ expected: String) -> String {
-        mismatch(node, .response, expected)
-    }
-
-    static func mismatch(_ node: JSONNode?, _ part: AnswerPart, _ expected: String) -> String {
-        let what = node.map(describe) ?? "nothing"
-        if part == .details { return "with Details \(what), where \(expected) was expected" }
-        return "with \(what), where \(expected) was expected"
+    /// `shape` as the answer itself, or as its `Details` in orchestrator's envelope.
+    static func select(_ part: AnswerPart, _ shape: ValueShape) -> ValueShape {
+        part == .response ? shape : .envelope([("Details", shape)])
     }
 
     /// A short, terminal-safe description of a value: its text when short, else its type.
@@ -111,7 +108,9 @@ package enum AnswerShape {
             return OrchestratorError.shown(String(decoding: node.bytes[node.start..<node.end], as: UTF8.self))
         }
         switch node.kind {
-        case .object: return "an object (\(OrchestratorError.shown(String(decoding: node.bytes[node.start..<(node.start + 50)], as: UTF8.self)))…)"
+        case .object:
+            let start = String(decoding: node.bytes[node.start..<(node.start + 50)], as: UTF8.self)
+            return "an object (\(OrchestratorError.shown(start))…)"
         case .array: return "an array"
         case .string: return "a string"
         default: return node.typeName

@@ -7,10 +7,10 @@ package final class AsyncOrchestratorSession {
     private let core: SessionCore
     private let sender: AsyncHTTPSending
 
-    /// A session for one call; the time bound starts now.
+    /// A session for one call; the time bound starts at `startedAt` (when the call began), by default now.
     package init(configuration: ClientConfiguration, sender: AsyncHTTPSending, knownLeader: Endpoint? = nil,
-                 log: RequestLog = RequestLog()) {
-        self.core = SessionCore(configuration: configuration, knownLeader: knownLeader, log: log)
+                 log: RequestLog = RequestLog(), startedAt: UInt64? = nil) {
+        self.core = SessionCore(configuration: configuration, knownLeader: knownLeader, log: log, startedAt: startedAt)
         self.sender = sender
     }
 

@@ -50,3 +50,34 @@ struct CertificateDate {
         return "\(year)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute)):\(two(second))Z"
     }
 }
+
+/// The certificate of the chain a server presented that expires first: an intermediate expiring before the server's
+/// own certificate breaks every connection as surely, so a monitoring check must see it.
+package struct EarliestCertificate: Sendable, Equatable {
+    /// Its expiry as the TLS library words it, e.g. `Nov 27 15:44:00 2027 GMT`.
+    package let expiry: String
+    /// Its subject as the TLS library words it, e.g. `CN = orc.example`.
+    package let subject: String
+    /// True when it is the server's own certificate (the chain's first), not one of the authorities after it.
+    package let isServers: Bool
+
+    package init(expiry: String, subject: String, isServers: Bool) {
+        self.expiry = expiry
+        self.subject = subject
+        self.isServers = isServers
+    }
+
+    /// The earliest of `chain`, the transport's lines (server's certificate first, each `expiry<TAB>subject`); the
+    /// server's own when no expiry can be read as a date; `nil` when there is none.
+    init?(chain: String) {
+        let certificates = chain.split(separator: "\n").enumerated().map { index, line in
+            let fields = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
+            return EarliestCertificate(expiry: String(fields[0]), subject: fields.count > 1 ? String(fields[1]) : "", isServers: index == 0)
+        }
+        let dated = certificates.compactMap { certificate in
+            CertificateDate(text: certificate.expiry).map { (certificate, $0.secondsSinceEpoch) }
+        }
+        guard let earliest = dated.min(by: { $0.1 < $1.1 })?.0 ?? certificates.first(where: { !$0.expiry.isEmpty }) else { return nil }
+        self = earliest
+    }
+}

@@ -70,9 +70,11 @@ extension OrchestratorClient {
         guard case .route = spec.kind else {
             throw .usage("\(spec.name) is answered locally; use leader(), get(path:) or endpointReport()")
         }
+        // The call's bound starts here: looking up this host's name is inside it.
+        let started = Clock.nowMilliseconds()
         let bound = configuration.timeouts.hostNameMilliseconds
         let request = try CommandRequest(spec, inputs: inputs, thisHost: { () throws(OrchestratorError) in try HostIdentity.thisHost(within: bound) })
         guard let path = request.path else { throw .usage("\(spec.name) sends no request of its own") }
-        return try await withSession { session throws(OrchestratorError) in try await session.perform(spec, path: path).json }
+        return try await withSession(startedAt: started) { session throws(OrchestratorError) in try await session.perform(spec, path: path).json }
     }
 }

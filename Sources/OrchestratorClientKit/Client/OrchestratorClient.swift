@@ -46,10 +46,12 @@ public struct OrchestratorClient: Sendable {
     }
 
     /// A client that logs its requests to `requestLog` (`OrchestratorClientKitLogging` passes swift-log's `Logger`).
+    /// The configuration's warnings (``ClientConfiguration/warnings``) are logged once, here.
     package init(configuration: ClientConfiguration, maximumConcurrentRequestsPerEndpoint: Int, requestLog: RequestLog) {
         self.configuration = configuration
         self.connections = ClientConnections(maximumPerEndpoint: maximumConcurrentRequestsPerEndpoint)
         self.log = requestLog
+        requestLog.warnings(configuration.warnings)
     }
 
     /// A client sending through `sender`: tests use a double.
@@ -57,13 +59,16 @@ public struct OrchestratorClient: Sendable {
         self.configuration = configuration
         self.connections = ClientConnections(sender: sender)
         self.log = requestLog
+        requestLog.warnings(configuration.warnings)
     }
 
-    /// Runs `work` in a session that starts from the cached leader and leaves the leader it used in the cache.
-    func withSession<T: Sendable>(_ work: (AsyncOrchestratorSession) async throws(OrchestratorError) -> T) async throws(OrchestratorError) -> T {
+    /// Runs `work` in a session that starts from the cached leader and leaves the leader it used in the cache; its
+    /// time bound starts at `startedAt`, when the call began, by default now.
+    func withSession<T: Sendable>(startedAt: UInt64? = nil,
+                                  _ work: (AsyncOrchestratorSession) async throws(OrchestratorError) -> T) async throws(OrchestratorError) -> T {
         let known = leaderCache.endpoint
         let session = AsyncOrchestratorSession(configuration: configuration, sender: connections.sender(for: configuration),
-                                               knownLeader: known, log: log)
+                                               knownLeader: known, log: log, startedAt: startedAt)
         // Several nodes claiming leadership is said whatever the call's outcome.
         defer { log.warnings(session.warnings) }
         do throws(OrchestratorError) {

@@ -40,14 +40,16 @@ public final class OrchestratorSession {
         self.init(configuration: configuration, sender: nil)
     }
 
-    /// Creates a session; the time bound (`timeouts.totalMilliseconds`) starts now.
+    /// Creates a session; the time bound (`timeouts.totalMilliseconds`) starts at `startedAt`, by default now.
     /// - Parameters:
     ///   - configuration: endpoints, credentials, timeouts and TLS settings.
     ///   - sender: how requests are sent; libcurl when `nil`.
     ///   - knownLeader: a leader found earlier, used without probing; if it no longer leads, the leader is
     ///     detected again as after any leader change.
-    package init(configuration: ClientConfiguration, sender: HTTPSending?, knownLeader: Endpoint? = nil) {
-        self.core = SessionCore(configuration: configuration, knownLeader: knownLeader, log: RequestLog())
+    ///   - startedAt: when the invocation began (``Clock/nowMilliseconds()``), when it did work before the session
+    ///     (this host's lookup) that its bound must include.
+    package init(configuration: ClientConfiguration, sender: HTTPSending?, knownLeader: Endpoint? = nil, startedAt: UInt64? = nil) {
+        self.core = SessionCore(configuration: configuration, knownLeader: knownLeader, log: RequestLog(), startedAt: startedAt)
         self.givenSender = sender
     }
 

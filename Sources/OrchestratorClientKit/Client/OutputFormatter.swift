@@ -35,13 +35,13 @@ package enum OutputFormatter {
             try select(part, answer)?.forEachElement { instance in
                 if matches(instance, filter) { line(keyText(instance["Key"])) }
             }
-        case .raw(let part):
+        case .raw(let part, _):
             printed(select(part, answer), .raw)
         case .lines(let part):
             try select(part, answer)?.forEachElement { printed($0, .raw) }
-        case .inline(let part):
+        case .inline(let part, _):
             printed(select(part, answer), .inline)
-        case let .field(name, part):
+        case let .field(name, part, _):
             printed(select(part, answer)?[name], .raw)
         case .relocation:
             let details = answer["Details"]

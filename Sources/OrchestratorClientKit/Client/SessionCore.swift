@@ -19,12 +19,14 @@ final class SessionCore {
     /// Backoff between retries of a failed transport, in milliseconds.
     static let backoffMilliseconds = [100, 200, 500, 1_000, 2_000]
 
-    /// A state whose time bound (`timeouts.totalMilliseconds`) starts now; `knownLeader`, a leader found earlier, is
-    /// used without probing (if it no longer leads, the leader is detected again as after any leader change).
-    init(configuration: ClientConfiguration, knownLeader: Endpoint?, log: RequestLog) {
+    /// A state whose time bound (`timeouts.totalMilliseconds`) starts at `startedAt` (``Clock``'s milliseconds), by
+    /// default now: a call that did work of its own before (looking up this host's name) started its bound then,
+    /// so that work is inside it. `knownLeader`, a leader found earlier, is used without probing (if it no longer
+    /// leads, the leader is detected again as after any leader change).
+    init(configuration: ClientConfiguration, knownLeader: Endpoint?, log: RequestLog, startedAt: UInt64? = nil) {
         self.configuration = configuration
         self.log = log
-        self.deadline = Clock.nowMilliseconds() + UInt64(max(1, configuration.timeouts.totalMilliseconds))
+        self.deadline = (startedAt ?? Clock.nowMilliseconds()) + UInt64(max(1, configuration.timeouts.totalMilliseconds))
         self.leader = knownLeader.flatMap { configuration.endpoints.contains($0) ? $0 : nil }
     }
 
@@ -121,8 +123,12 @@ final class SessionCore {
 
     /// A transport failure in words, naming the proxy when one was used (errors would otherwise blame the endpoint).
     func reason(_ failure: TransportFailure, endpoint: Endpoint) -> String {
+        let direct = "\(SettingMention.of(.noProxy)) or ORCHESTRATOR_NO_PROXY=1 goes direct"
+        if failure.failedAtProxy {
+            return [.refused, .unresolved, .connectTimeout].contains(failure.kind) ? failure.reason + " (\(direct))" : failure.reason
+        }
         guard let proxy = configuration.proxy.describeProxy(for: endpoint.url) else { return failure.reason }
-        return failure.reason + " (through the proxy \(proxy); \(SettingMention.of(.noProxy)) or ORCHESTRATOR_NO_PROXY=1 goes direct)"
+        return failure.reason + " (through the proxy \(proxy); \(direct))"
     }
 
     // MARK: Requests
@@ -161,6 +167,11 @@ final class SessionCore {
               retry: inout RetryState) throws(OrchestratorError) -> NextStep {
         switch outcome {
         case .success(let answer)?:
+            if safety == .changes, let status = Self.gatewayStatus(of: answer) {
+                throw .outcomeUnknown(endpoint: endpoint.url, path: path.encoded,
+                                      what: "HTTP \(status) came back from a gateway or proxy in front of orchestrator, not from "
+                                        + "orchestrator itself (\(Self.excerpt(answer.body, limit: 60))): the change may have reached it")
+            }
             do {
                 return .answer(try interpret(answer, endpoint: endpoint, path: path))
             } catch let error where !retry.redetected && configuration.endpoints.count > 1 && Self.showsLeaderChange(error) {
@@ -177,8 +188,7 @@ final class SessionCore {
             }
             throw .cancelled(waitingFor: "the answer to GET /api/\(path.encoded) from \(endpoint.url)")
         case .failure(let failure)?:
-            let retryable = failure.kind == .configuration ? false
-                : safety == .readOnly ? failure.kind != .tooLarge && failure.kind != .tls : failure.requestNeverSent
+            let retryable = !failure.isPermanent && (safety == .readOnly || failure.requestNeverSent)
             if retryable && retry.attempt < Self.backoffMilliseconds.count {
                 let pause = Self.backoffMilliseconds[retry.attempt]
                 if remainingMilliseconds > pause {

@@ -41,14 +41,14 @@ package enum OutputRule: Sendable {
     case keys(AnswerPart)
     /// One `host:port` per element (its `Key`) of the selected list of instances, optionally filtered.
     case instanceKeys(AnswerPart, InstanceFilter?)
-    /// The selected value as `jq -r .` prints it.
-    case raw(AnswerPart)
-    /// Each element of the selected list as `jq -r '.[]'` prints it.
+    /// The selected value, of the shape given, as `jq -r .` prints it.
+    case raw(AnswerPart, ValueShape)
+    /// Each element (a non-empty string) of the selected list as `jq -r '.[]'` prints it.
     case lines(AnswerPart)
-    /// The selected value on one line, as the bash client's `echo $value` prints it.
-    case inline(AnswerPart)
-    /// A member of the selected object as `jq -r .Name` prints it.
-    case field(String, AnswerPart)
+    /// The selected value, of the shape given, on one line, as the bash client's `echo $value` prints it.
+    case inline(AnswerPart, ValueShape)
+    /// A member, of the shape given, of the selected object as `jq -r .Name` prints it.
+    case field(String, AnswerPart, ValueShape)
     /// `instance<master` from `Details`.
     case relocation
     /// `Details.SuccessorKey` of a takeover or failover.

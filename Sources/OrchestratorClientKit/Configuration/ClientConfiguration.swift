@@ -20,6 +20,16 @@ public struct Timeouts: Sendable, Equatable {
     /// The bound on looking up this host's name: a connection's, within the whole invocation's.
     public var hostNameMilliseconds: Int { max(1, min(connectMilliseconds, totalMilliseconds)) }
 
+    /// These bounds with the whole invocation's cut to what is left of it at this moment, for an invocation whose
+    /// bound started at `startedAt` (``Clock/nowMilliseconds()``): work done before its session (this host's
+    /// lookup) is bounded by that, so that the whole invocation fits ``totalMilliseconds``.
+    package func left(startedAt: UInt64) -> Timeouts {
+        var left = self
+        let elapsed = Int(clamping: Clock.nowMilliseconds() &- startedAt)
+        left.totalMilliseconds = max(1, totalMilliseconds - elapsed)
+        return left
+    }
+
     /// Parses `500ms`, `2s`, `1m`, `1h`, `1d` or a bare number of seconds (`1.5`), at most one day.
     public static func parseMilliseconds(_ text: String, source: ValueSource) throws(OrchestratorError) -> Int {
         try DurationText.milliseconds(text, source: source, rule: .timeout)
@@ -140,8 +150,19 @@ public struct ClientConfiguration: Sendable, Equatable {
     ///
     /// A word that does not start with `http://` or `https://` is not an endpoint of its own but the rest of the
     /// one before (a password holding a space or a comma): it is joined back, so that such a password is used
-    /// whole when it can be (a comma) and refused masked when it cannot (a space), never shown in pieces.
-    public static func parseEndpoints(_ text: String) throws(OrchestratorError) -> [Endpoint] {
+    /// whole when it can be (a comma) and refused masked when it cannot (a space), never shown in pieces. An empty
+    /// list (``ValueSource/isEmptyValue(_:)``) is refused: set, even to nothing, it never means the default.
+    /// `source` names where `text` came from, for messages.
+    public static func parseEndpoints(_ text: String, source: ValueSource = "API endpoint list") throws(OrchestratorError) -> [Endpoint] {
+        func namesNoEndpoint(_ problem: String) -> OrchestratorError {
+            .invalidValue(InvalidValue(source: source, value: text, problem: problem,
+                                       fix: "set ORCHESTRATOR_API or ConfigurationOverrides.api to e.g. http://orchestrator:3000/api",
+                                       remedy: .give(.endpoints)))
+        }
+        // `ORCHESTRATOR_API="$UNSET"` names no server; only an unset one means the default.
+        if ValueSource.isEmptyValue(text) {
+            throw namesNoEndpoint("it is set but empty, which names no endpoint (only an unset one means \(defaultEndpoint))")
+        }
         var words: [String] = []
         var separator = ""
         var word = ""
@@ -171,11 +192,7 @@ public struct ClientConfiguration: Sendable, Equatable {
             let endpoint = try Endpoint(parsing: word)
             if !endpoints.contains(endpoint) { endpoints.append(endpoint) }
         }
-        if endpoints.isEmpty {
-            throw .invalidValue(InvalidValue(source: "API endpoint list", value: text, problem: "it names no endpoint",
-                                             fix: "set ORCHESTRATOR_API or ConfigurationOverrides.api to e.g. "
-                                                 + "http://orchestrator:3000/api", remedy: .give(.endpoints)))
-        }
+        if endpoints.isEmpty { throw namesNoEndpoint("it names no endpoint") }
         return endpoints
     }
 
@@ -214,9 +231,15 @@ public struct ClientConfiguration: Sendable, Equatable {
         }
         hostNameBound = timeouts.hostNameMilliseconds
 
-        let fromEnvironment = try raw("ORCHESTRATOR_API")
-        let api = [overrides.api, fromEnvironment].compactMap { $0 }.first(where: { !$0.allSatisfy(\.isWhitespace) }) ?? defaultEndpoint
-        var configuration = ClientConfiguration(endpoints: try parseEndpoints(api), timeouts: timeouts)
+        let endpoints: [Endpoint]
+        if let api = overrides.api {
+            endpoints = try parseEndpoints(api, source: .override(.endpoints))
+        } else if let api = try raw("ORCHESTRATOR_API") {
+            endpoints = try parseEndpoints(api, source: .environment(.endpoints))
+        } else {
+            endpoints = try parseEndpoints(defaultEndpoint)
+        }
+        var configuration = ClientConfiguration(endpoints: endpoints, timeouts: timeouts)
         var proxyVariables: [String: String] = [:]
         for name in ProxySettings.variableNames { proxyVariables[name] = try raw(name) }
         let noProxySetting = (try raw("ORCHESTRATOR_NO_PROXY") ?? "").lowercased()
@@ -247,8 +270,9 @@ public struct ClientConfiguration: Sendable, Equatable {
             }
             configuration.credentials = Credentials(user: user, password: password)
         }
-        try configuration.credentials?.checkSendable()
-        for endpoint in configuration.endpoints { try endpoint.credentials?.checkSendable(source: "the credentials in an endpoint URL") }
+        try configuration.credentials?.checkSendable(source: overrides.auth.map(ValueSource.isEmptyValue) == false
+                                                     ? .override(.credentials) : .environment(.user))
+        for endpoint in configuration.endpoints { try endpoint.credentials?.checkSendable(source: "API endpoint credentials") }
 
         if let header = overrides.headersAuth.flatMap({ ValueSource.isEmptyValue($0) ? nil : $0 }) {
             configuration.authHeader = try validatedHeader(header, source: .override(.authHeader))
@@ -292,13 +316,19 @@ public struct ClientConfiguration: Sendable, Equatable {
         return [Setting.password, .passwordFile].filter(isSet)
     }
 
-    /// Checks a `Name: value` header: no line breaks (which would inject headers), a non-empty name.
+    /// Checks a `Name: value` header: no line breaks (which would inject headers), a non-empty name, a value that is
+    /// not empty (``ValueSource/isEmptyValue(_:)``): libcurl sends no header at all for `Name:` alone, so
+    /// `X-Forwarded-User: $USER` with `USER` unset would go out without the user it was meant to name.
     public static func validatedHeader(_ text: String, source: ValueSource) throws(OrchestratorError) -> String {
         try ValueRules.noControlCharacters(text, source: source)
         guard let colon = text.firstIndex(of: ":"), colon != text.startIndex,
               !text[..<colon].contains(where: { $0 == " " }) else {
             throw .invalidValue(InvalidValue(source: source, value: text, problem: "it is not a header",
                                              fix: "write Header-Name: value, e.g. X-Forwarded-User: alice"))
+        }
+        if ValueSource.isEmptyValue(String(text[text.index(after: colon)...])) {
+            throw .invalidValue(InvalidValue(source: source, value: text, problem: "its value is empty, and libcurl would send no header at all",
+                                             fix: "give the value after the ':', e.g. X-Forwarded-User: alice"))
         }
         return text
     }

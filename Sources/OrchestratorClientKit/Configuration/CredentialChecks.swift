@@ -1,7 +1,16 @@
 extension Credentials {
-    /// Refuses credentials libcurl would cut short: it takes C strings, so a NUL (`%00` in a URL) ends the user
-    /// name or password there and a different one would be sent. The password is never shown.
-    package func checkSendable(source: ValueSource = "the basic-auth credentials") throws(OrchestratorError) {
+    /// Refuses credentials that would not arrive as given, whatever set them (a URL, the environment, the profile
+    /// file, ``ConfigurationOverrides``): basic auth joins user and password with a `:`, so a user name holding one
+    /// would be read by the server as a shorter user and the rest as the password; libcurl takes C strings, so a NUL
+    /// (`%00` in a URL) ends the user name or password there and a different one would be sent. The password is
+    /// never shown, nor what follows a `:` in the user name (it may be a password, `user:password` given as the user).
+    package func checkSendable(source: ValueSource) throws(OrchestratorError) {
+        if user.contains(":") {
+            throw .invalidValue(InvalidValue(source: source, value: Credentials.maskedPair(user),
+                                             problem: "the user name contains ':', which basic auth cannot carry (the server "
+                                                 + "would read what follows it as part of the password)",
+                                             fix: "give a user name without ':'"))
+        }
         if user.unicodeScalars.contains("\u{0}") || password.unicodeScalars.contains("\u{0}") {
             throw .invalidValue(InvalidValue(source: source, value: description,
                                              problem: "the user name or password contains a NUL character (%00), which cannot be sent",

@@ -41,7 +41,6 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
             found = Credentials(user: PercentEncoding.decode(parts[0]),
                                 password: parts.count > 1 ? PercentEncoding.decode(parts[1]) : "")
         }
-        guard !authority.isEmpty else { throw invalid("it names no host") }
         // A password holding '/', '?' or '#' (not percent-encoded) ends the authority early and leaves
         // "user:pa" as host and port; refuse it, or the rest of the password would be shown as part of the URL.
         guard Self.hasValidPort(authority) else {
@@ -50,6 +49,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         if let port = Self.port(authority), !(1...65535).contains(port) {
             throw invalid("its port \(port) is not a number from 1 to 65535")
         }
+        if let problem = Self.hostProblem(authority) { throw invalid(problem) }
         if path.contains("?") || path.contains("#") { throw invalid("it contains a query or fragment") }
         if path.contains(",") {
             throw invalid("its path contains ','; separate endpoints with spaces or commas, each starting with http:// or https://")
@@ -65,8 +65,31 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
 
     /// `text` with any password replaced by `****`.
     public static func masked(_ text: String) -> String {
+        guard let password = passwordRange(in: text[...]) else { return text }
+        return String(text[..<password.lowerBound]) + "****" + String(text[password.upperBound...])
+    }
+
+    /// Where the password of each URL in `text` (one URL, or a list of them as ``ClientConfiguration/parseEndpoints(_:)``
+    /// takes it) is, found as ``masked(_:)`` finds it: what must never be shown, nor stay in the process's arguments.
+    package static func passwordRanges(in text: String) -> [Range<String.Index>] {
+        var starts: [String.Index] = []
+        var rest = text[...]
+        while let scheme = rest.firstRange(of: "://") {
+            var start = scheme.lowerBound
+            while start > rest.startIndex, text[text.index(before: start)].isLetter { start = text.index(before: start) }
+            starts.append(start)
+            rest = text[scheme.upperBound...]
+        }
+        if starts.isEmpty { starts = [text.startIndex] }
+        return starts.indices.compactMap { index in
+            passwordRange(in: text[starts[index]..<(index + 1 < starts.count ? starts[index + 1] : text.endIndex)])
+        }
+    }
+
+    /// The password of one URL (`scheme://user:password@host…`, or `user:password@host…` without a scheme), if any.
+    static func passwordRange(in text: Substring) -> Range<String.Index>? {
         // Without a scheme ("user:pass@host"), the user information starts at the beginning.
-        let afterScheme = text.firstRange(of: "://").map { text[$0.upperBound...] } ?? text[...]
+        let afterScheme = text.firstRange(of: "://").map { text[$0.upperBound...] } ?? text
         let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? afterScheme.endIndex
         let authority = afterScheme[..<authorityEnd]
         var at = authority.lastIndex(of: "@")
@@ -74,10 +97,37 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
             // "user:pa/ss@host": the password runs past the first '/'; it ends at the last '@'.
             at = afterScheme.lastIndex(of: "@")
         }
-        guard let at else { return text }
-        let userInfo = afterScheme[..<at]
-        guard let colon = userInfo.firstIndex(of: ":") else { return text }
-        return String(text[..<colon]) + ":****" + String(text[at...])
+        guard let at, let colon = afterScheme[..<at].firstIndex(of: ":") else { return nil }
+        return text.index(after: colon)..<at
+    }
+
+    /// Characters no host name holds, as libcurl lists them (`HOSTNAME_INVALID_CHARS`): it would refuse the URL
+    /// ("bad format") only once asked to send.
+    private static let invalidHostCharacters = Set(" \t\r/\n:#?!@{}[]\\$'\"^`*<>=;,+&()%|")
+
+    /// Why libcurl could not use the host of `hostPort` (`host[:port]`, user information taken out), or `nil`: a
+    /// name must be non-empty, without the characters libcurl refuses (a `%`-escape included: a host name needs
+    /// none), neither `.` nor ending in `..`; `[…]` must hold an IPv6 address, with an optional zone (`%25eth0`).
+    static func hostProblem(_ hostPort: Substring) -> String? {
+        if hostPort.hasPrefix("["), let close = hostPort.firstIndex(of: "]") {
+            let inside = hostPort[hostPort.index(after: hostPort.startIndex)..<close]
+            var address = inside
+            if let percent = inside.firstIndex(of: "%") {
+                address = inside[..<percent]
+                var zone = inside[inside.index(after: percent)...]
+                if zone.hasPrefix("25"), zone.count > 2 { zone = zone.dropFirst(2) }
+                guard !zone.isEmpty, zone.utf8.count < 16 else { return "its IPv6 zone is empty or too long" }
+            }
+            return IPAddress.isIPv6(address) ? nil
+                : "\"[\(OrchestratorError.shown(String(inside), limit: 60))]\" is not an IPv6 address"
+        }
+        let host = hostPort.prefix { $0 != ":" }
+        if host.isEmpty { return "it names no host" }
+        if let bad = host.first(where: { invalidHostCharacters.contains($0) }) {
+            return "its host name contains '\(bad)', which no host name holds"
+        }
+        if host == "." || host.hasSuffix("..") { return "its host name \"\(OrchestratorError.shown(String(host), limit: 60))\" is not a name" }
+        return nil
     }
 
     /// The decimal port of `authority` (`[user[:password]@]host[:port]`), if it names one.

@@ -61,51 +61,55 @@ package struct ProxySettings: Sendable, Equatable {
         return String(authority).lowercased()
     }
 
-    /// libcurl's `no_proxy` rule: `*` matches every host; each comma- or space-separated entry matches that host
-    /// and, as a domain, every name below it (a leading `.` is optional); an IPv4 entry may be a CIDR block.
+    /// libcurl's `no_proxy` rule (`proxy_check_noproxy`), so that the client sends directly exactly what curl would:
+    /// the list `*` alone matches every host. Otherwise each entry (separated by commas; blanks around them are
+    /// passed, and blanks alone separate entries too, as curl up to 8.8 took them: a list written so goes direct for
+    /// every host it names rather than send credentials through the proxy) is matched against the host:
+    /// - a host that is an IPv4 or IPv6 address matches an entry that is the same address, or a block holding it
+    ///   (`10.0.0.0/8`, `fe80::/10`), compared as addresses (`::1` is `0:0::1`), never as text;
+    /// - a host name, one trailing dot dropped (`orc.example.test.` is `orc.example.test`), matches an entry, one
+    ///   trailing and then one leading dot dropped, that is the name or a domain it is in, ignoring case.
     static func matches(host: String, _ list: String) -> Bool {
+        if host.isEmpty || list.isEmpty { return false }
+        if list == "*" { return true }
         let entries = list.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" })
-        if entries.count == 1, entries[0] == "*" { return true }
-        for raw in entries {
-            var entry = raw.lowercased()
-            if entry.hasPrefix("[") && entry.hasSuffix("]") { entry = String(entry.dropFirst().dropLast()) }
-            if let slash = entry.firstIndex(of: "/"), let block = IPv4Block(address: entry[..<slash], bits: entry[entry.index(after: slash)...]) {
-                if block.contains(host) { return true }
-                continue
-            }
-            while entry.hasPrefix(".") { entry.removeFirst() }
-            while entry.hasSuffix(".") { entry.removeLast() }
-            if entry.isEmpty { continue }
-            if host == entry || host.hasSuffix("." + entry) { return true }
+        if IPAddress.ipv4(host) != nil || IPAddress.ipv6(host) != nil {
+            return entries.contains { addressEntry($0, matches: host) }
+        }
+        let name = host.hasSuffix(".") ? host.dropLast().lowercased() : host.lowercased()
+        for entry in entries {
+            var domain = entry.lowercased()[...]
+            if domain.hasSuffix(".") { domain = domain.dropLast() }
+            if domain.hasPrefix(".") { domain = domain.dropFirst() }
+            if domain.isEmpty { continue }
+            if name == domain || name.hasSuffix("." + domain) { return true }
         }
         return false
     }
 
-    struct IPv4Block {
-        let network: UInt32
-        let mask: UInt32
-
-        init?(address: Substring, bits: Substring) {
-            guard let value = Self.parse(address), let count = Int(bits), (0...32).contains(count) else { return nil }
-            mask = count == 0 ? 0 : UInt32.max << (32 - UInt32(count))
-            network = value & mask
+    /// curl's `cidr4_match`/`cidr6_match`: `entry` is an address of the host's family, with an optional `/bits`
+    /// (0 or none: the whole address).
+    private static func addressEntry(_ entry: Substring, matches host: String) -> Bool {
+        guard entry.utf8.count < 128 else { return false }
+        var address = entry
+        var bits = 0
+        if let slash = entry.firstIndex(of: "/") {
+            let digits = entry[entry.index(after: slash)...]
+            guard !digits.isEmpty, digits.count <= 3, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(digits),
+                  value <= 128 else { return false }
+            bits = value
+            address = entry[..<slash]
         }
-
-        func contains(_ host: String) -> Bool {
-            guard let value = Self.parse(Substring(host)) else { return false }
-            return value & mask == network
+        let pair = IPAddress.ipv4(host).map { ($0, IPAddress.ipv4(address)) } ?? IPAddress.ipv6(host).map { ($0, IPAddress.ipv6(address)) }
+        guard let (hostBytes, found) = pair, let entryBytes = found, bits <= hostBytes.count * 8 else { return false }
+        let compared = bits == 0 ? hostBytes.count * 8 : bits
+        for index in 0..<hostBytes.count {
+            let remaining = compared - index * 8
+            if remaining <= 0 { break }
+            let mask: UInt8 = remaining >= 8 ? 0xFF : ~(0xFF >> UInt8(remaining))
+            if hostBytes[index] & mask != entryBytes[index] & mask { return false }
         }
-
-        static func parse(_ text: Substring) -> UInt32? {
-            let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-            guard parts.count == 4 else { return nil }
-            var value: UInt32 = 0
-            for part in parts {
-                guard let byte = UInt8(part) else { return nil }
-                value = value << 8 | UInt32(byte)
-            }
-            return value
-        }
+        return true
     }
 }
 

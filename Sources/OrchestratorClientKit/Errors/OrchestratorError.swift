@@ -258,25 +258,3 @@ public struct InvalidValue: Sendable, Equatable, CustomStringConvertible {
         "invalid \(source) \"\(OrchestratorError.shown(value))\": \(problem); \(fix)"
     }
 }
-
-/// An operation the API refused or failed.
-public struct APIFailure: Sendable, Equatable {
-    /// The endpoint that answered.
-    public let endpoint: String
-    /// The HTTP status of the answer.
-    public let status: Int
-    /// The server's `Message`.
-    public let message: String
-    /// The server's `Details`, when it sent any (not `null`).
-    public let details: JSONValue?
-    /// The whole answer, when it was JSON.
-    public let answer: JSONValue?
-
-    public init(endpoint: String, status: Int, message: String, details: JSONValue?, answer: JSONValue? = nil) {
-        self.endpoint = endpoint
-        self.status = status
-        self.message = message
-        self.details = details
-        self.answer = answer
-    }
-}

@@ -28,13 +28,17 @@ public enum ValueSource: Sendable, Hashable, CustomStringConvertible, Expressibl
 }
 
 extension ValueSource {
-    /// The library's one rule for whether a value is empty, wherever it comes from: a value is empty when it has no
-    /// characters. A value of spaces only is not empty by this rule. An empty input is refused, never read as "not
-    /// given" (an empty instance must not mean this host); an empty setting counts as unset, except an empty
-    /// ``Setting/instance``, refused where it would mean this host; an instance key with an empty host name in an
-    /// answer names no instance. A program that takes values from its users applies the same rule, so that it
-    /// refuses what the library would.
-    public static func isEmptyValue(_ value: String) -> Bool { value.isEmpty }
+    /// The library's one rule for whether a value is empty, wherever it comes from: a value is empty when it has
+    /// nothing but white space (spaces, tabs, line breaks, or nothing at all): no input, setting or host name is
+    /// made of white space, so a blank value is a variable that held nothing (`-U "$UNSET "`), never a value. A
+    /// password is the one value where white space can count, and it is never judged by this rule.
+    ///
+    /// An empty input is refused, never read as "not given" (an empty instance must not mean this host); an empty
+    /// setting counts as unset, except where unset would choose the target: an empty ``Setting/instance`` is refused
+    /// where it would mean this host, and an empty ``Setting/endpoints`` is refused rather than mean
+    /// `http://localhost:3000/api`; an instance key with an empty host name in an answer names no instance. A program
+    /// that takes values from its users applies the same rule, so that it refuses what the library would.
+    public static func isEmptyValue(_ value: String) -> Bool { value.allSatisfy(\.isWhitespace) }
 }
 
 /// A setting of ``ClientConfiguration``, named once for messages: the ``ConfigurationOverrides`` property that gives

@@ -23,7 +23,7 @@ extension OrchestratorError {
     }
 
     /// True for a scalar that ``shown(_:limit:)`` escapes.
-    static func isEscapedInMessages(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isEscapedInMessages(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00..<0x20, 0x7F...0x9F: return true
         case 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x2069, 0xFEFF: return true

@@ -30,11 +30,13 @@ package struct APIPath: Sendable, Hashable, CustomStringConvertible {
         guard !trimmed.isEmpty else { throw invalid("it is empty", "give an API path such as clusters or instance/db1/3306") }
         if trimmed.contains("#") { throw invalid("it contains '#'", "remove the fragment") }
         let pathPart = trimmed.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
-        // A segment is a dot segment when it reads "." or ".." once the server decodes it: ".%2E" and "%2e." too.
-        for segment in pathPart.split(separator: "/", omittingEmptySubsequences: false)
-        where segment.count <= 6 && [".", ".."].contains(PercentEncoding.decode(segment)) {
-            throw invalid("it contains a '\(segment)' segment, which would change which endpoint is called",
-                          "write the path without '.' or '..' segments")
+        // Judged as the server reads the path: decoded once, then split, so that ".%2E" is "..", and "x%2F..%2Fy"
+        // holds a ".." segment of its own.
+        for segment in PercentEncoding.decode(pathPart).split(separator: "/", omittingEmptySubsequences: false)
+        where segment == "." || segment == ".." {
+            throw invalid("it contains a '\(segment)' segment (once decoded, as the server reads it), which would change "
+                              + "which endpoint is called",
+                          "write the path without '.' or '..' segments, encoded or not")
         }
         self.encoded = PercentEncoding.userPath(trimmed)
     }

@@ -10,6 +10,10 @@ final class CurlTransfer {
     let limit: Int
     let started: UInt64
     let isHTTPS: Bool
+    /// The proxy it goes through, as messages name it; `nil` when direct.
+    var proxy: String?
+    /// It has a connection of its own (a change: `CURLOPT_FRESH_CONNECT`).
+    var freshConnection = false
     /// Through a proxy spoken to over TLS (`https://`): a TLS failure may be the proxy's.
     var throughTLSProxy = false
     /// libcurl's own words for a failure (`CURLOPT_ERRORBUFFER`): names the TLS problem, which the code alone does not.

@@ -105,7 +105,9 @@ package final class CurlTransport: HTTPSending {
             return TransportFailure(kind: .other, reason: "libcurl could not start a transfer", elapsedMilliseconds: 0)
         }
         let transfer = CurlTransfer(handle: handle, started: Clock.nowMilliseconds(), isHTTPS: request.url.hasPrefix("https://"),
-                                    limit: configuration.maximumAnswerBytes)
+                                    limit: min(configuration.maximumAnswerBytes, request.maximumAnswerBytes ?? .max))
+        transfer.proxy = configuration.proxy.describeProxy(for: request.url)
+        transfer.freshConnection = request.safety == .changes
         configure(handle, for: request, transfer: transfer, index: tag, headers: handles.headers)
         occ_multi_add_handle(handles.multi, handle)
         active[tag] = transfer
@@ -247,7 +249,8 @@ package final class CurlTransport: HTTPSending {
             if status == 0 {
                 // No status line, taken as HTTP/0.9 by a libcurl older than 7.64.0: the request was sent, what came
                 // back is not HTTP (what a newer libcurl reports as CURLE_WEIRD_SERVER_REPLY).
-                return .failure(Self.notHTTP(CURLE_WEIRD_SERVER_REPLY, transfer, elapsed, noStatusLine: true))
+                return .failure(TransportFailure(kind: .broken, reason: Self.notHTTPReason("no status line: http/0.9", isHTTPS: transfer.isHTTPS),
+                                                 elapsedMilliseconds: elapsed, delivery: .maybeSent))
             }
             var typePointer: UnsafeMutablePointer<CChar>?
             _ = occ_getinfo_string(transfer.handle, CURLINFO_CONTENT_TYPE, &typePointer)
@@ -259,93 +262,44 @@ package final class CurlTransport: HTTPSending {
             }
             answer.elapsedMilliseconds = elapsed
             if transfer.isHTTPS {
-                var expiry = [UInt8](repeating: 0, count: 128)
-                let found = expiry.withUnsafeMutableBufferPointer { buffer in
-                    buffer.withMemoryRebound(to: CChar.self) { occ_certificate_expiry(transfer.handle, $0.baseAddress, $0.count) }
+                var chain = [UInt8](repeating: 0, count: 8_192)
+                let found = chain.withUnsafeMutableBufferPointer { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) { occ_certificate_chain(transfer.handle, $0.baseAddress, $0.count) }
                 }
-                if found == 1 { answer.certificateExpiry = String(decoding: expiry.prefix { $0 != 0 }, as: UTF8.self) }
+                if found > 0 { answer.certificateExpiry = EarliestCertificate(chain: String(decoding: chain.prefix { $0 != 0 }, as: UTF8.self)) }
             }
             return .success(answer)
         }
         return .failure(failure(for: code, transfer: transfer, elapsed: elapsed))
     }
 
+    /// What libcurl reports of the failed `transfer`, for the one rule that judges it (``TransferFacts``).
     private func failure(for code: CURLcode, transfer: CurlTransfer, elapsed: Int) -> TransportFailure {
-        if code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR, Self.isTLSAlert(transfer.detail) {
-            // With TLS 1.3 a server that refuses the handshake (no or unknown client certificate) says so with an
-            // alert the client reads only after sending the request, which the server never read: not a broken
-            // answer, and nothing a retry can fix.
-            return TransportFailure(kind: .tls, reason: Self.tlsFailure(transfer.detail, peer: tlsPeer(transfer)),
-                                    elapsedMilliseconds: elapsed)
-        }
-        switch code {
-        case CURLE_COULDNT_CONNECT:
-            var osError = 0
-            _ = occ_getinfo_long(transfer.handle, CURLINFO_OS_ERRNO, &osError)
-            return TransportFailure(kind: .refused, reason: Self.connectFailure(errno: Int32(osError), detail: transfer.detail),
-                                    elapsedMilliseconds: elapsed)
-        case CURLE_COULDNT_RESOLVE_HOST:
-            return TransportFailure(kind: .unresolved, reason: "host name not resolved", elapsedMilliseconds: elapsed)
-        case CURLE_OPERATION_TIMEDOUT:
-            // Unknown (libcurl cannot say) is taken as connected: the request may have been sent.
-            if timing(transfer.handle, CURLINFO_CONNECT_TIME_T, CURLINFO_CONNECT_TIME).reached == false {
-                if transfer.detail.hasPrefix("resolving timed out") {
-                    return TransportFailure(kind: .connectTimeout, reason: "the host name was not resolved within \(elapsed) ms",
-                                            elapsedMilliseconds: elapsed)
-                }
-                return TransportFailure(kind: .connectTimeout, reason: "no connection after \(elapsed) ms", elapsedMilliseconds: elapsed)
-            }
-            return TransportFailure(kind: .timeout, reason: "no complete answer after \(elapsed) ms", elapsedMilliseconds: elapsed)
-        case CURLE_SSL_CERTPROBLEM, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ENGINE_NOTFOUND,
-             CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED:
-            // Our own files, not the server: the same for every endpoint, so said once, as a usage error.
-            let detail = transfer.detail.isEmpty ? Self.describe(code) : transfer.detail
-            return TransportFailure(kind: .configuration, reason: Self.localTLSProblem(detail, tls: configuration.tls),
-                                    elapsedMilliseconds: elapsed)
-        case CURLE_WRITE_ERROR where transfer.outOfMemory:
-            return TransportFailure(kind: .tooLarge, reason: Self.outOfMemoryReason, elapsedMilliseconds: elapsed)
-        case CURLE_WRITE_ERROR where transfer.tooLarge:
-            return TransportFailure(kind: .tooLarge, reason: "the answer is larger than the limit of "
-                                        + "\(Self.describeSize(transfer.limit)) (\(SettingMention.of(.maximumAnswerSize)), ORCHESTRATOR_MAX_ANSWER_SIZE)",
-                                    elapsedMilliseconds: elapsed)
-        case CURLE_OUT_OF_MEMORY, CURLcode(rawValue: 100) /* CURLE_TOO_LARGE, 8.6 */:
-            // libcurl refuses headers over 100 KiB; before 8.6 it reports that as "out of memory", its only cause
-            // once a transfer runs. The request was sent: not "cannot reach".
-            return TransportFailure(kind: .tooLarge, reason: "the answer's headers are larger than libcurl accepts (100 KiB)",
-                                    elapsedMilliseconds: elapsed)
-        case CURLE_WEIRD_SERVER_REPLY:
-            // The request was sent; what came back is not HTTP.
-            return Self.notHTTP(code, transfer, elapsed)
-        case CURLE_UNSUPPORTED_PROTOCOL where transfer.detail.contains("http/0.9"):
-            return Self.notHTTP(code, transfer, elapsed)
-        case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_SEND_ERROR:
-            var reason = "connection closed before the answer was complete (\(Self.describe(code)))"
-            var headerBytes = 0
-            _ = occ_getinfo_long(transfer.handle, CURLINFO_HEADER_SIZE, &headerBytes)
-            if transfer.isHTTPS, headerBytes == 0, code != CURLE_PARTIAL_FILE {
-                // A TLS 1.3 server refusing the client certificate often resets the connection before its alert is read.
-                reason += configuration.tls.certificateFile == nil
-                    ? "; an https server that requires a client certificate closes like this: give \(SettingMention.of(.clientCertificate)) and \(SettingMention.of(.clientKey))"
-                    : "; an https server that refuses our client certificate closes like this"
-            }
-            return TransportFailure(kind: .broken, reason: reason, elapsedMilliseconds: elapsed)
-        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CIPHER:
-            let detail = transfer.detail.isEmpty ? Self.describe(code) : transfer.detail
-            return TransportFailure(kind: .tls, reason: Self.tlsFailure(detail, peer: tlsPeer(transfer)), elapsedMilliseconds: elapsed)
-        default:
-            let detail = transfer.detail
-            let reason = detail.isEmpty || detail == Self.describe(code) ? Self.describe(code) : "\(Self.describe(code)): \(detail)"
-            return TransportFailure(kind: .other, reason: reason, elapsedMilliseconds: elapsed)
-        }
-    }
-
-    /// The TLS peer a failure came from, with what verified it, from what libcurl says of the proxy's hop.
-    private func tlsPeer(_ transfer: CurlTransfer) -> TLSPeer {
-        var verifyResult = 0, connectCode = 0
-        let verifyKnown = occ_getinfo_long(transfer.handle, CURLINFO_PROXY_SSL_VERIFYRESULT, &verifyResult) == CURLE_OK
-        _ = occ_getinfo_long(transfer.handle, CURLINFO_HTTP_CONNECTCODE, &connectCode)
-        return TLSPeer(tls: configuration.tls, throughTLSProxy: transfer.throughTLSProxy, isHTTPS: transfer.isHTTPS,
-                       proxyVerifyResult: verifyKnown ? verifyResult : nil, connectCode: connectCode)
+        let handle = transfer.handle
+        var facts = TransferFacts(code: code, detail: transfer.detail, elapsedMilliseconds: elapsed, isHTTPS: transfer.isHTTPS)
+        facts.codeText = Self.describe(code)
+        facts.requestStarted = timing(handle, CURLINFO_PRETRANSFER_TIME_T, CURLINFO_PRETRANSFER_TIME).reached
+        facts.connected = timing(handle, CURLINFO_CONNECT_TIME_T, CURLINFO_CONNECT_TIME).reached
+        facts.tlsReady = transfer.isHTTPS ? timing(handle, CURLINFO_APPCONNECT_TIME_T, CURLINFO_APPCONNECT_TIME).reached : nil
+        var number = 0
+        if occ_getinfo_long(handle, CURLINFO_HTTP_CONNECTCODE, &number) == CURLE_OK { facts.proxyStatus = number }
+        number = 0
+        _ = occ_getinfo_long(handle, CURLINFO_OS_ERRNO, &number)
+        facts.osErrno = Int32(truncatingIfNeeded: number)
+        number = 0
+        _ = occ_getinfo_long(handle, CURLINFO_HEADER_SIZE, &number)
+        facts.headerBytes = number
+        facts.proxy = transfer.proxy
+        facts.freshConnection = transfer.freshConnection
+        facts.clientCertificateGiven = configuration.tls.certificateFile != nil
+        facts.tls = configuration.tls
+        facts.throughTLSProxy = transfer.throughTLSProxy
+        number = 0
+        if occ_getinfo_long(handle, CURLINFO_PROXY_SSL_VERIFYRESULT, &number) == CURLE_OK { facts.proxyVerifyResult = number }
+        facts.tooLarge = transfer.tooLarge
+        facts.outOfMemory = transfer.outOfMemory
+        facts.limit = transfer.limit
+        return facts.failure
     }
 
     /// When the transfer `handle` reached a point: `timeT` (`CURLINFO_*_TIME_T`, 7.61.0), or `seconds` (the same as a
@@ -360,19 +314,6 @@ package final class CurlTransport: HTTPSending {
     private func release(_ transfer: CurlTransfer, from multi: UnsafeMutableRawPointer) {
         occ_multi_remove_handle(multi, transfer.handle)
         occ_easy_cleanup(transfer.handle)
-    }
-
-    /// What came back is not HTTP/1.x: the request was sent (a change's outcome is unknown); HTTP/0.9 is what a TLS
-    /// or HTTP/2-only server looks like to a plain HTTP/1.1 request.
-    /// `noStatusLine`: libcurl took the answer as HTTP/0.9 (older than 7.64.0), which newer ones refuse in these words.
-    private static func notHTTP(_ code: CURLcode, _ transfer: CurlTransfer, _ elapsed: Int, noStatusLine: Bool = false) -> TransportFailure {
-        let detail = noStatusLine ? "no status line: http/0.9" : transfer.detail.isEmpty ? describe(code) : transfer.detail
-        var reason = "the answer is not HTTP (\(detail))"
-        if detail.contains("http/0.9") {
-            reason = "the server did not answer in HTTP/1.x (\(detail)); " + (transfer.isHTTPS ? "orchestrator speaks HTTP/1.1"
-                : "it may speak https (write https:// in the endpoint) or HTTP/2 only (orchestrator speaks HTTP/1.1)")
-        }
-        return TransportFailure(kind: .broken, reason: reason, elapsedMilliseconds: elapsed)
     }
 
     private static func describe(_ code: CURLcode) -> String {

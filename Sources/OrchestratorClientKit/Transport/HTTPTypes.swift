@@ -11,6 +11,9 @@ package struct HTTPRequest: Sendable, Equatable {
     package let safety: RequestSafety
     /// Ask for the server certificate's expiry (https; only a transfer that makes the TLS handshake sees it).
     package var wantsCertificate = false
+    /// The largest answer this request reads, when smaller than ``ClientConfiguration/maximumAnswerBytes``: a
+    /// larger one fails as ``TransportFailure/Kind/tooLarge`` (the endpoint report's probes read tiny answers).
+    package var maximumAnswerBytes: Int?
 
     package init(endpoint: Endpoint, path: String, timeoutMilliseconds: Int, safety: RequestSafety = .readOnly) {
         self.endpoint = endpoint
@@ -35,26 +38,29 @@ package struct HTTPAnswer: Sendable, Equatable {
     package var location: String? = nil
     /// How long the exchange took, connecting included.
     package var elapsedMilliseconds = 0
-    /// The server certificate's expiry as the TLS library words it, when the request asked for it.
-    package var certificateExpiry: String?
+    /// The certificate of the chain the server presented that expires first, when the request asked for it.
+    package var certificateExpiry: EarliestCertificate?
 }
 
 /// Why no answer arrived.
 package struct TransportFailure: Sendable, Equatable, Error {
-    /// The kind of failure; decides whether a retry is safe.
+    /// The kind of failure: how it is worded, and whether trying again can help.
     package enum Kind: Sendable, Equatable {
-        /// The connection was refused: the request never reached a server.
+        /// The connection was refused (by the endpoint, or by the proxy in between).
         case refused
-        /// The host name could not be resolved: the request never left.
+        /// The host name (the endpoint's, or the proxy's) could not be resolved.
         case unresolved
-        /// No connection within the connect timeout: the request was never sent.
+        /// No connection to the endpoint within the connect timeout (or no free connection in time).
         case connectTimeout
-        /// Connected, but the answer did not complete in time: the server may have acted.
+        /// Connected, but the answer did not complete in time.
         case timeout
-        /// The connection broke or closed before the answer was complete.
+        /// The connection broke or closed before the answer was complete, or what came back is not HTTP/1.x or a
+        /// well-formed HTTP/2 stream.
         case broken
-        /// TLS could not be established or verified.
+        /// TLS could not be established or verified, or failed after the handshake.
         case tls
+        /// The proxy answered the request for a tunnel, or the request itself, with a refusal (407, 403, 502…).
+        case proxyRefused
         /// The answer exceeded the size the client accepts.
         case tooLarge
         /// Our own side cannot send at all: TLS files libcurl cannot use, libcurl cannot be loaded. The same for
@@ -68,20 +74,52 @@ package struct TransportFailure: Sendable, Equatable, Error {
         case cancelledAfterSending
     }
 
+    /// Whether the request may have reached orchestrator: what decides if a change that failed may be sent again
+    /// (``notSent``), or has an unknown outcome (``maybeSent``). The transport decides it from what libcurl reports
+    /// of the transfer (see `TransferFacts.delivery`), for every kind of failure alike.
+    package enum Delivery: Sendable, Equatable {
+        /// Provably never reached orchestrator: not connected to it, the proxy's tunnel or the TLS handshake with it
+        /// never completed, or orchestrator's side refused the handshake (our certificate) before reading a byte.
+        case notSent
+        /// Written to orchestrator (or to a proxy that forwards it), or libcurl cannot say that it was not.
+        case maybeSent
+    }
+
     /// The kind of failure.
     package let kind: Kind
     /// What happened, in words, e.g. "connection refused".
     package let reason: String
     /// How long the attempt took.
     package let elapsedMilliseconds: Int
+    /// Whether the request may have reached orchestrator.
+    package let delivery: Delivery
+    /// The failure was the proxy's (which ``reason`` then names), not the endpoint's.
+    package let failedAtProxy: Bool
 
-    /// True when the request provably never reached a server, so even a change may be sent again.
-    package var requestNeverSent: Bool {
-        kind == .refused || kind == .unresolved || kind == .connectTimeout || kind == .cancelledBeforeSending
+    /// A failure whose delivery follows from its kind alone: what happens before a transfer starts (no connection
+    /// to be had, a queue that never freed, a cancellation, our own configuration) was never sent.
+    package init(kind: Kind, reason: String, elapsedMilliseconds: Int) {
+        let unsent: [Kind] = [.refused, .unresolved, .connectTimeout, .configuration, .cancelledBeforeSending]
+        self.init(kind: kind, reason: reason, elapsedMilliseconds: elapsedMilliseconds, delivery: unsent.contains(kind) ? .notSent : .maybeSent)
     }
+
+    package init(kind: Kind, reason: String, elapsedMilliseconds: Int, delivery: Delivery, failedAtProxy: Bool = false) {
+        self.kind = kind
+        self.reason = reason
+        self.elapsedMilliseconds = elapsedMilliseconds
+        self.delivery = delivery
+        self.failedAtProxy = failedAtProxy
+    }
+
+    /// True when the request provably never reached orchestrator, so even a change may be sent again.
+    package var requestNeverSent: Bool { delivery == .notSent }
 
     /// True when the caller cancelled the request.
     package var isCancellation: Bool { kind == .cancelledBeforeSending || kind == .cancelledAfterSending }
+
+    /// True when trying the same request again cannot help: our configuration, a TLS problem, a proxy's refusal, an
+    /// answer too large. (Whether a retry is *safe* is ``delivery``'s to say.)
+    package var isPermanent: Bool { [.configuration, .tls, .proxyRefused, .tooLarge].contains(kind) }
 }
 
 /// The result of one request.

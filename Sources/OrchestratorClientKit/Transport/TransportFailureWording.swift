@@ -39,21 +39,27 @@ extension CurlTransport {
         detail.contains("alert") && (detail.contains("ssl") || detail.contains("tls"))
     }
 
-    /// The reason of a TLS failure reported by libcurl as `detail`, naming the peer it failed with (orchestrator, or
-    /// the https proxy on the way) and the hint that fits.
-    static func tlsFailure(_ detail: String, peer: TLSPeer) -> String {
-        switch peer {
-        case .server: "TLS failed: \(detail)\(tlsHint(detail, peer: peer))"
-        case .proxy: "TLS with the proxy failed: \(detail)\(tlsHint(detail, peer: peer))"
-        }
+    /// True when libcurl's message says that what answered the TLS handshake does not speak TLS.
+    static func isNotTLS(_ detail: String) -> Bool {
+        detail.contains("wrong version number") || detail.contains("packet length too long") || detail.contains("record layer failure")
     }
+
+    /// What came back after the request is not HTTP/1.x (`detail`, libcurl's words): HTTP/0.9 is what a TLS or
+    /// HTTP/2-only server looks like to a plain HTTP/1.1 request.
+    static func notHTTPReason(_ detail: String, isHTTPS: Bool) -> String {
+        guard detail.contains("http/0.9") else { return "the answer is not HTTP (\(detail))" }
+        return "the server did not answer in HTTP/1.x (\(detail)); " + (isHTTPS ? "orchestrator speaks HTTP/1.1"
+            : "it may speak https (write https:// in the endpoint) or HTTP/2 only (orchestrator speaks HTTP/1.1)")
+    }
+
 
     /// One accurate hint per TLS failure, from libcurl's (OpenSSL's) words; empty when none fits.
     static func tlsHint(_ detail: String, peer: TLSPeer) -> String {
         let who = peer.name
         // The peer's certificate.
         if detail.contains("certificate has expired") {
-            return "; \(who)'s certificate has expired: it must be renewed on \(who)"
+            // OpenSSL says the same of an expired intermediate the peer sends as of its own certificate.
+            return "; a certificate of \(who)'s chain has expired (its own, or an intermediate it sends): it must be renewed on \(who)"
         }
         if detail.contains("certificate is not yet valid") {
             return "; \(who)'s certificate is not valid yet: check this host's clock, and the certificate's start date"
@@ -67,7 +73,7 @@ extension CurlTransport {
             return untrustedHint(peer)
         }
         // The protocol.
-        if detail.contains("wrong version number") || detail.contains("packet length too long") || detail.contains("record layer failure") {
+        if isNotTLS(detail) {
             return "; \(who) does not speak TLS there: write http:// in \(peer.url), or use its https port"
         }
         if detail.contains("unsupported protocol") || detail.contains("alert protocol version") || detail.contains("no protocols available")

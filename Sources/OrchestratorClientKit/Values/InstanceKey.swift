@@ -41,7 +41,7 @@ public struct InstanceKey: Sendable, Hashable, CustomStringConvertible {
                 guard rest.hasPrefix(":") else { throw invalid("unexpected text after ']'", "write it as [address]:port") }
                 portText = rest.dropFirst()
             }
-            guard Self.isIPv6(host) else { throw invalid("\"\(OrchestratorError.shown(String(host), limit: 60))\" is not an IPv6 address", "write it as [address]:port") }
+            guard IPAddress.isIPv6(host) else { throw invalid("\"\(OrchestratorError.shown(String(host), limit: 60))\" is not an IPv6 address", "write it as [address]:port") }
         } else {
             let colons = host.filter { $0 == ":" }.count
             if colons > 1 {
@@ -79,19 +79,6 @@ public struct InstanceKey: Sendable, Hashable, CustomStringConvertible {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
                  UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"):
-                return true
-            default:
-                return false
-            }
-        }
-    }
-
-    static func isIPv6(_ host: Substring) -> Bool {
-        guard host.contains(":"), host.utf8.count <= 45 else { return false }
-        return host.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: ":"), UInt8(ascii: "."):
                 return true
             default:
                 return false

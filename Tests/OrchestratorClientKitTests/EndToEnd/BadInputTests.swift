@@ -30,6 +30,15 @@ struct BadInputTests {
         (["-c", "tag", "-i", "db1", "-t", "=value"], "=value"),
         (["-c", "submit-pool-instances", "-l", "pool", "-i", "db1:3306,db2:x"], "db2:x"),
         (["-c", "api", "--path", "../forget/db1/3306"], "../forget/db1/3306"),
+        (["-c", "api", "-P", "cluster/x%2e%2e%2f%2e%2e%2fforget/db1/3306"], "'..' segment"),
+        (["-c", "api", "-P", "cluster/a%2F..%2Fforget/db1/3306"], "'..' segment"),
+        (["-c", "api", "-P", "cluster/%2E%2e/forget/db1/3306"], "'..' segment"),
+        (["-c", "api", "-P", "cluster/ci/x%2F.%2Fy"], "'.' segment"),
+        (["-c", "discover", "-i", "[:]:3306"], "is not an IPv6 address"),
+        (["-c", "discover", "-i", "[1::2::3]:3306"], "is not an IPv6 address"),
+        (["-c", "discover", "-i", "[::1::]"], "is not an IPv6 address"),
+        (["-c", "discover", "-i", "db1", "-e", "X-Forwarded-User: "], "X-Forwarded-User: "),
+        (["-c", "discover", "-i", "db1", "-e", "X-Forwarded-User:"], "its value is empty"),
         (["-c", "discover", "-i", "db1", "--owner=cron", "--bogus-flag"], "--bogus-flag"),
         (["-c", "discover", "-i", "db1", "-D", "0"], "0"),
         (["-c", "discover", "-i", "db1", "-b", "nopassword"], "-b/--auth must be user:password"),
@@ -85,7 +94,8 @@ struct BadInputTests {
     @Test("an explicitly empty value is a usage error, nothing sent, even with ORCHESTRATOR_INSTANCE set", arguments: [
         ["-c", "begin-downtime", "-i", "", "-r", "r"], ["-c", "end-maintenance", "-i", ""], ["-c", "which-cluster", "-a", ""],
         ["-c", "end-downtime", "--instance="], ["-c", "discover", "-U", ""], ["-c", "discover", "-o", "", "-i", "db1"],
-        ["-c", "discover", "-i", ""],
+        ["-c", "discover", "-i", ""], ["-c", "discover", "-U", " "], ["-c", "discover", "-i", " "], ["-c", "discover", "-i", "\t"],
+        ["-c", "begin-downtime", "-i", "db1", "-r", "  "], ["-c", "discover", "-i", "db1", "-e", " "],
     ])
     func emptyValue(_ arguments: [String]) throws {
         let server = try TestServer { _ in BadInputTests.okAnswer }
@@ -111,6 +121,38 @@ struct BadInputTests {
         #expect(server.requests.isEmpty)
         #expect(try Support.runInProcess(["-c", "end-downtime", "-i", "db1"], environment: environment).status == 0)
         #expect(server.targets == ["/api/end-downtime/db1/3306"])
+    }
+
+    @Test("ORCHESTRATOR_API set but empty or blank never means the default on localhost: exit 2, nothing sent",
+          arguments: ["", "  ", "\t\n"])
+    func emptyEnvironmentEndpoints(_ api: String) throws {
+        for arguments in [["-c", "clusters"], ["-c", "which-api"], ["-c", "clusters", "--dry-run"]] {
+            let result = try Support.runInProcess(arguments, environment: ["ORCHESTRATOR_API": api])
+            #expect(result.status == 2, "\(arguments): exit \(result.status) \(result.stdout) \(result.stderr)")
+            #expect(result.stderr.contains("ORCHESTRATOR_API"), "\(result.stderr)")
+            #expect(result.stderr.contains("set but empty"), "\(result.stderr)")
+            #expect(result.stdout.isEmpty)
+        }
+        // -U names the endpoints: an empty ORCHESTRATOR_API beside it does not matter.
+        let given = try Support.runInProcess(["-c", "which-api", "-U", "http://orc.example.test:3000"], environment: ["ORCHESTRATOR_API": api])
+        #expect(given.status == 0, "\(given.stderr)")
+        #expect(given.stdout == "http://orc.example.test:3000/api\n")
+    }
+
+    @Test("an empty header value is refused, from -e or ORCHESTRATOR_AUTH_USER_HEADER: libcurl would send no header at all",
+          arguments: ["X-Forwarded-User: ", "X-Forwarded-User:", "X-Forwarded-User:\u{A0}"])
+    func emptyHeaderValue(_ header: String) throws {
+        let server = try TestServer { _ in BadInputTests.okAnswer }
+        defer { server.stop() }
+        let fromFlag = try Support.runInProcess(["-c", "discover", "-i", "db1", "-e", header], environment: ["ORCHESTRATOR_API": server.apiURL])
+        #expect(fromFlag.status == 2, "\(fromFlag.stderr)")
+        #expect(fromFlag.stderr.contains("-e/--headers-auth"), "\(fromFlag.stderr)")
+        let fromEnvironment = try Support.runInProcess(["-c", "discover", "-i", "db1"],
+                                                       environment: ["ORCHESTRATOR_API": server.apiURL, "ORCHESTRATOR_AUTH_USER_HEADER": header])
+        #expect(fromEnvironment.status == 2, "\(fromEnvironment.stderr)")
+        #expect(fromEnvironment.stderr.contains("ORCHESTRATOR_AUTH_USER_HEADER"), "\(fromEnvironment.stderr)")
+        #expect(fromEnvironment.stderr.contains("its value is empty"), "\(fromEnvironment.stderr)")
+        #expect(server.requests.isEmpty, "\(server.targets)")
     }
 
     @Test("a flag given twice with different values is refused; the same value twice passes")

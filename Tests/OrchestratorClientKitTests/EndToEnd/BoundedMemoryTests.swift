@@ -61,4 +61,30 @@ struct BoundedMemoryTests {
         #expect(json.status == 0)
         #expect(json.kib > 0 && json.kib < bound, "--json: \(json.kib) KiB (bound \(bound) KiB)")
     }
+
+    /// An error answer of about 14 MB: orchestrator's `Code: ERROR` with Details of small values.
+    static func errorAnswer() -> [UInt8] {
+        var body = Array(#"{"Code":"ERROR","Message":"boom","Details":["#.utf8)
+        body.reserveCapacity(14 << 20)
+        while body.count < 14 << 20 { body += [UInt8(ascii: "1"), UInt8(ascii: ",")] }
+        body[body.count - 1] = UInt8(ascii: "]")
+        body.append(UInt8(ascii: "}"))
+        return body
+    }
+
+    @Test("an error answer is bounded too: its Details are printed from the answer in place, never from a tree",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "needs /usr/bin/time (Debian package time)"))
+    func errorAnswerMemory() throws {
+        let body = Self.errorAnswer()
+        let server = try TestServer { _ in Reply(status: 500, body: body) }
+        defer { server.stop() }
+        let bound = 2 * (body.count >> 10) + 20 * 1024
+        for arguments in [["-c", "discover", "-i", "db1"], ["-c", "api", "--path", "x"]] {
+            let run = try Self.peakKiB(arguments, api: server.apiURL)
+            #expect(run.status == 1, "\(arguments)")
+            // The Details (or, for -c api, the whole answer) printed, as the bash client printed them.
+            #expect(run.stdoutBytes > body.count, "\(arguments): \(run.stdoutBytes) bytes printed")
+            #expect(run.kib > 0 && run.kib < bound, "\(arguments): \(run.kib) KiB for a \(body.count >> 10) KiB answer (bound \(bound) KiB)")
+        }
+    }
 }

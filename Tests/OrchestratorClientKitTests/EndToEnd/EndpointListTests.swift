@@ -50,4 +50,20 @@ struct EndpointListTests {
         #expect(result.stderr.contains("port \(Int(port)!) is not a number from 1 to 65535"), "\(result.stderr)")
         #expect(result.milliseconds < 1_500, "took \(result.milliseconds) ms")
     }
+
+    @Test("an endpoint whose host libcurl cannot use is a configuration error: exit 2 at once, nothing sent", arguments: [
+        "http://:PORT/api", "http://alice:pw@:PORT/api", "http://[zz]:PORT/api", "http://[:]:PORT/api", "http://[1::2::3]:PORT/api",
+        "http://[127.0.0.1]:PORT/api", "http://ho<st:PORT/api", "http://a{b}:PORT/api", "http://a%2Fb:PORT/api", "http://.:PORT/api",
+        "http://orc..:PORT/api",
+    ])
+    func malformedHost(_ api: String) throws {
+        let server = try TestServer { _ in EndpointListTests.discoverAnswer }
+        defer { server.stop() }
+        let result = try Support.runInProcess(Self.discover, environment: ["ORCHESTRATOR_API": api.replacingOccurrences(of: "PORT", with: "\(server.port)")])
+        #expect(result.status == 2, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains("invalid API endpoint"), "\(result.stderr)")
+        #expect(!result.stderr.contains("cannot reach"), "\(result.stderr)")
+        #expect(!result.stderr.contains("pw"), "\(result.stderr)")
+        #expect(server.requests.isEmpty)
+    }
 }

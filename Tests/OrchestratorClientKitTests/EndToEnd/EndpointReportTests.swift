@@ -4,7 +4,7 @@ import TestServer
 @testable import OrchestratorClientKit
 
 /// `-c endpoints` and ``OrchestratorClient/endpointReport()``: every endpoint probed at once, one line each, a
-/// summary, and the verdict as the exit status (0 healthy, 1 degraded, 3 no leader).
+/// summary, and the verdict as the exit status (0 healthy, 1 degraded or credentials refused, 3 no leader).
 @Suite("Endpoint report")
 struct EndpointReportTests {
     /// What the recorded raft cluster answered, by role: `raft-nodes.json` (127.0.1.2 led, 127.0.1.1 followed).
@@ -230,70 +230,59 @@ struct EndpointReportTests {
         #expect(report.problems.isEmpty)
     }
 
-    @Test("https: the certificate's expiry, as the certificate says it")
-    func certificateExpiry() throws {
-        let pki = try TestPKI.shared.get()
-        let server = try TLSServer(certificate: pki.serverCertificate, key: pki.serverKey)
-        defer { server.stop() }
-        let result = try Support.run(["-c", "endpoints", "--ca-file", pki.caCertificate, "--leader-timeout", "5s", "--json"],
-                                     environment: ["ORCHESTRATOR_API": server.apiURL])
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
+    /// A web server that answers every path alike, as a wrong port or a default site does.
+    static func webServer(status: Int) throws -> TestServer {
+        try TestServer { _ in Reply(status: status, contentType: "text/html", body: Array("<!doctype html><html><body>It works!</body></html>".utf8)) }
+    }
+
+    @Test("a web server answering 200 HTML everywhere is not a healthy leader, nor one answering 404 a healthy follower: degraded, exit 1, and why")
+    func notOrchestrator() throws {
+        let everything = try Self.webServer(status: 200)
+        let nothing = try Self.webServer(status: 404)
+        defer { everything.stop(); nothing.stop() }
+        let result = try Support.run(["-c", "endpoints"], environment: ["ORCHESTRATOR_API": everything.apiURL + " " + nothing.apiURL])
+        #expect(result.status == 1, "\(result.stdout)")
+        let lines = Self.lines(result)
+        #expect(lines.count == 3, "\(result.stdout)")
+        #expect(lines[0].contains("problem: answers, but not as orchestrator: HTTP 200 text/html \"<!doctype html>"), "\(lines[0])")
+        #expect(lines[0].contains("to raft-state and status"), "\(lines[0])")
+        #expect(lines[1].contains("problem: answers, but not as orchestrator: HTTP 404 text/html"), "\(lines[1])")
+        #expect(!lines[0].contains("  leader ") && !lines[0].contains("no credentials needed"), "\(lines[0])")
+        #expect(lines[2] == "degraded: 0 of 2 endpoints healthy", "\(lines[2])")
+        let json = try Support.run(["-c", "endpoints", "--json"], environment: ["ORCHESTRATOR_API": everything.apiURL])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["verdict"] as? String == "degraded")
+        #expect(object["leader"] is NSNull, "a server that is not orchestrator is no leader: \(object)")
         let endpoint = try #require((object["endpoints"] as? [[String: Any]])?.first)
-        let expected = try Self.expiry(of: pki.serverCertificate)
-        #expect(endpoint["certificateExpiresAt"] as? String == expected, "\(endpoint)")
-        #expect((endpoint["certificateExpiry"] as? String)?.hasSuffix("GMT") == true)
-        let days = try #require(endpoint["certificateDaysLeft"] as? Int)
-        #expect((2...3).contains(days), "the test certificate is valid for 3 days: \(days)")
-        #expect(endpoint["leaderCheckStatus"] as? Int == 200)
-        let text = try Support.run(["-c", "endpoints", "--ca-file", pki.caCertificate, "--leader-timeout", "5s"],
-                                   environment: ["ORCHESTRATOR_API": server.apiURL])
-        // Whole days left, rounded down: the two runs straddle a day's boundary when the certificate was made in the
-        // same second as the first run (exactly 3 days left, then a moment less).
-        let said = ["(\(days) day", "(\(days - 1) day"].map { "certificate expires \(expected.prefix(10)) \($0)" }
-        #expect(said.contains { text.stdout.contains($0) }, "\(text.stdout)")
+        #expect(endpoint["answersAsOrchestrator"] as? Bool == false && endpoint["healthy"] as? Bool == false, "\(endpoint)")
     }
 
-    @Test("https through the library: endpointReport() gives the certificate's expiry, as -c endpoints does, on every report")
-    func libraryCertificateExpiry() async throws {
-        let pki = try TestPKI.shared.get()
-        // Alive for the whole test however slow the machine: two reports of up to 20 s each.
-        let server = try TLSServer(certificate: pki.serverCertificate, key: pki.serverKey, lifetime: 120, keepAlive: true)
+    @Test("orchestrator's router 404 on every path (a wrong /api): not orchestrator, with the hint to check the URL's /api")
+    func wrongPath() throws {
+        let server = try TestServer { _ in .notFound }
         defer { server.stop() }
-        let configuration = ClientConfiguration(endpoints: [try Endpoint(parsing: server.apiURL)],
-                                                timeouts: Timeouts(connectMilliseconds: 5_000, leaderProbeMilliseconds: 5_000,
-                                                                   totalMilliseconds: 20_000),
-                                                tls: TLSOptions(caFile: pki.caCertificate))
-        let client = OrchestratorClient(configuration: configuration)
-        let expected = try Self.expiry(of: pki.serverCertificate)
-        // The second report finds the first one's connections kept (and its TLS session): it must still see the certificate.
-        for round in 1...2 {
-            let status = try #require(await client.endpointReport().endpoints.first)
-            #expect(status.leaderCheckStatus == 200, "report \(round): \(status)")
-            #expect(status.certificateExpiresAt == expected, "report \(round): \(status)")
-            #expect(status.certificateExpiry?.hasSuffix("GMT") == true, "report \(round): \(status)")
-            #expect(status.certificateDaysLeft.map { (2...3).contains($0) } == true, "report \(round): \(status)")
-        }
+        let result = try Support.run(["-c", "endpoints"], environment: ["ORCHESTRATOR_API": server.apiURL])
+        #expect(result.status == 3, "no endpoint answers leader-check with 200: \(result.stdout)")
+        #expect(Self.lines(result)[0].contains("answers, but not as orchestrator: HTTP 404 text/plain"), "\(result.stdout)")
+        #expect(Self.lines(result)[0].contains("check the URL's /api"), "\(result.stdout)")
     }
 
-    /// The certificate's notAfter as openssl says it (`notAfter=Nov 30 15:44:00 2026 GMT`), as an ISO date.
-    static func expiry(of certificate: String) throws -> String {
-        let enddate = try ExternalTool.run("openssl", ["x509", "-enddate", "-noout", "-in", certificate], in: "/")
-        let words = enddate.trimmingCharacters(in: .whitespacesAndNewlines).dropFirst("notAfter=".count).split(separator: " ")
-        let month = try #require(CertificateDate.months.firstIndex(of: String(words[0]))) + 1
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(words[3])-\(two(month))-\(two(Int(words[1]) ?? 0))T\(words[2])Z"
-    }
-
-    @Test("certificate dates in both libcurl wordings; days round down")
-    func certificateDates() throws {
-        let openssl = try #require(CertificateDate(text: "Nov  7 05:04:03 2027 GMT"))
-        #expect(openssl.iso8601 == "2027-11-07T05:04:03Z")
-        let other = try #require(CertificateDate(text: "2027-11-07 05:04:03 GMT"))
-        #expect(other.secondsSinceEpoch == openssl.secondsSinceEpoch)
-        #expect(CertificateDate(text: "Jan  1 00:00:00 1970 GMT")?.secondsSinceEpoch == 0)
-        #expect(CertificateDate(text: "Mar  1 00:00:00 2000 GMT")?.secondsSinceEpoch == 951_868_800)
-        #expect(CertificateDate(text: "not a date") == nil)
-        #expect((-1).dividedRoundingDown(by: 86_400) == -1)
-        #expect(86_399.dividedRoundingDown(by: 86_400) == 0)
+    @Test("every node refusing our credentials (a rotated password): 'credentials refused', exit 1, as the other commands say it; none sent: 'credentials required'")
+    func refusedEverywhere() throws {
+        let cluster = try Self.cluster { _, _ in Reply(status: 401, contentType: "text/plain", body: Array("Not Authorized\n".utf8)) }
+        defer { cluster.stop() }
+        let result = try Self.run(cluster, ["-b", "monitor:s3cret"])
+        #expect(result.status == 1, "\(result.stdout)")
+        let lines = Self.lines(result)
+        #expect(lines.prefix(3).allSatisfy { $0.contains("credentials refused (HTTP 401)") }, "\(result.stdout)")
+        #expect(lines[3] == "credentials refused: 0 of 3 endpoints healthy; every endpoint that answered refused our credentials (HTTP 401)",
+                "\(lines[3])")
+        let json = try Self.run(cluster, ["-b", "monitor:s3cret", "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["verdict"] as? String == "credentials-refused")
+        let unsent = try Self.run(cluster)
+        #expect(unsent.status == 1, "\(unsent.stdout)")
+        #expect(Self.lines(unsent)[3].hasPrefix("credentials required: 0 of 3 endpoints healthy; every endpoint that answered requires credentials"),
+                "\(unsent.stdout)")
     }
 }

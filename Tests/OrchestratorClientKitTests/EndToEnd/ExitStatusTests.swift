@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestServer
+import OrchestratorClientKit
 @testable import OrchestratorCLI
 
 /// Exit status 0, and the text on standard output, only when the thing happened: a failed write to standard output,
@@ -51,8 +52,6 @@ struct ExitStatusTests {
           ])
     func wrongShape(_ arguments: [String]) throws {
         for body in Self.wrongShapes {
-            // Some of these fit some commands (topology prints any Details): only the misfits are checked.
-            if arguments.contains("topology"), body.hasPrefix(#"{"Code":"OK""#) { continue }
             let server = try TestServer { _ in .json(body, status: 200) }
             defer { server.stop() }
             let result = try Support.runInProcess(arguments, environment: ["ORCHESTRATOR_API": server.apiURL])
@@ -61,6 +60,95 @@ struct ExitStatusTests {
             #expect(result.stderr.contains(server.apiURL), "\(result.stderr)")
             #expect(result.stderr.contains("HTTP 200"), "\(result.stderr)")
             #expect(result.stderr.contains("was expected"), "\(result.stderr)")
+        }
+    }
+
+    /// Answers that hold nothing a command could print truthfully: empty, `null`, lists of empty objects.
+    static let emptyAnswers = [
+        "{}", "null", "[]", "[{}]", "[null]", "[\"\"]", "\"\"", "0", #"{"Key":{}}"#, #"{"Key":{"Hostname":"","Port":0}}"#,
+    ] + ["null", "{}", "[{}]", "[null]", "[\"\"]", "\"\"", "[]", #"{"Key":{}}"#, #"{"SuccessorKey":{}}"#].map {
+        #"{"Code":"OK","Message":"true","Details":"# + $0 + "}"
+    }
+
+    @Test("no command prints anything from an answer that holds nothing to print: the shape check refuses it first")
+    func nothingPrintedFromNothing() throws {
+        for spec in CommandTable.all {
+            guard case .route = spec.kind else { continue }
+            // async-discover prints the instance it was given, whatever the answer.
+            if case .requestedInstance = spec.output { continue }
+            // An empty string is tag-value's answer for a tag without a value.
+            for body in Self.emptyAnswers where !(spec.id == .tagValue && body == "\"\"") {
+                let document = try JSONDocument(Array(body.utf8))
+                guard AnswerShape.problem(spec.output, document.root) == nil else { continue }
+                let sink = MemorySink()
+                try? OutputFormatter.write(spec.output, answer: document.root, requested: nil, to: sink)
+                #expect(sink.bytes.isEmpty, "\(spec.name) given \(body): passes the shape check and prints \(sink.text.debugDescription)")
+            }
+        }
+    }
+
+    static func instance(masterPort port: String, masterHost: String = "db0") -> String {
+        #"{"Key":{"Hostname":"db1","Port":3306},"MasterKey":{"Hostname":"\#(masterHost)","Port":\#(port)}}"#
+    }
+
+    @Test("an answer whose value is not what the command prints (a port of 3306.5, a tree of null) is exit 1, not exit 0",
+          arguments: [
+              (["-c", "topology", "-a", "ci"], #"{"Code":"OK","Message":"","Details":null}"#),
+              (["-c", "topology", "-a", "ci"], #"{"Code":"OK","Message":"","Details":{}}"#),
+              (["-c", "topology", "-a", "ci"], #"{"Code":"OK","Message":"","Details":""}"#),
+              (["-c", "topology-tabulated", "-a", "ci"], #"{"Code":"OK","Message":"","Details":"no such cluster"}"#),
+              (["-c", "topology", "-a", "ci"], #"{"Code":"OK","Message":"","Details":"db1:3306\n    + db2:3306"}"#),
+              (["-c", "can-replicate-from", "-i", "db1", "-d", "db2"], #"{"Code":"OK","Message":"true","Details":null}"#),
+              (["-c", "replication-analysis"], #"{"Code":"OK","Message":"","Details":[{}]}"#),
+              (["-c", "submit-masters-to-kv-stores"], #"{"Code":"OK","Message":"","Details":[{}]}"#),
+              (["-c", "check-global-recoveries"], #"{"Code":"OK","Message":"","Details":null}"#),
+              (["-c", "delay-replication", "-i", "db1", "-S", "5"], #"{"Code":"OK","Message":"","Details":null}"#),
+              (["-c", "is-replicating", "-i", "db1"], #"{"Key":{"Hostname":"db1","Port":3306}}"#),
+              (["-c", "which-master", "-i", "db1"], instance(masterPort: "3306.5")),
+              (["-c", "which-master", "-i", "db1"], instance(masterPort: "1e400")),
+              (["-c", "which-master", "-i", "db1"], instance(masterPort: "0")),
+              (["-c", "which-master", "-i", "db1"], instance(masterPort: "70000")),
+              (["-c", "which-master", "-i", "db1"], instance(masterPort: "-1")),
+              (["-c", "which-master", "-i", "db1"], instance(masterPort: #""3306""#)),
+              (["-c", "which-master", "-i", "db1"], instance(masterPort: "3306", masterHost: "")),
+              (["-c", "instance", "-i", "db1"], #"{"Key":{"Hostname":"db1","Port":3306.0}}"#),
+          ])
+    func valueNotPrinted(_ arguments: [String], _ body: String) throws {
+        let server = try TestServer { _ in .json(body, status: 200) }
+        defer { server.stop() }
+        let result = try Support.runInProcess(arguments, environment: ["ORCHESTRATOR_API": server.apiURL])
+        #expect(result.status == 1, "\(arguments) given \(body): exit \(result.status), stdout \(result.stdout.debugDescription)")
+        #expect(result.stdout.isEmpty, "\(result.stdout.debugDescription)")
+        #expect(result.stderr.contains("HTTP 200") && result.stderr.contains("was expected"), "\(result.stderr)")
+    }
+
+    @Test("what orchestrator really answers for \"none\" still prints as the bash client printed it, exit 0", arguments: [
+        (["-c", "which-master", "-i", "db1"], instance(masterPort: "0", masterHost: ""), ":0\n"),
+        (["-c", "clusters"], "[]", ""),
+        (["-c", "downtimed"], "null", ""),
+        (["-c", "replication-analysis"], #"{"Code":"OK","Message":"Analysis","Details":[]}"#, ""),
+        (["-c", "which-gtid-errant", "-i", "db1"], #"{"Key":{"Hostname":"db1","Port":3306},"GtidErrant":""}"#, "\n"),
+        (["-c", "tag-value", "-i", "db1", "-t", "fast"], #""""#, "\n"),
+    ])
+    func noneStillPrinted(_ arguments: [String], _ body: String, _ printed: String) throws {
+        let server = try TestServer { _ in .json(body, status: 200) }
+        defer { server.stop() }
+        let result = try Support.runInProcess(arguments, environment: ["ORCHESTRATOR_API": server.apiURL])
+        #expect(result.status == 0, "\(arguments) given \(body): \(result.stderr)")
+        #expect(result.stdout == printed)
+    }
+
+    @Test("the library refuses the same answers: a typed method throws unexpectedAnswer")
+    func libraryRefusesToo() async throws {
+        let server = try TestServer { _ in .json(ExitStatusTests.instance(masterPort: "3306.5"), status: 200) }
+        defer { server.stop() }
+        let client = OrchestratorClient(configuration: ClientConfiguration(endpoints: [try Endpoint(parsing: server.apiURL)]))
+        await #expect(throws: OrchestratorError.self) { _ = try await client.run("which-master", [.instance: "db1"]) }
+        do {
+            _ = try await client.run("which-master", [.instance: "db1"])
+        } catch {
+            #expect(error.code == .unreadableAnswer, "\(error)")
+            #expect(error.message.contains("3306.5"), "\(error.message)")
         }
     }
 

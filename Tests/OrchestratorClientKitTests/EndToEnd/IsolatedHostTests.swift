@@ -16,8 +16,8 @@ enum IsolatedHost {
 
     /// Runs the client with `arguments` inside the namespaces.
     static func run(_ arguments: [String], hostname: String = "db7", hosts: String = "127.0.0.1 localhost\n",
-                    silentDNS: Bool = false, loopbackUp: Bool = true, environment: [String: String] = [:],
-                    timeout: TimeInterval = 60) throws -> ProcessResult {
+                    silentDNS: Bool = false, slowDNSMilliseconds: Int? = nil, hungServerPort: Int? = nil, loopbackUp: Bool = true,
+                    environment: [String: String] = [:], timeout: TimeInterval = 60) throws -> ProcessResult {
         let directory = try TemporaryDirectory()
         try hosts.write(toFile: directory.path + "/hosts", atomically: true, encoding: .utf8)
         try "nameserver 127.0.0.1\noptions timeout:20 attempts:1\n".write(toFile: directory.path + "/resolv.conf",
@@ -34,6 +34,38 @@ enum IsolatedHost {
         except Exception:
             pass
         """.write(toFile: directory.path + "/silent_dns.py", atomically: true, encoding: .utf8)
+        // Answers every A query with 127.0.0.1 (and any other with no address), each after the delay.
+        try """
+        import socket, sys, threading
+        delay = int(sys.argv[2]) / 1000
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(("127.0.0.1", 53))
+        open(sys.argv[1], "w").close()
+        def answer(query, peer):
+            end = query.index(0, 12) + 5
+            qtype = int.from_bytes(query[end - 4:end - 2], "big")
+            count = 1 if qtype == 1 else 0
+            reply = query[:2] + b"\\x81\\x80\\x00\\x01" + count.to_bytes(2, "big") + b"\\x00\\x00\\x00\\x00" + query[12:end]
+            if count:
+                reply += b"\\xc0\\x0c\\x00\\x01\\x00\\x01\\x00\\x00\\x00\\x3c\\x00\\x04\\x7f\\x00\\x00\\x01"
+            s.sendto(reply, peer)
+        s.settimeout(60)
+        try:
+            while True:
+                query, peer = s.recvfrom(4096)
+                threading.Timer(delay, answer, (query, peer)).start()
+        except Exception:
+            pass
+        """.write(toFile: directory.path + "/slow_dns.py", atomically: true, encoding: .utf8)
+        // Accepts connections (the kernel does) and never answers.
+        try """
+        import socket, sys, time
+        s = socket.socket()
+        s.bind(("127.0.0.1", int(sys.argv[1])))
+        s.listen(64)
+        open(sys.argv[2], "w").close()
+        time.sleep(60)
+        """.write(toFile: directory.path + "/hung_server.py", atomically: true, encoding: .utf8)
         let python = TLSServer.python ?? "python3"
         let d = directory.path
         var script = "set -e\nhostname \(hostname)\nmount --bind \(d)/hosts /etc/hosts\nmount --bind \(d)/resolv.conf /etc/resolv.conf\n"
@@ -42,9 +74,18 @@ enum IsolatedHost {
             script += "\(python) \(d)/silent_dns.py \(d)/ready & stub=$!\n"
             script += "while [ ! -e \(d)/ready ]; do sleep 0.05; done\n"
         }
+        if let slowDNSMilliseconds {
+            script += "\(python) \(d)/slow_dns.py \(d)/ready \(slowDNSMilliseconds) & stub=$!\n"
+            script += "while [ ! -e \(d)/ready ]; do sleep 0.05; done\n"
+        }
+        if let hungServerPort {
+            script += "\(python) \(d)/hung_server.py \(hungServerPort) \(d)/listening & hung=$!\n"
+            script += "while [ ! -e \(d)/listening ]; do sleep 0.05; done\n"
+        }
         script += "set +e\nstart=$(date +%s%N)\n\"$0\" \"$@\"; status=$?\nend=$(date +%s%N)\n"
         script += "echo \"elapsed-ms $(( (end - start) / 1000000 ))\" >&2\n"
-        if silentDNS { script += "kill $stub\n" }
+        if silentDNS || slowDNSMilliseconds != nil { script += "kill $stub\n" }
+        if hungServerPort != nil { script += "kill $hung\n" }
         script += "exit $status\n"
         var result = try Support.run(["--mount", "--uts", "--net", "/bin/sh", "-c", script, Support.executable] + arguments,
                                      environment: environment, timeout: timeout, program: Support.find("unshare") ?? "unshare")
@@ -89,6 +130,15 @@ struct IsolatedHostTests {
         #expect(result.milliseconds < 2_500, "took \(result.milliseconds) ms")
         #expect(result.stderr.contains("this host's name"), "\(result.stderr)")
         #expect(result.stderr.contains("-i host[:port]"), "\(result.stderr)")
+    }
+
+    @Test("--timeout bounds the whole run, this host's lookup included: a resolver slow to answer leaves less for the request")
+    func slowResolverInsideTheBound() throws {
+        let result = try IsolatedHost.run(["--timeout", "2s", "-c", "which-master"], slowDNSMilliseconds: 1_500, hungServerPort: 3000,
+                                          environment: ["ORCHESTRATOR_API": "http://127.0.0.1:3000/api"])
+        #expect(result.status == 4, "\(result.stderr)")
+        #expect(result.stderr.contains("/api/instance/db7/3306"), "the name was found, then the request timed out: \(result.stderr)")
+        #expect(result.milliseconds < 2_700, "took \(result.milliseconds) ms: the lookup's 1.5 s came on top of --timeout 2s")
     }
 
     @Test("a Debian-style /etc/hosts (127.0.0.1 localhost db8) never makes this host localhost: exit 2, nothing sent")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestServer
+@testable import OrchestratorCLI
 
 /// Nothing leaks, nothing lies on the terminal: escaping, passwords, proxies.
 @Suite("Nothing leaks, nothing lies on the terminal")
@@ -40,17 +41,70 @@ struct TerminalAndSecretsTests {
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
+    // MARK: Standard output
+
+    /// Whether the client can be run with a pseudo-terminal as its stdout (`script` from util-linux).
+    static let pseudoTerminal: Bool = {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return false }
+        return (try? Support.run(["-qec", "test -t 1", "/dev/null"], program: "/usr/bin/script"))?.status == 0
+    }()
+
+    /// An answer whose master's host name carries an OSC 52 clipboard write, a C1 CSI and a right-to-left override.
+    static let hostileMaster = Reply.json(#"{"Key":{"Hostname":"db1","Port":3306},"MasterKey":{"Hostname":"#
+        + #""db0\u001b]52;c;ZWNobyBvd25lZA==\u0007\u009b2J\u202eevil","Port":3306}}"#)
+
+    @Test("on a terminal, control characters and reordering marks from the server are printed escaped",
+          .enabled(if: pseudoTerminal, "needs /usr/bin/script (util-linux) and a pseudo-terminal"))
+    func terminalStdoutEscaped() throws {
+        let server = try TestServer { _ in TerminalAndSecretsTests.hostileMaster }
+        defer { server.stop() }
+        let command = "'\(Support.executable)' -c which-master -i db1"
+        let result = try Support.run(["-qec", command, "/dev/null"], environment: ["ORCHESTRATOR_API": server.apiURL],
+                                     program: "/usr/bin/script")
+        // The terminal turns each line feed into CR LF.
+        let printed = result.stdout.replacingOccurrences(of: "\r\n", with: "\n")
+        #expect(result.status == 0, "\(printed)")
+        #expect(Self.rawControls(printed).isEmpty, "\(printed.debugDescription)")
+        #expect(printed == "db0\\u{1B}]52;c;ZWNobyBvd25lZA==\\u{07}\\u{009B}2J\\u{202E}evil:3306\n", "\(printed.debugDescription)")
+    }
+
+    @Test("into a pipe, stdout holds the server's bytes as they came, as the bash client wrote them")
+    func pipedStdoutRaw() throws {
+        let server = try TestServer { _ in TerminalAndSecretsTests.hostileMaster }
+        defer { server.stop() }
+        let result = try Support.run(["-c", "which-master", "-i", "db1"], environment: ["ORCHESTRATOR_API": server.apiURL])
+        #expect(result.status == 0)
+        #expect(result.stdout == "db0\u{1B}]52;c;ZWNobyBvd25lZA==\u{07}\u{9B}2J\u{202E}evil:3306\n", "\(result.stdout.debugDescription)")
+    }
+
+    @Test("the terminal's escaping keeps text whole across writes: a character cut between two writes is not escaped")
+    func terminalEscapingAcrossWrites() throws {
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        let sink = DescriptorSink(descriptor: ends[1], escapingControls: true)
+        for byte in Array("é\u{1B}[2J日本\u{202E}\tok\n".utf8) + [0xFF, 0xE6] { [byte].withUnsafeBufferPointer { sink.write($0) } }
+        sink.flush()
+        close(ends[1])
+        let handle = FileHandle(fileDescriptor: ends[0], closeOnDealloc: true)
+        let printed = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        #expect(printed == "é\\u{1B}[2J日本\\u{202E}\tok\n\u{FFFD}\u{FFFD}", "\(printed.debugDescription)")
+    }
+
     // MARK: Passwords
 
-    @Test("-b's password is overwritten in the process's argv as soon as it is read", arguments: [
-        ["-b", "alice:Zq8-Secret-Pw"], ["--auth=alice:Zq8-Secret-Pw"], ["-balice:Zq8-Secret-Pw"],
-    ])
-    func argvScrubbed(_ auth: [String]) throws {
+    @Test("a password on the command line, -b's or an -U URL's, is overwritten in the process's argv as soon as it is read, in every spelling",
+          arguments: [
+              ["-b", "alice:Zq8-Secret-Pw"], ["--auth=alice:Zq8-Secret-Pw"], ["-balice:Zq8-Secret-Pw"],
+              ["-U", "http://alice:Zq8-Secret-Pw@HOST/api"], ["--api=http://alice:Zq8-Secret-Pw@HOST/api"],
+              ["-Uhttp://alice:Zq8-Secret-Pw@HOST/api"], ["-api", "HTTP://alice:Zq8-Secret-Pw@HOST"],
+              ["-U", "http://127.0.0.1:1/api, http://alice:Zq8-Secret-Pw@HOST/api"],
+          ])
+    func argvScrubbed(_ secret: [String]) throws {
         let hung = try TestServer { _ in .hangForever }
         defer { hung.stop() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Support.executable)
-        process.arguments = Self.discover + auth + ["--timeout", "5s"]
+        process.arguments = Self.discover + secret.map { $0.replacingOccurrences(of: "HOST", with: "127.0.0.1:\(hung.port)") } + ["--timeout", "5s"]
         process.environment = ["PATH": "/usr/bin:/bin", "ORCHESTRATOR_CLIENT_PROFILE": "", "ORCHESTRATOR_API": hung.apiURL]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -63,6 +117,7 @@ struct TerminalAndSecretsTests {
         let text = String(decoding: cmdline, as: UTF8.self).replacingOccurrences(of: "\0", with: " ")
         #expect(!text.contains("Zq8-Secret-Pw"), "\(text)")
         #expect(text.contains("alice:"), "the user stays visible: \(text)")
+        if secret.joined().contains("HOST") { #expect(text.contains("@127.0.0.1:\(hung.port)"), "the host stays visible: \(text)") }
         #expect(hung.requests.first?.headers["authorization"] == "Basic " + Data("alice:Zq8-Secret-Pw".utf8).base64EncodedString())
     }
 
@@ -155,7 +210,7 @@ struct TerminalAndSecretsTests {
         let failed = try Support.runInProcess(Self.discover + ["--timeout", "700ms"], environment: environment)
         #expect(failed.status == 3, "\(failed.stderr)")
         #expect(failed.stderr.contains("connection refused"), "\(failed.stderr)")
-        #expect(failed.stderr.contains("through the proxy http://user:****@127.0.0.1:"), "\(failed.stderr)")
+        #expect(failed.stderr.contains("the proxy http://user:****@127.0.0.1:"), "\(failed.stderr)")
         #expect(failed.stderr.contains("(from http_proxy)"))
         #expect(!failed.stderr.contains("Pr0xyPw"))
         #expect(server.requests.isEmpty)
@@ -182,6 +237,18 @@ struct TerminalAndSecretsTests {
         ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(proxy.targets == ["http://orchestrator.invalid:3000/api/discover/127.0.0.1/10111"])
+    }
+
+    @Test("an endpoint host with a trailing dot is matched by no_proxy as curl matches it: direct, never through the proxy")
+    func noProxyTrailingDot() throws {
+        let proxy = try TestServer { _ in TerminalAndSecretsTests.discoverAnswer }
+        defer { proxy.stop() }
+        let environment = ["ORCHESTRATOR_API": "http://orc.example.invalid.:3000/api", "http_proxy": proxy.apiURL.replacingOccurrences(of: "/api", with: ""),
+                           "no_proxy": "localhost,example.invalid"]
+        let result = try Support.runInProcess(Self.discover + ["--timeout", "2s"], environment: environment)
+        #expect(proxy.requests.isEmpty, "the request went through the proxy: \(proxy.targets)")
+        #expect(result.status != 0, "orc.example.invalid. does not resolve: \(result.stdout)")
+        #expect(!result.stderr.contains("proxy"), "\(result.stderr)")
     }
 
     @Test("secrets are not echoed: a non-UTF-8 -b value, an unknown flag's attached value")

@@ -68,7 +68,7 @@ struct FuzzTests {
             var expected: [Flag: String] = [:]
             var refused = false
             for given in list {
-                if given.spec.valueKind != .none && given.value.isEmpty { refused = true }
+                if given.spec.valueKind != .none && ValueSource.isEmptyValue(given.value) { refused = true }
                 if let earlier = expected[given.spec.flag], earlier != given.value { refused = true }
                 expected[given.spec.flag] = given.value
             }
@@ -467,7 +467,8 @@ struct FuzzTests {
                                    .yesNo, .requestedInstance]
         for part in [AnswerPart.response, .details] {
             rules += [.key(part), .instanceKey(part), .masterKey(part), .keys(part), .instanceKeys(part, nil), .instanceKeys(part, .broken),
-                      .instanceKeys(part, .running), .raw(part), .lines(part), .inline(part), .field("Key", part), .field("Message", part)]
+                      .instanceKeys(part, .running), .raw(part, .text), .lines(part), .inline(part, .anything),
+                      .field("Key", part, .instanceKey), .field("Message", part, .text)]
         }
         return rules
     }()

@@ -103,8 +103,9 @@ struct TestPKI: Sendable {
 }
 
 /// A tiny HTTPS server in `python3` (`ssl` module) on 127.0.0.1, for at most `lifetime` seconds. Every TLS
-/// handshake and every request is logged, so a test can assert that no request was served. Any GET is answered
-/// with one `clusters-info` entry for `tls-cluster:3306`.
+/// handshake and every request is logged, so a test can assert that no request was served. The endpoint report's
+/// `raft-*` and `status` probes are answered as a healthy raft leader answers them; any other GET with one
+/// `clusters-info` entry for `tls-cluster:3306`.
 final class TLSServer: @unchecked Sendable {
     private let running: PythonTLSProcess
     var port: Int { running.port }

@@ -15,6 +15,11 @@ if client_ca != "-":
 log = logger(log_file)
 listener = listen(port_file, lifetime)
 body = b'[{"ClusterName":"tls-cluster:3306","ClusterAlias":"tls","ClusterDomain":"","CountInstances":1}]'
+# The endpoint report's probes are answered as a healthy raft leader answers them (so that it judges only the TLS side).
+probe_bodies = {
+    "/api/raft-state": b'"Leader"', "/api/raft-leader": b'"127.0.0.1:10008"', "/api/raft-health": b'"healthy"',
+    "/api/status": b'{"Code":"OK","Message":"Application node is healthy","Details":{"Healthy":true,"Hostname":"tls"}}',
+}
 
 def serve(connection):
     connection.settimeout(10)
@@ -58,7 +63,8 @@ def serve(connection):
                             name = value
             log("REQUEST " + line + " CLIENT " + name)
             connection_header = b"keep-alive" if keep_alive else b"close"
-            answer = instance_body if instance_body is not None and " /api/instance/" in line else body
+            target = line.split(" ")[1] if line.count(" ") >= 2 else ""
+            answer = instance_body if instance_body is not None and " /api/instance/" in line else probe_bodies.get(target, body)
             head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: %s\r\n\r\n" % (len(answer), connection_header)
             tls.sendall(head + answer)
             if not keep_alive:

@@ -6,13 +6,15 @@ import Testing
 /// settings and the instance keys in answers all follow it, so none of them can judge differently.
 @Suite("Empty values: one rule for flags, inputs, settings and answers")
 struct EmptyValueTests {
-    /// The empty value, and values beside it that the rule does not count as empty (blank ones included).
-    static let values = ["", " ", "\t", "\u{200B}", "0"]
+    /// The empty values (no characters, or white space only), then values beside them that the rule does not count
+    /// as empty.
+    static let values = ["", " ", "\t", " \n ", "\u{A0}", "\u{200B}", "0", " a "]
+    static let emptyCount = 5
 
-    @Test("a value is empty when it has no characters; spaces, a tab or a zero-width space are not empty")
+    @Test("a value is empty when it has nothing but white space: spaces, tabs and line breaks name nothing; a zero-width space is not white space")
     func rule() {
-        #expect(ValueSource.isEmptyValue(""))
-        for value in Self.values.dropFirst() { #expect(!ValueSource.isEmptyValue(value), "\(value.debugDescription)") }
+        for value in Self.values.prefix(Self.emptyCount) { #expect(ValueSource.isEmptyValue(value), "\(value.debugDescription)") }
+        for value in Self.values.dropFirst(Self.emptyCount) { #expect(!ValueSource.isEmptyValue(value), "\(value.debugDescription)") }
     }
 
     @Test("the flag parser, inputs, settings and answers refuse or ignore exactly the empty values", arguments: values)
@@ -38,6 +40,13 @@ struct EmptyValueTests {
             _ = try CommandRequest(whichMaster, inputs: [:], instanceFromEnvironment: value, thisHost: thisHost)
         } catch { settingError = error }
         #expect((settingError?.inputProblem == .emptyInstanceSetting) == empty)
+
+        // An empty ORCHESTRATOR_API never means the default endpoint on localhost.
+        var endpointsError: OrchestratorError?
+        do {
+            _ = try ClientConfiguration.resolve(ClientEnvironment(variables: ["ORCHESTRATOR_API": value]), overrides: ConfigurationOverrides())
+        } catch { endpointsError = error }
+        #expect((endpointsError?.refusedValue?.problem.contains("set but empty") ?? false) == empty)
 
         // Another empty setting counts as unset.
         let configuration = try ClientConfiguration.resolve(ClientEnvironment(variables: ["ORCHESTRATOR_CA_FILE": value]),

@@ -66,4 +66,20 @@ struct InProcessTests {
         #expect(result.exitStatus == ExitStatus.usage, "\(result.standardOutput)")
         #expect(result.standardError.contains("needs -i/--instance"), "\(result.standardError)")
     }
+
+    @Test("--timeout bounds the whole invocation: the time this host's lookup took is taken from the request's bound, not added to it")
+    func lookupInsideTheBound() throws {
+        let discover = try Support.transcript("a041-discover").answer(0)
+        var given: [Int] = []
+        let sender = RecordingSender { request in
+            given.append(request.timeoutMilliseconds)
+            return .success(HTTPAnswer(status: 200, contentType: "application/json", body: Array(discover.body.utf8)))
+        }
+        let result = CommandLineTool(environment: ClientEnvironment(variables: ["ORCHESTRATOR_API": "http://orc1:3000/api"]), sender: sender,
+                                     thisHost: { Clock.sleep(milliseconds: 600); return "db9.example.com" })
+            .run(["-c", "discover", "--timeout", "1s"])
+        #expect(result.exitStatus == 0, "\(result.standardError)")
+        #expect(sender.asked == ["http://orc1:3000/api/discover/db9.example.com/3306"])
+        #expect(given.count == 1 && given[0] <= 400, "the request may wait \(given) ms of a 1 s bound 600 ms of which went to the lookup")
+    }
 }

@@ -81,6 +81,18 @@ struct ValueTests {
         }
     }
 
+    @Test("an IPv6 address in brackets is one the system can parse (inet_pton), in instance keys and endpoints alike")
+    func ipv6Literals() throws {
+        for good in ["::1", "fe80::1", "::ffff:10.0.0.1", "2001:DB8::A", "::"] {
+            #expect(try InstanceKey(parsing: "[\(good)]:3306").hostname == good)
+            #expect(try Endpoint(parsing: "http://[\(good)]:3000").url == "http://[\(good)]:3000/api")
+        }
+        for bad in [":", ":::", "1::2::3", "::1::", "1:2:3:4:5:6:7:8:9", "::g", "1.2.3.4", "::1.2.3", "12345::1"] {
+            #expect(throws: OrchestratorError.self, "\(bad)") { try InstanceKey(parsing: "[\(bad)]:3306") }
+            #expect(throws: OrchestratorError.self, "\(bad)") { try Endpoint(parsing: "http://[\(bad)]:3000/api") }
+        }
+    }
+
     @Test("percent-encoding: once, no trailing newline, path-safe")
     func encoding() {
         #expect(PercentEncoding.pathSegment("testing failover") == "testing%20failover")
@@ -134,6 +146,18 @@ struct ConfigurationTests {
         #expect(withCredentials.credentials == Credentials(user: "user", password: "p@ss"))
         #expect(throws: OrchestratorError.self) { try Endpoint(parsing: "orc:3000") }
         #expect(Endpoint.masked("http://user:secret@orc/api") == "http://user:****@orc/api")
+    }
+
+    @Test("an endpoint's host is one libcurl takes: a name, an address, [IPv6] with a zone, one trailing dot")
+    func endpointHosts() throws {
+        for good in ["http://orc.example.test.:3000", "http://[fe80::1%25eth0]:3000", "http://10.0.0.1", "http://orc_1:3000",
+                     "http://user:pw@orc-1.example.com/api"] {
+            #expect(throws: Never.self, "\(good)") { try Endpoint(parsing: good) }
+        }
+        for bad in ["http://:3000", "http://u:p@:3000/api", "http://[zz]:3000", "http://[]:3000", "http://a b", "http://a|b",
+                    "http://a%41b:3000", "http://.", "http://orc..", "http://[fe80::1%]:3000", "http://a]b:3000"] {
+            #expect(throws: OrchestratorError.self, "\(bad)") { try Endpoint(parsing: bad) }
+        }
     }
 
     @Test("precedence: -U, then ORCHESTRATOR_API, then localhost")

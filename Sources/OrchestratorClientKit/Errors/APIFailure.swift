@@ -1,0 +1,81 @@
+/// An operation the API refused or failed.
+///
+/// The server's `Details` and whole answer are kept as the answer holds them, read in place: a 14 MB error answer
+/// costs its bytes, not a tree of its values. ``writeDetails(to:)`` and ``writeAnswer(to:)`` print them from there;
+/// ``details`` and ``answer`` build a tree on each use.
+public struct APIFailure: Sendable, Equatable {
+    /// The endpoint that answered.
+    public let endpoint: String
+    /// The HTTP status of the answer.
+    public let status: Int
+    /// The server's `Message`.
+    public let message: String
+    private let keptDetails: KeptJSON?
+    private let keptAnswer: KeptJSON?
+
+    public init(endpoint: String, status: Int, message: String, details: JSONValue?, answer: JSONValue? = nil) {
+        self.endpoint = endpoint
+        self.status = status
+        self.message = message
+        keptDetails = details.map(KeptJSON.tree)
+        keptAnswer = answer.map(KeptJSON.tree)
+    }
+
+    /// A failure whose `Details` and answer stay in the answer's bytes.
+    package init(endpoint: String, status: Int, message: String, details: JSONNode?, answer: JSONNode?) {
+        self.endpoint = endpoint
+        self.status = status
+        self.message = message
+        keptDetails = details.map(KeptJSON.node)
+        keptAnswer = answer.map(KeptJSON.node)
+    }
+
+    /// The server's `Details`, when it sent any (not `null`), as a tree (built on each use).
+    public var details: JSONValue? { keptDetails?.tree }
+
+    /// The whole answer, when it was JSON, as a tree (built on each use).
+    public var answer: JSONValue? { keptAnswer?.tree }
+
+    /// Whether the server sent `Details` (not `null`).
+    public var hasDetails: Bool { keptDetails != nil }
+
+    /// Whether the answer was JSON.
+    public var hasAnswer: Bool { keptAnswer != nil }
+
+    /// Writes the `Details` on one line, as the bash client's `echo $api_details` printed them, without a trailing
+    /// newline; nothing when there are none.
+    public func writeDetails(to sink: ByteSink) {
+        keptDetails?.write(style: .inline, to: sink)
+    }
+
+    /// Writes the whole answer as indented JSON (as `jq .` prints it), without a trailing newline; nothing when it
+    /// was not JSON.
+    public func writeAnswer(to sink: ByteSink) {
+        keptAnswer?.write(style: .pretty, to: sink)
+    }
+
+    public static func == (lhs: APIFailure, rhs: APIFailure) -> Bool {
+        lhs.endpoint == rhs.endpoint && lhs.status == rhs.status && lhs.message == rhs.message
+            && lhs.details == rhs.details && lhs.answer == rhs.answer
+    }
+}
+
+/// A JSON value an error keeps: a tree given by a caller, or a value read in place in the answer's bytes.
+private enum KeptJSON: Sendable {
+    case tree(JSONValue)
+    case node(JSONNode)
+
+    var tree: JSONValue {
+        switch self {
+        case .tree(let value): value
+        case .node(let node): node.value
+        }
+    }
+
+    func write(style: JSONPrinter.Style, to sink: ByteSink) {
+        switch self {
+        case .tree(let value): sink.write(JSONPrinter.render(value, style: style))
+        case .node(let node): JSONStreamPrinter.write(node, style: style, to: sink)
+        }
+    }
+}
