@@ -211,7 +211,7 @@ struct TLSTests {
     /// Why a TLS version cannot be served here (a distribution's OpenSSL may lack it), or `nil`.
     static func cannotServe(_ version: String, _ ciphers: String) -> String? {
         guard let pki = try? pki() else { return "no test PKI (openssl)" }
-        return PythonTLSProcess.cannotSpeak(version: version, ciphers: ciphers, certificate: pki.rsaServerCertificate, key: pki.rsaServerKey)
+        return TLSServer.cannotSpeak(version: version, ciphers: ciphers, certificate: pki.rsaServerCertificate, key: pki.rsaServerKey)
     }
 
     static let oldVersions = [("TLSv1", "AES128-SHA:@SECLEVEL=0"), ("TLSv1_1", "ALL:@SECLEVEL=0")]

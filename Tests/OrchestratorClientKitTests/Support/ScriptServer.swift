@@ -9,8 +9,10 @@ final class ScriptServer: @unchecked Sendable {
     private let logPath: String
     private let directory: String
 
-    /// Runs `script.py` with `leading` arguments, then the port file, the log file and the lifetime, then `trailing`.
-    init(script: String, leading: [String] = [], trailing: [String] = [], lifetime: Int = 30) throws {
+    /// Runs `script.py` with `leading` arguments, then the port file, the log file and the lifetime, then `trailing`;
+    /// `environment` is added to this process's (tls_support.py reads OCC_TLS_VERSION and OCC_TLS_CIPHERS).
+    init(script: String, leading: [String] = [], trailing: [String] = [], lifetime: Int = 30,
+         environment: [String: String] = [:]) throws {
         guard let python = TLSServer.python else { throw TLSTestError.missingTool("python3") }
         guard let path = Bundle.module.path(forResource: script, ofType: "py") else {
             throw TLSTestError.missingTool("\(script).py (a resource of the test target)")
@@ -23,6 +25,7 @@ final class ScriptServer: @unchecked Sendable {
         process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [path] + leading + [portFile, logPath, String(lifetime)] + trailing
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         let errors = Pipe()
@@ -59,7 +62,12 @@ final class ScriptServer: @unchecked Sendable {
     /// The log's lines so far, after a moment for lines still being written by the server's threads.
     func log(settle: TimeInterval = 0.2) -> [String] {
         usleep(UInt32(settle * 1_000_000))
-        return ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        return lines()
+    }
+
+    /// The log's lines so far, at once.
+    func lines() -> [String] {
+        ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 }
 

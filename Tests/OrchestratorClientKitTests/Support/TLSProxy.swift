@@ -3,19 +3,18 @@ import Foundation
 /// An https proxy in `python3` (tls_proxy.py) on 127.0.0.1, for at most `lifetime` seconds: TLS with its client, then
 /// CONNECT tunnels to the target asked for. Logs `HANDSHAKE`, `HANDSHAKE-FAILED reason` and `CONNECT host:port`.
 final class TLSProxy: @unchecked Sendable {
-    private let running: PythonTLSProcess
+    private let running: ScriptServer
 
     /// The proxy's URL, for `https_proxy`.
     var url: String { "https://127.0.0.1:\(running.port)" }
 
     init(certificate: String, key: String, lifetime: Int = 30, version: String? = nil, ciphers: String? = nil) throws {
-        running = try PythonTLSProcess(script: "tls_proxy", prefix: "occ-proxy", version: version, ciphers: ciphers) { portFile, logPath in
-            [certificate, key, portFile, logPath, String(lifetime)]
-        }
+        running = try ScriptServer(script: "tls_proxy", leading: [certificate, key], lifetime: lifetime,
+                                   environment: TLSServer.limits(version: version, ciphers: ciphers))
     }
 
     func stop() { running.stop() }
 
     /// The log lines so far, after a moment for the proxy's threads to write them.
-    func log() -> [String] { running.log(settle: 0.2) }
+    func log() -> [String] { running.log() }
 }

@@ -107,7 +107,7 @@ struct TestPKI: Sendable {
 /// `raft-*` and `status` probes are answered as a healthy raft leader answers them; any other GET with one
 /// `clusters-info` entry for `tls-cluster:3306`.
 final class TLSServer: @unchecked Sendable {
-    private let running: PythonTLSProcess
+    private let running: ScriptServer
     var port: Int { running.port }
 
     var apiURL: String { "https://127.0.0.1:\(port)/api" }
@@ -120,18 +120,64 @@ final class TLSServer: @unchecked Sendable {
     ///   - version: the one TLS version served (`TLSv1`, `TLSv1_1`: ssl.TLSVersion's names), with `ciphers` (OpenSSL's list).
     init(certificate: String, key: String, clientCA: String? = nil, graceful: Bool = true, lifetime: Int = 30,
          keepAlive: Bool = false, version: String? = nil, ciphers: String? = nil) throws {
-        running = try PythonTLSProcess(script: "tls_server", prefix: "occ-https", version: version, ciphers: ciphers) { portFile, logPath in
-            [certificate, key, clientCA ?? "-", portFile, logPath, String(lifetime), graceful ? "1" : "0", keepAlive ? "1" : "0"]
-        }
+        running = try ScriptServer(script: "tls_server", leading: [certificate, key, clientCA ?? "-"],
+                                   trailing: [graceful ? "1" : "0", keepAlive ? "1" : "0"], lifetime: lifetime,
+                                   environment: TLSServer.limits(version: version, ciphers: ciphers))
     }
 
-    static var python: String? { PythonTLSProcess.python }
+    /// The variables by which tls_support.py serves one TLS version (`TLSv1`, …) with OpenSSL's cipher list `ciphers`.
+    static func limits(version: String?, ciphers: String?) -> [String: String] {
+        var limits: [String: String] = [:]
+        limits["OCC_TLS_VERSION"] = version
+        limits["OCC_TLS_CIPHERS"] = ciphers
+        return limits
+    }
+
+    /// Whether python3's TLS on this host can still serve and speak `version` with `ciphers` (with the RSA test
+    /// certificate) at all: distributions may build OpenSSL without TLS 1.0 and 1.1. `nil` when it can; else why not.
+    static func cannotSpeak(version: String, ciphers: String, certificate: String, key: String) -> String? {
+        guard let python = TLSServer.python else { return "python3 is not installed" }
+        let check = """
+        import socket, ssl, sys, threading, warnings
+        warnings.simplefilter("ignore")
+        version = getattr(ssl.TLSVersion, sys.argv[1])
+        server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        server.load_cert_chain(sys.argv[3], sys.argv[4])
+        client = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        client.check_hostname = False
+        client.verify_mode = ssl.CERT_NONE
+        for context in (server, client):
+            context.minimum_version = context.maximum_version = version
+            context.set_ciphers(sys.argv[2])
+        a, b = socket.socketpair()
+        thread = threading.Thread(target=lambda: server.wrap_socket(a, server_side=True), daemon=True)
+        thread.start()
+        print(client.wrap_socket(b).version())
+        """
+        guard let result = try? Support.run(["-c", check, version, ciphers, certificate, key], timeout: 20, program: python,
+                                            inheritEnvironment: true) else { return "python3 could not be run" }
+        return result.status == 0 ? nil : "this host's python3/OpenSSL cannot speak \(version) with \(ciphers): \(result.stderr.suffix(200))"
+    }
+
+    /// The python3 interpreter itself, not a wrapper such as a pyenv shim, so that stopping it stops the server.
+    static let python: String? = {
+        guard ExternalTool.find("python3") != nil,
+              let path = try? ExternalTool.run("python3", ["-c", "import sys; print(sys.executable)"], in: "/")
+        else { return nil }
+        let trimmed = path.trimmingCharacters(in: .whitespacesAndNewlines)
+        return FileManager.default.isExecutableFile(atPath: trimmed) ? trimmed : ExternalTool.find("python3")
+    }()
 
     func stop() { running.stop() }
 
     /// The log lines so far: `HANDSHAKE-FAILED reason`, `REQUEST GET /api/… HTTP/1.1 CLIENT cn`.
     /// Waits up to `settle` for at least one line, as the server logs on its own threads.
-    func log(settle: TimeInterval = 2) -> [String] { running.log(settle: settle) }
+    func log(settle: TimeInterval = 2) -> [String] {
+        let deadline = Date().addingTimeInterval(settle)
+        while running.lines().isEmpty, Date() < deadline { usleep(20_000) }
+        // A moment more, for lines that race with the first one.
+        return running.log(settle: 0.15)
+    }
 
     /// Connections accepted, and TLS handshakes done in full and resumed, so far (no settling: call after `requests`).
     func connectionCounts() -> (accepted: Int, newHandshakes: Int, resumedHandshakes: Int) {

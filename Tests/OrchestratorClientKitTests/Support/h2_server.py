@@ -9,22 +9,19 @@
 #   alert        a plaintext TLS fatal alert bad_record_mac on the socket, then close
 #   garbage      a TLS record the client cannot decrypt, then close
 # Logs "REQUEST stream N BEHAVIOUR" per request read, and "ACCEPT" per connection.
-import os, select, socket, ssl, struct, sys, threading
+import os, select, socket, struct, sys, threading
+from tls_support import handshake, listen, logger, server_context
 
 certificate, key, port_file, log_file, lifetime = sys.argv[1:6]
 behaviours = sys.argv[6].split(",")
-context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-context.load_cert_chain(certificate, key)
+context = server_context(certificate, key)
 context.set_alpn_protocols(["h2"])
 lock = threading.Lock()
 served = [0]
 # Every answer's body: the argument after the behaviours, else one clusters-info entry.
 body = sys.argv[7].encode() if len(sys.argv) > 7 else b'[{"ClusterName":"h2-cluster:3306","ClusterAlias":"h2","ClusterDomain":"","CountInstances":1}]'
 
-def log(line):
-    with lock:
-        with open(log_file, "a") as f:
-            f.write(line + "\n")
+log = logger(log_file)
 
 def next_behaviour():
     with lock:
@@ -63,12 +60,8 @@ def linger(tls):
         pass
 
 def serve(connection):
-    connection.settimeout(10)
-    try:
-        tls = context.wrap_socket(connection, server_side=True)
-    except Exception as error:
-        log("HANDSHAKE-FAILED " + str(error))
-        connection.close()
+    tls = handshake(context, connection, log)
+    if tls is None:
         return
     try:
         if read_exactly(tls, 24) != b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n":
@@ -120,14 +113,7 @@ def serve(connection):
         except Exception:
             pass
 
-listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-listener.bind(("127.0.0.1", 0))
-listener.listen(64)
-with open(port_file + ".tmp", "w") as f:
-    f.write(str(listener.getsockname()[1]))
-os.rename(port_file + ".tmp", port_file)
-threading.Timer(float(lifetime), lambda: os._exit(0)).start()
+listener = listen(port_file, lifetime)
 while True:
     connection, _ = listener.accept()
     log("ACCEPT")

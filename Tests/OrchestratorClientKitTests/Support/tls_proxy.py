@@ -2,7 +2,7 @@
 # Arguments: certificate key port_file log_file lifetime. Logs HANDSHAKE-FAILED reason, HANDSHAKE, and CONNECT target per
 # tunnel; then relays bytes both ways, so the client's TLS with the server runs inside the proxy's.
 import select, socket, sys, threading
-from tls_support import listen, logger, server_context
+from tls_support import handshake, listen, logger, server_context
 
 certificate, key, port_file, log_file, lifetime = sys.argv[1:6]
 context = server_context(certificate, key)
@@ -23,12 +23,8 @@ def relay(client, upstream):
             (upstream if source is client else client).sendall(data)
 
 def serve(connection):
-    connection.settimeout(10)
-    try:
-        tls = context.wrap_socket(connection, server_side=True)
-    except Exception as error:
-        log("HANDSHAKE-FAILED " + str(error))
-        connection.close()
+    tls = handshake(context, connection, log)
+    if tls is None:
         return
     log("HANDSHAKE")
     upstream = None

@@ -1,4 +1,5 @@
-# What the python TLS stand-ins share (tls_server.py, tls_proxy.py): their TLS context, their log, their listener.
+# What the python TLS stand-ins share (tls_server.py, tls_proxy.py, h2_server.py): their TLS context, their log,
+# their listener.
 import os, socket, ssl, threading, warnings
 
 _lock = threading.Lock()
@@ -34,3 +35,13 @@ def listen(port_file, lifetime):
     os.rename(port_file + ".tmp", port_file)
     threading.Timer(float(lifetime), lambda: os._exit(0)).start()
     return listener
+
+def handshake(context, connection, log):
+    """The server's TLS on an accepted connection (10 s bound on each read); None, logged and closed, when it fails."""
+    connection.settimeout(10)
+    try:
+        return context.wrap_socket(connection, server_side=True)
+    except Exception as error:
+        log("HANDSHAKE-FAILED " + str(error))
+        connection.close()
+        return None
