@@ -170,7 +170,8 @@ final class SessionCore {
             if safety == .changes, let status = Self.gatewayStatus(of: answer) {
                 throw .outcomeUnknown(endpoint: endpoint.url, path: path.encoded,
                                       what: "HTTP \(status) came back from a gateway or proxy in front of orchestrator, not from "
-                                        + "orchestrator itself (\(Self.excerpt(answer.body, limit: 60))): the change may have reached it")
+                                        + "orchestrator itself (\(answer.body.isEmpty ? "an empty body" : Self.excerpt(answer.body, limit: 60)))"
+                                        + ": the change may have reached it")
             }
             do {
                 return .answer(try interpret(answer, endpoint: endpoint, path: path))
