@@ -175,6 +175,10 @@ final class SessionCore {
             }
             do {
                 return .answer(try interpret(answer, endpoint: endpoint, path: path))
+            } catch let error where safety == .changes && answer.endedByClose && error.isNotJSON {
+                // Without a length or chunks, a body cut short by a closing connection looks like a whole one.
+                throw .outcomeUnknown(endpoint: endpoint.url, path: path.encoded,
+                                      what: "the answer ended when the connection closed, and is not whole JSON: it may have been cut short")
             } catch let error where !retry.redetected && configuration.endpoints.count > 1 && Self.showsLeaderChange(error) {
                 // The node did not act on the request; the new leader can.
                 retry.redetected = true

@@ -36,6 +36,9 @@ package struct HTTPAnswer: Sendable, Equatable {
     package let body: [UInt8]
     /// Where a redirect (3xx) points, from its `Location` header; redirects are never followed.
     package var location: String? = nil
+    /// Nothing but the connection's close marked the body's end (HTTP/1.x without `Content-Length` or chunks): an
+    /// answer cut short cannot be told from a whole one.
+    package var endedByClose = false
     /// How long the exchange took, connecting included.
     package var elapsedMilliseconds = 0
     /// The certificate of the chain the server presented that expires first, when the request asked for it.
