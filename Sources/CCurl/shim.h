@@ -195,6 +195,11 @@ static inline CURLcode occ_setopt_slist(CURL *h, CURLoption o, struct curl_slist
 static inline CURLcode occ_setopt_write_function(CURL *h, occ_write_callback f) {
     return occ_curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, f);
 }
+/* Each header line of the answer, the status line and the empty line that ends the head included (CURLOPT_HEADERDATA
+ * is its context). */
+static inline CURLcode occ_setopt_header_function(CURL *h, occ_write_callback f) {
+    return occ_curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, f);
+}
 
 static inline CURLcode occ_getinfo_long(CURL *h, CURLINFO i, long *v) { return occ_curl.easy_getinfo(h, i, v); }
 static inline CURLcode occ_getinfo_string(CURL *h, CURLINFO i, char **v) { return occ_curl.easy_getinfo(h, i, v); }

@@ -50,7 +50,8 @@ extension SessionCore {
             break
         }
         if sentChange {
-            return .outcomeUnknown(endpoint: endpoint.url, path: path.encoded, what: "no complete answer came back: \(failure.reason)")
+            return .outcomeUnknown(endpoint: endpoint.url, path: path.encoded,
+                                   what: "no complete answer came back: \(reason(failure, endpoint: endpoint))")
         }
         switch failure.kind {
         case .tooLarge:
@@ -81,15 +82,25 @@ extension SessionCore {
         return answer.status
     }
 
+    /// A forwarding proxy's own refusal of a request to an http endpoint, in words naming the proxy: a `407` (only a
+    /// proxy asks for proxy credentials), or a `403` page that is not orchestrator's JSON (an access rule of the
+    /// proxy's). The request was not forwarded; `nil` for any other answer, or without a forwarding proxy.
+    static func forwardingProxyRefusal(_ answer: HTTPAnswer, endpoint: Endpoint, proxy: String?) -> String? {
+        guard let proxy, endpoint.url.hasPrefix("http://") else { return nil }
+        if answer.status == 407 || answer.status == 403 && (try? JSONDocument(answer.body)) == nil {
+            return TransferFacts.proxyAnswered(answer.status, proxy: proxy)
+        }
+        return nil
+    }
+
     /// Turns an HTTP answer into a result: `Code: ERROR` and HTTP errors become ``OrchestratorError``; a redirect
     /// (never followed) or a status outside 2xx–5xx is never success.
     func interpret(_ answer: HTTPAnswer, endpoint: Endpoint, path: APIPath) throws(OrchestratorError) -> APIAnswer {
+        if let refusal = Self.forwardingProxyRefusal(answer, endpoint: endpoint, proxy: configuration.proxy.describeProxy(for: endpoint.url)) {
+            throw .unreachable(endpoint: endpoint.url, reason: refusal)
+        }
         if answer.status == 401 || answer.status == 403 {
             throw authorizationError(endpoint: endpoint, status: answer.status)
-        }
-        if answer.status == 407, let proxy = configuration.proxy.describeProxy(for: endpoint.url) {
-            // Only a proxy asks for proxy credentials: it did not forward the request.
-            throw .unreachable(endpoint: endpoint.url, reason: TransferFacts.proxyAnswered(407, proxy: proxy))
         }
         guard MemoryHeadroom.available(answer.body.count * MemoryHeadroom.bytesPerAnswerByte) else {
             throw .outOfMemory(endpoint: endpoint.url, path: path.encoded, bytes: answer.body.count)

@@ -53,7 +53,8 @@ package final class EndpointProbe: SessionCall {
             var results: [String: ProbeResult] = [:]
             for (offset, path) in paths.enumerated() {
                 let position = index * paths.count + offset
-                results[path] = result(outcomes.indices.contains(position) ? outcomes[position] : nil, path: path, proxy: proxy)
+                results[path] = result(outcomes.indices.contains(position) ? outcomes[position] : nil, path: path,
+                                       endpoint: endpoint, proxy: proxy)
             }
             var status = EndpointStatus(endpoint: endpoint, credentialsSent: configuration.sendsCredentials(to: endpoint))
             status.proxy = proxy
@@ -71,12 +72,13 @@ package final class EndpointProbe: SessionCall {
     }
 
     /// `outcome` as the report reads it. A failure at the proxy names it already (``TransportFailure/failedAtProxy``);
-    /// others through a proxy say they went through it; a `407` is the proxy's answer, never the endpoint's.
-    static func result(_ outcome: HTTPOutcome?, path: String, proxy: String?) -> ProbeResult {
+    /// others through a proxy say they went through it; a forwarding proxy's refusal (`SessionCore.forwardingProxyRefusal`)
+    /// is the proxy's answer, never the endpoint's.
+    static func result(_ outcome: HTTPOutcome?, path: String, endpoint: Endpoint, proxy: String?) -> ProbeResult {
         switch outcome {
         case .success(let answer)?:
-            guard answer.status == 407, let proxy else { return .answer(answer) }
-            return .failed(TransferFacts.proxyAnswered(407, proxy: proxy), milliseconds: answer.elapsedMilliseconds)
+            guard let refusal = SessionCore.forwardingProxyRefusal(answer, endpoint: endpoint, proxy: proxy) else { return .answer(answer) }
+            return .failed(refusal, milliseconds: answer.elapsedMilliseconds)
         case .failure(let failure)?:
             var reason = failure.reason
             if failure.kind == .tooLarge && failure.reason != CurlTransport.outOfMemoryReason {

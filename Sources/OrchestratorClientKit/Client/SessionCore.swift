@@ -170,10 +170,15 @@ final class SessionCore {
             if safety == .changes, let status = Self.gatewayStatus(of: answer) {
                 throw .outcomeUnknown(endpoint: endpoint.url, path: path.encoded,
                                       what: "HTTP \(status) came back from a gateway or proxy in front of orchestrator, not from "
-                                        + "orchestrator itself (\(Self.excerpt(answer.body, limit: 60))): the change may have reached it")
+                                        + "orchestrator itself (\(answer.body.isEmpty ? "an empty body" : Self.excerpt(answer.body, limit: 60)))"
+                                        + ": the change may have reached it")
             }
             do {
                 return .answer(try interpret(answer, endpoint: endpoint, path: path))
+            } catch let error where safety == .changes && answer.endedByClose && error.isNotJSON {
+                // Without a length or chunks, a body cut short by a closing connection looks like a whole one.
+                throw .outcomeUnknown(endpoint: endpoint.url, path: path.encoded,
+                                      what: "the answer ended when the connection closed, and is not whole JSON: it may have been cut short")
             } catch let error where !retry.redetected && configuration.endpoints.count > 1 && Self.showsLeaderChange(error) {
                 // The node did not act on the request; the new leader can.
                 retry.redetected = true

@@ -143,8 +143,9 @@ package indirect enum ValueShape: Sendable {
     private static func key(_ node: JSONNode?) -> (host: String, port: Int)? {
         guard let node, node.kind == .object else { return nil }
         let values = node.members(named: ["Hostname", "Port"])
+        // No sign: `-0` is 0, but would be printed as written.
         guard let host = values[0]?.stringValue, let port = values[1], port.kind == .number, isInteger(port),
-              port.byteCount <= 5, let number = port.intValue else { return nil }
+              port.numberText?.first != "-", port.byteCount <= 5, let number = port.intValue else { return nil }
         return (host, number)
     }
 }

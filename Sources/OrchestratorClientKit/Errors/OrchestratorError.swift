@@ -88,6 +88,12 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         }
     }
 
+    /// The answer was not JSON at all (not merely JSON of another shape).
+    var isNotJSON: Bool {
+        if case .unreadableAnswer = reason { return true }
+        return false
+    }
+
     /// The endpoint concerned, when one is.
     public var endpoint: String? {
         switch reason {

@@ -57,6 +57,29 @@ final class CurlTransfer {
         return length
     }
 
+    /// The answer's head ended (the empty line after its headers): libcurl takes a connection that closes in the
+    /// middle of the head for the end of an answer with no body.
+    var headEnded = false
+    /// The body is sent in chunks, so its end is marked (`Transfer-Encoding: chunked`).
+    var chunked = false
+
+    /// One line of the answer's head (from libcurl's header callback); a new status line starts a new head (after
+    /// a `100 Continue`).
+    func receiveHeader(_ data: UnsafeMutablePointer<CChar>, length: Int) {
+        data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+            let line = UnsafeBufferPointer(start: bytes, count: length)
+            if line.starts(with: Array("HTTP/".utf8)) {
+                headEnded = false
+                chunked = false
+            } else if line.elementsEqual([13, 10]) || line.elementsEqual([10]) {
+                headEnded = true
+            } else if length < 200 {
+                let text = String(decoding: line, as: UTF8.self).lowercased()
+                if text.hasPrefix("transfer-encoding:") && text.contains("chunked") { chunked = true }
+            }
+        }
+    }
+
     /// The error buffer's text, lower-cased, without a trailing newline; empty when libcurl wrote none.
     var detail: String {
         var text = String(cString: errorBuffer).lowercased()

@@ -231,6 +231,12 @@ package final class CurlTransport: HTTPSending {
         }
         if request.wantsCertificate { _ = occ_setopt_long(handle, CURLOPT_CERTINFO, 1) }
         _ = occ_setopt_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(transfer).toOpaque())
+        _ = occ_setopt_pointer(handle, CURLOPT_HEADERDATA, Unmanaged.passUnretained(transfer).toOpaque())
+        _ = occ_setopt_header_function(handle) { data, size, count, context in
+            guard let context, let data else { return 0 }
+            Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue().receiveHeader(data, length: size * count)
+            return size * count
+        }
         _ = occ_setopt_write_function(handle) { data, size, count, context in
             guard let context, let data else { return 0 }
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
@@ -252,6 +258,11 @@ package final class CurlTransport: HTTPSending {
                 return .failure(TransportFailure(kind: .broken, reason: Self.notHTTPReason("no status line: http/0.9", isHTTPS: transfer.isHTTPS),
                                                  elapsedMilliseconds: elapsed, delivery: .maybeSent))
             }
+            if !transfer.headEnded {
+                // libcurl takes a connection closed in the middle of the head for an answer without a body.
+                return .failure(TransportFailure(kind: .broken, reason: "the connection closed before the answer's headers ended",
+                                                 elapsedMilliseconds: elapsed, delivery: .maybeSent))
+            }
             var typePointer: UnsafeMutablePointer<CChar>?
             _ = occ_getinfo_string(transfer.handle, CURLINFO_CONTENT_TYPE, &typePointer)
             var answer = HTTPAnswer(status: status, contentType: typePointer.map { String(cString: $0) }, body: transfer.body)
@@ -261,6 +272,11 @@ package final class CurlTransport: HTTPSending {
                 answer.location = location.map { String(cString: $0) }
             }
             answer.elapsedMilliseconds = elapsed
+            var length: Int64 = -1, version = 0
+            _ = occ_getinfo_off(transfer.handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length)
+            _ = occ_getinfo_long(transfer.handle, CURLINFO_HTTP_VERSION, &version)
+            // HTTP/2 and 3 (CURL_HTTP_VERSION_2_0 is 3) mark every body's end.
+            answer.endedByClose = length < 0 && !transfer.chunked && version < 3
             if transfer.isHTTPS {
                 var chain = [UInt8](repeating: 0, count: 8_192)
                 let found = chain.withUnsafeMutableBufferPointer { buffer in

@@ -36,6 +36,9 @@ package struct HTTPAnswer: Sendable, Equatable {
     package let body: [UInt8]
     /// Where a redirect (3xx) points, from its `Location` header; redirects are never followed.
     package var location: String? = nil
+    /// Nothing but the connection's close marked the body's end (HTTP/1.x without `Content-Length` or chunks): an
+    /// answer cut short cannot be told from a whole one.
+    package var endedByClose = false
     /// How long the exchange took, connecting included.
     package var elapsedMilliseconds = 0
     /// The certificate of the chain the server presented that expires first, when the request asked for it.
@@ -61,6 +64,9 @@ package struct TransportFailure: Sendable, Equatable, Error {
         case tls
         /// The proxy answered the request for a tunnel, or the request itself, with a refusal (407, 403, 502…).
         case proxyRefused
+        /// The server refused the request's HTTP/2 stream each time libcurl sent it (libcurl resends a refused stream
+        /// itself, 5 times): not processed, and not worth sending again at once.
+        case refusedStream
         /// The answer exceeded the size the client accepts.
         case tooLarge
         /// Our own side cannot send at all: TLS files libcurl cannot use, libcurl cannot be loaded. The same for
@@ -117,9 +123,9 @@ package struct TransportFailure: Sendable, Equatable, Error {
     /// True when the caller cancelled the request.
     package var isCancellation: Bool { kind == .cancelledBeforeSending || kind == .cancelledAfterSending }
 
-    /// True when trying the same request again cannot help: our configuration, a TLS problem, a proxy's refusal, an
-    /// answer too large. (Whether a retry is *safe* is ``delivery``'s to say.)
-    package var isPermanent: Bool { [.configuration, .tls, .proxyRefused, .tooLarge].contains(kind) }
+    /// True when trying the same request again cannot help: our configuration, a TLS problem, a proxy's refusal,
+    /// streams libcurl already sent again, an answer too large. (Whether a retry is *safe* is ``delivery``'s to say.)
+    package var isPermanent: Bool { [.configuration, .tls, .proxyRefused, .refusedStream, .tooLarge].contains(kind) }
 }
 
 /// The result of one request.

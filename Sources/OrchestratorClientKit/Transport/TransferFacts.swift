@@ -105,8 +105,8 @@ struct TransferFacts {
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_SEND_ERROR,
              CURLcode(rawValue: 16) /* CURLE_HTTP2 */, CURLcode(rawValue: 92) /* CURLE_HTTP2_STREAM */:
             if freshConnection && detail.contains("times before giving up") {
-                return (.broken, "the server refused the request's stream each time libcurl sent it (HTTP/2 REFUSED_STREAM: "
-                            + "not processed; \(detail))", false)
+                return (.refusedStream, "the server refused the request's stream each of the 6 times libcurl sent it (HTTP/2 "
+                            + "REFUSED_STREAM: not processed; \(detail))", false)
             }
             if detail.contains("ssl_read") || detail.contains("ssl_write") || detail.contains("ssl routines") {
                 return (.tls, "TLS failed after the handshake: \(detail)", false)
@@ -210,8 +210,8 @@ struct TransferFacts {
     private var clientCertificateHint: String {
         guard isHTTPS, headerBytes == 0, code != CURLE_PARTIAL_FILE, tlsReady != false,
               !detail.contains("http/2"), !detail.contains("ssl"), !detail.contains("tried") else { return "" }
-        return clientCertificateGiven ? "; an https server that refuses our client certificate closes like this"
-            : "; an https server that requires a client certificate closes like this: give "
+        return clientCertificateGiven ? "; if the server refused our client certificate, that looks like this too"
+            : "; if the server requires a client certificate, its refusal looks like this too: then give "
                 + "\(SettingMention.of(.clientCertificate)) and \(SettingMention.of(.clientKey))"
     }
 }

@@ -111,6 +111,8 @@ struct ExitStatusTests {
               (["-c", "which-master", "-i", "db1"], instance(masterPort: "-1")),
               (["-c", "which-master", "-i", "db1"], instance(masterPort: #""3306""#)),
               (["-c", "which-master", "-i", "db1"], instance(masterPort: "3306", masterHost: "")),
+              (["-c", "which-master", "-i", "db1"], instance(masterPort: "-0", masterHost: "")),
+              (["-c", "which-master", "-i", "db1"], instance(masterPort: "3306", masterHost: " ")),
               (["-c", "instance", "-i", "db1"], #"{"Key":{"Hostname":"db1","Port":3306.0}}"#),
           ])
     func valueNotPrinted(_ arguments: [String], _ body: String) throws {

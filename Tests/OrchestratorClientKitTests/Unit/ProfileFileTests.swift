@@ -160,7 +160,7 @@ struct ProfileFileTests {
     }
 
     @Test("TLS hints: one accurate line per failure", arguments: [
-        ("ssl certificate problem: certificate has expired", "has expired (its own, or an intermediate it sends): it must be renewed on the server"),
+        ("ssl certificate problem: certificate has expired", "(its own, or an intermediate it sends): it must be renewed on the server"),
         ("ssl certificate problem: certificate is not yet valid", "not valid yet"),
         ("ssl: no alternative certificate subject name matches target host name '127.0.0.1'", "for another name"),
         ("ssl certificate problem: self-signed certificate in certificate chain", "--ca-file"),
