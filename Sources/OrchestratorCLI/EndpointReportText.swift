@@ -34,8 +34,14 @@ package enum EndpointReportText {
             return fields.joined(separator: "  ")
         }
         lines.append(summary(report))
-        return lines.map { $0 + "\n" }.joined()
+        // Text from the servers stands in these lines (messages, raft leaders' names, a certificate's dates): each
+        // line is shown whole as values from outside are, line breaks and terminal controls escaped, so that no
+        // answer can forge a line of the report or drive the terminal.
+        return lines.map { TerminalText.value($0, limit: lineLimit) + "\n" }.joined()
     }
+
+    /// The most of one line kept: a server's message of a megabyte is no report line.
+    static let lineLimit = 4_000
 
     /// `healthy: leader URL; 3 of 3 endpoints healthy`, with the group's problems when there are any.
     package static func summary(_ report: EndpointReport) -> String {

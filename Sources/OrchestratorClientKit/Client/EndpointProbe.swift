@@ -138,28 +138,37 @@ package final class EndpointProbe: SessionCall {
             problems.append("not orchestrator's API: leader-check answered 404 page not found (check the URL's /api)")
         }
 
-        // raft-state: the role, or "not running with raft setup" without raft.
+        // raft-state: the role. Only a raft state or a node without raft is a known role; anything else is a problem.
         var usesRaft: Bool?
         switch raftState {
-        case .value(.string(let state)):
-            usesRaft = true
-            switch state {
-            case "Leader": status.role = .leader
-            case "Follower": status.role = .follower
-            case "Candidate": status.role = .candidate
-            case "Shutdown": status.role = .shutdown
-            default: status.role = .unknown
-            }
-        case .error(let message) where message.hasPrefix("raft-state: not running with raft setup"):
+        case _ where saysWithoutRaft(raftState):
             usesRaft = false
             status.role = status.leaderCheckStatus == 200 ? .active : .standby
+        case .value(.string(let state)):
+            usesRaft = true
+            guard let role = EndpointStatus.Role(raftState: state) else {
+                status.role = .unknown
+                problems.append("raft-state answered \"\(OrchestratorError.shown(state, limit: 40))\", which is not a raft state")
+                break
+            }
+            status.role = role
+            // Both come from the node's raft: a leader answers leader-check with 200, any other state does not.
+            if refused == nil, let code = status.leaderCheckStatus, (role == .leader) != (code == 200) {
+                problems.append((code == 200 ? "leader-check answered 200 but raft-state answered \(state)"
+                                             : "raft-state answered \(state) but leader-check answered \(code)")
+                                + ": the answers contradict each other (leadership changing, or a load balancer sending the probes to different nodes)")
+            }
         case .failed(let reason):
-            if refused == nil { problems.append("raft-state failed: \(reason)") }
-        default:
+            guard refused == nil else { break }
+            problems.append("raft-state failed: \(reason)")
+            if status.leaderCheckStatus != nil { status.role = status.leaderCheckStatus == 200 ? .leader : .unknown }
+        case .refused:
             break
-        }
-        if status.role == nil && refused == nil && status.leaderCheckStatus != nil {
-            status.role = status.leaderCheckStatus == 200 ? .leader : .unknown
+        case .value, .error, .errorAnswer, .foreign:
+            status.role = .unknown
+            if case .answer(let answer)? = results["raft-state"] {
+                problems.append("raft-state answered \(describe(answer)), which is not a raft state")
+            }
         }
         if usesRaft == true { judgeRaft(&status, results: results, problems: &problems) }
         judgeBackend(&status, health, judgedAlready: refused != nil || unreachable != nil, problems: &problems)
@@ -261,6 +270,17 @@ extension EndpointProbe {
         }
     }
 
+    /// Whether `raft-state`'s answer says the node runs without raft: orchestrator's "not running with raft setup"
+    /// (after the identity Percona may put first), or its router's `404 page not found` from an orchestrator older
+    /// than raft.
+    static func saysWithoutRaft(_ raftState: Reading) -> Bool {
+        switch raftState {
+        case .error(let message): message.hasPrefix("raft-state: not running with raft setup")
+        case .foreign(let answer): NoSuchRoute.isRouterNotFound(status: answer.status, body: answer.body)
+        default: false
+        }
+    }
+
     /// Whether the answers are orchestrator's: `leader-check` or `raft-state` answering a JSON string, or any of
     /// them in orchestrator's `{"Code": "OK" or "ERROR", "Message": …}` shape. `false` when `raft-state` or `status`
     /// answered something else and nothing answered as orchestrator; `nil` when nothing told (no answer, refused).
@@ -309,5 +329,18 @@ extension EndpointProbe {
         let excerpt = SessionCore.excerpt(answer.body, limit: 40)
         if !excerpt.isEmpty { text += " \"\(excerpt)\"" }
         return text
+    }
+}
+
+extension EndpointStatus.Role {
+    /// The role of a raft node as `raft-state` words it; `nil` for any other text.
+    init?(raftState: String) {
+        switch raftState {
+        case "Leader": self = .leader
+        case "Follower": self = .follower
+        case "Candidate": self = .candidate
+        case "Shutdown": self = .shutdown
+        default: return nil
+        }
     }
 }

@@ -14,7 +14,7 @@ public struct EndpointStatus: Sendable, Equatable {
         case active
         /// Without raft: a node that is not the active one.
         case standby
-        /// The node answered, but not in a way that tells its role.
+        /// The node answered, but not in a way that tells its role: a problem, never healthy.
         case unknown
     }
 
@@ -68,7 +68,8 @@ public struct EndpointStatus: Sendable, Equatable {
     public internal(set) var certificateExpiresAt: String?
     /// Whole days until the certificate expires (negative once expired), when the text could be read.
     public internal(set) var certificateDaysLeft: Int?
-    /// What is wrong with this endpoint; empty when it is healthy. Settings named as in ``unreachableReason``.
+    /// What is wrong with this endpoint; empty when it is healthy. Settings named as in ``unreachableReason``. Text
+    /// the server sent (its `Message`) stands in it as sent: escape it before printing (``OrchestratorError/shown(_:limit:)``).
     public var problems: [String] { problems(naming: SettingMention.libraryName) }
     /// ``problems`` with each setting they name worded by `naming` (see ``OrchestratorError/message(naming:)``).
     public func problems(naming: (Setting) -> String) -> [String] { rawProblems.map { SettingMention.word($0, naming: naming) } }
@@ -82,6 +83,16 @@ public struct EndpointStatus: Sendable, Equatable {
 
     /// True when the node answered `leader-check` with `200`: it is the one requests would go to.
     public var claimsLeadership: Bool { leaderCheckStatus == 200 }
+
+    /// True when the node claims leadership as orchestrator and says nothing against it: its raft-state is not
+    /// `Follower`, `Candidate` or `Shutdown` (the report's problems say the contradiction).
+    public var leads: Bool {
+        guard claimsLeadership, answersAsOrchestrator != false else { return false }
+        switch role {
+        case .follower?, .candidate?, .shutdown?, .standby?: return false
+        case .leader?, .active?, .unknown?, nil: return true
+        }
+    }
 
     /// True when nothing is wrong with this endpoint.
     public var isHealthy: Bool { rawProblems.isEmpty }
@@ -118,10 +129,10 @@ public struct EndpointReport: Sendable, Equatable {
     /// The endpoints that answer `leader-check` with `200`.
     public var leaders: [EndpointStatus] { endpoints.filter(\.claimsLeadership) }
 
-    /// The leader: the only endpoint answering `leader-check` with `200`, when it answers as orchestrator.
+    /// The leader: the only endpoint answering `leader-check` with `200`, when it ``EndpointStatus/leads``.
     public var leader: EndpointStatus? {
         let leaders = leaders
-        return leaders.count == 1 && leaders[0].answersAsOrchestrator != false ? leaders[0] : nil
+        return leaders.count == 1 && leaders[0].leads ? leaders[0] : nil
     }
 
     /// Judges `endpoints`.

@@ -286,3 +286,81 @@ struct EndpointReportTests {
                 "\(unsent.stdout)")
     }
 }
+
+/// What the nodes say of themselves: their text never forges a line, and the role must be readable and agree with
+/// `leader-check` for an endpoint to be healthy.
+extension EndpointReportTests {
+    @Test("server text (status's Message, raft leader names) is shown escaped, line breaks included: it cannot forge a line; --json keeps it, JSON-escaped")
+    func serverTextEscaped() throws {
+        let forged = #"db down\nhealthy: leader http://evil\u001b]0;x\u0007"#
+        let cluster = try Self.cluster { node, target in
+            switch (node, target) {
+            case (0, "/api/status"): .json(#"{"Code":"ERROR","Message":"\#(forged)","Details":{"Healthy":false}}"#, status: 500)
+            case (2, "/api/raft-leader"): .json(#""x\nhealthy: \u001b[2J""#)
+            default: nil
+            }
+        }
+        defer { cluster.stop() }
+        let result = try Self.run(cluster)
+        #expect(result.status == 1, "\(result.stdout)")
+        let lines = Self.lines(result)
+        #expect(lines.count == 4, "one line per endpoint and the verdict: \(result.stdout)")
+        #expect(!lines.contains { $0.hasPrefix("healthy") }, "\(result.stdout)")
+        #expect(!result.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(result.stdout)")
+        #expect(lines[0].contains(#"backend unhealthy (status: db down\nhealthy: leader http://evil\u{1B}]0;x\u{07})"#), "\(lines[0])")
+        #expect(lines[3].hasPrefix("degraded: ") && lines[3].hasSuffix(#", x\nhealthy: \u{1B}[2J"#), "\(lines[3])")
+        let json = try Self.run(cluster, ["--json"])
+        #expect(!json.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(json.stdout)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], "\(json.stdout)")
+        let endpoints = try #require(object["endpoints"] as? [[String: Any]])
+        let problems = endpoints[0]["problems"] as? [String] ?? []
+        #expect(problems.contains("backend unhealthy (status: db down\nhealthy: leader http://evil\u{1B}]0;x\u{07})"), "\(problems)")
+        #expect(endpoints[2]["raftLeader"] as? String == "x\nhealthy: \u{1B}[2J")
+    }
+
+    @Test("a raft-state that is no raft state (role unknown) is a problem: degraded, exit 1")
+    func unreadableRaftState() throws {
+        let cluster = try Self.cluster { node, target in node == 0 && target == "/api/raft-state" ? .json("\"Leaderish\"") : nil }
+        defer { cluster.stop() }
+        let result = try Self.run(cluster)
+        #expect(result.status == 1, "\(result.stdout)")
+        let lines = Self.lines(result)
+        #expect(lines[0].contains("  unknown ") && lines[0].contains(#"problem: raft-state answered "Leaderish", which is not a raft state"#),
+                "\(lines[0])")
+        #expect(lines[3] == "degraded: leader \(cluster.nodes[1].apiURL); 2 of 3 endpoints healthy")
+    }
+
+    @Test("an orchestrator without the raft routes (404 page not found): active and standby, no raft, healthy")
+    func withoutRaftRoutes() throws {
+        let status = Array(try Data(contentsOf: URL(fileURLWithPath: UpstreamSystemTests.directory + "/answers/status-non-raft.json")))
+        let cluster = try RaftCluster(count: 2, leader: 0) { _, request, _ in request.target == "/api/status" ? Reply(status: 200, body: status) : .notFound }
+        defer { cluster.stop() }
+        let result = try Self.run(cluster)
+        #expect(result.status == 0, "\(result.stdout)")
+        let lines = Self.lines(result)
+        #expect(lines[0].contains("  active ") && lines[0].contains("no raft"), "\(lines[0])")
+        #expect(lines[1].contains("  standby ") && lines[1].contains("no raft"), "\(lines[1])")
+        #expect(lines[2] == "healthy: leader \(cluster.nodes[0].apiURL); 2 of 2 endpoints healthy")
+    }
+
+    @Test("leader-check 200 from a node whose raft-state says Follower (or 404 from a Leader): a contradiction, degraded, exit 1, no leader named")
+    func leaderCheckContradictsRaftState() throws {
+        let cluster = try Self.cluster { _, target in target == "/api/raft-state" ? .json("\"Follower\"") : nil }
+        defer { cluster.stop() }
+        let result = try Self.run(cluster)
+        #expect(result.status == 1, "\(result.stdout)")
+        let lines = Self.lines(result)
+        #expect(lines[1].contains("  follower ") && lines[1].contains("problem: leader-check answered 200 but raft-state answered Follower"),
+                "\(lines[1])")
+        #expect(lines[3] == "degraded: 2 of 3 endpoints healthy", "\(lines[3])")
+        let json = try Self.run(cluster, ["--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["leader"] is NSNull && object["verdict"] as? String == "degraded", "\(json.stdout)")
+
+        let leaderState = try Self.recorded("/api/raft-state", leader: true)
+        let reverse = try Self.cluster { node, target in node == 0 && target == "/api/raft-state" ? leaderState : nil }
+        defer { reverse.stop() }
+        let line = Self.lines(try Self.run(reverse))[0]
+        #expect(line.contains("problem: raft-state answered Leader but leader-check answered 404"), "\(line)")
+    }
+}
