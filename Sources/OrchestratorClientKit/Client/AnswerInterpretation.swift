@@ -38,10 +38,8 @@ extension SessionCore {
                                  + (sentChange ? " (the change was sent and may or may not have been applied)" : ""),
                              milliseconds: total)
         case .connectTimeout:
-            let proxy = configuration.proxy.describeProxy(for: endpoint.url)
-            let what = failure.reason.contains("not resolved") ? "its host name to resolve"
-                : failure.failedAtProxy ? "a connection through the proxy \(proxy ?? "")" : "a connection" + proxyNote(endpoint)
-            return .timedOut(endpoint: endpoint.url, waitedFor: what + Self.attemptsText(attempts), milliseconds: total)
+            let what = failure.reason.contains("not resolved") && !failure.failedAtProxy ? "its host name to resolve" : "a connection"
+            return .timedOut(endpoint: endpoint.url, waitedFor: what + proxyNote(endpoint) + Self.attemptsText(attempts), milliseconds: total)
         case .configuration:
             return .usage(failure.reason)
         case .tooLarge where failure.reason == CurlTransport.outOfMemoryReason:
@@ -50,8 +48,9 @@ extension SessionCore {
             break
         }
         if sentChange {
+            // Not "go direct": the change may already have been applied.
             return .outcomeUnknown(endpoint: endpoint.url, path: path.encoded,
-                                   what: "no complete answer came back: \(reason(failure, endpoint: endpoint))")
+                                   what: "no complete answer came back: \(Self.reason(failure, proxy: proxy(endpoint), offeringDirect: false))")
         }
         switch failure.kind {
         case .tooLarge:
@@ -70,35 +69,38 @@ extension SessionCore {
     }
 
     private func proxyNote(_ endpoint: Endpoint) -> String {
-        configuration.proxy.describeProxy(for: endpoint.url).map { " through the proxy \($0)" } ?? ""
+        proxy(endpoint).map { " through the proxy \($0)" } ?? ""
     }
+
+    /// The proxy requests to `endpoint` go through, as messages name it.
+    func proxy(_ endpoint: Endpoint) -> String? { configuration.proxy.describeProxy(for: endpoint.url) }
 
     /// The status of an answer that a gateway (a load balancer, a TLS terminator, a forwarding proxy) gave instead of
-    /// orchestrator: 502, 503 or 504 without orchestrator's JSON (`{"Code": …}`). It says nothing of whether the
-    /// request reached orchestrator; `nil` for any other answer.
+    /// orchestrator: 502, 503 or 504 that is not orchestrator's (``OrchestratorAnswer``). It says nothing of whether
+    /// the request reached orchestrator; `nil` for any other answer.
     static func gatewayStatus(of answer: HTTPAnswer) -> Int? {
-        guard [502, 503, 504].contains(answer.status) else { return nil }
-        if let document = try? JSONDocument(answer.body), document.root["Code"] != nil { return nil }
-        return answer.status
+        [502, 503, 504].contains(answer.status) && !OrchestratorAnswer.isEnvelope(body: answer.body) ? answer.status : nil
     }
 
-    /// A forwarding proxy's own refusal of a request to an http endpoint, in words naming the proxy: a `407` (only a
-    /// proxy asks for proxy credentials), or a `403` page that is not orchestrator's JSON (an access rule of the
-    /// proxy's). The request was not forwarded; `nil` for any other answer, or without a forwarding proxy.
-    static func forwardingProxyRefusal(_ answer: HTTPAnswer, endpoint: Endpoint, proxy: String?) -> String? {
-        guard let proxy, endpoint.url.hasPrefix("http://") else { return nil }
-        if answer.status == 407 || answer.status == 403 && (try? JSONDocument(answer.body)) == nil {
-            return TransferFacts.proxyAnswered(answer.status, proxy: proxy)
-        }
-        return nil
+    /// An outcome as the client reads it, with a forwarding proxy's own refusal of a request to an http endpoint
+    /// made the proxy's failure, naming it: a `407` (only a proxy asks for proxy credentials), or a `403` that is not
+    /// orchestrator's (an access rule of the proxy's). The request was not forwarded. One rule for the leader
+    /// probes, the requests and `-c endpoints`; `proxy` as ``ProxySettings/describeProxy(for:)`` gives it.
+    static func judged(_ outcome: HTTPOutcome?, endpoint: Endpoint, proxy: String?) -> HTTPOutcome? {
+        guard case .success(let answer)? = outcome, let proxy, endpoint.url.hasPrefix("http://"),
+              answer.status == 407 || answer.status == 403 && !OrchestratorAnswer.isEnvelope(body: answer.body) else { return outcome }
+        return .failure(TransportFailure(kind: .proxyRefused, reason: TransferFacts.proxyAnswered(answer.status, proxy: proxy),
+                                         elapsedMilliseconds: answer.elapsedMilliseconds, delivery: .notSent, failedAtProxy: true))
+    }
+
+    /// ``judged(_:endpoint:proxy:)`` with this session's proxy settings.
+    func judged(_ outcome: HTTPOutcome?, endpoint: Endpoint) -> HTTPOutcome? {
+        Self.judged(outcome, endpoint: endpoint, proxy: configuration.proxy.describeProxy(for: endpoint.url))
     }
 
     /// Turns an HTTP answer into a result: `Code: ERROR` and HTTP errors become ``OrchestratorError``; a redirect
     /// (never followed) or a status outside 2xx–5xx is never success.
     func interpret(_ answer: HTTPAnswer, endpoint: Endpoint, path: APIPath) throws(OrchestratorError) -> APIAnswer {
-        if let refusal = Self.forwardingProxyRefusal(answer, endpoint: endpoint, proxy: configuration.proxy.describeProxy(for: endpoint.url)) {
-            throw .unreachable(endpoint: endpoint.url, reason: refusal)
-        }
         if answer.status == 401 || answer.status == 403 {
             throw authorizationError(endpoint: endpoint, status: answer.status)
         }

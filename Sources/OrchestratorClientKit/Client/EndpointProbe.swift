@@ -71,22 +71,18 @@ package final class EndpointProbe: SessionCall {
         case failed(String, milliseconds: Int?)
     }
 
-    /// `outcome` as the report reads it. A failure at the proxy names it already (``TransportFailure/failedAtProxy``);
-    /// others through a proxy say they went through it; a forwarding proxy's refusal (`SessionCore.forwardingProxyRefusal`)
-    /// is the proxy's answer, never the endpoint's.
+    /// `outcome` as the report reads it, judged and worded as for every command (``SessionCore/judged(_:endpoint:proxy:)``,
+    /// ``SessionCore/reason(_:proxy:offeringDirect:)``): a forwarding proxy's refusal is the proxy's, never the
+    /// endpoint's answer; a failure at the proxy names it, others through a proxy say so.
     static func result(_ outcome: HTTPOutcome?, path: String, endpoint: Endpoint, proxy: String?) -> ProbeResult {
-        switch outcome {
+        switch SessionCore.judged(outcome, endpoint: endpoint, proxy: proxy) {
         case .success(let answer)?:
-            guard let refusal = SessionCore.forwardingProxyRefusal(answer, endpoint: endpoint, proxy: proxy) else { return .answer(answer) }
-            return .failed(refusal, milliseconds: answer.elapsedMilliseconds)
+            return .answer(answer)
+        case .failure(let failure)? where failure.kind == .tooLarge && failure.reason != CurlTransport.outOfMemoryReason:
+            return .failed("answer too large for a probe (over \(CurlTransport.describeSize(answerLimit(for: path))))",
+                           milliseconds: failure.elapsedMilliseconds)
         case .failure(let failure)?:
-            var reason = failure.reason
-            if failure.kind == .tooLarge && failure.reason != CurlTransport.outOfMemoryReason {
-                reason = "answer too large for a probe (over \(CurlTransport.describeSize(answerLimit(for: path))))"
-            } else if let proxy, !failure.failedAtProxy {
-                reason += " (through the proxy \(proxy))"
-            }
-            return .failed(reason, milliseconds: failure.elapsedMilliseconds)
+            return .failed(SessionCore.reason(failure, proxy: proxy), milliseconds: failure.elapsedMilliseconds)
         case nil:
             return .failed("no answer", milliseconds: nil)
         }
@@ -289,7 +285,7 @@ extension EndpointProbe {
             switch reading {
             case .value(.string): return stringExpected
             case .value(let json), .errorAnswer(let json):
-                return ["OK", "ERROR"].contains(json["Code"]?.stringValue ?? "") && json["Message"]?.stringValue != nil
+                return OrchestratorAnswer.isEnvelope(json)
             case .error: return true
             case .refused, .foreign, .failed: return false
             }

@@ -77,6 +77,7 @@ final class SessionCore {
         for case .failure(let failure)? in outcomes where failure.kind == .configuration {
             throw error(for: failure, endpoint: endpoints[0], path: APIPath(segments: [check]), safety: .readOnly)
         }
+        let outcomes = outcomes.indices.map { judged(outcomes[$0], endpoint: endpoints[$0]) }
         let claimants = outcomes.indices.filter { outcomes[$0].map(Self.isLeaderAnswer) ?? false }
         if let first = claimants.first {
             let chosen = endpoints[first]
@@ -123,12 +124,20 @@ final class SessionCore {
 
     /// A transport failure in words, naming the proxy when one was used (errors would otherwise blame the endpoint).
     func reason(_ failure: TransportFailure, endpoint: Endpoint) -> String {
-        let direct = "\(SettingMention.of(.noProxy)) or ORCHESTRATOR_NO_PROXY=1 goes direct"
+        Self.reason(failure, proxy: proxy(endpoint))
+    }
+
+    /// A transport failure in words, through `proxy` (as ``ProxySettings/describeProxy(for:)`` names it) when one was
+    /// used: a failure at the proxy names it already; another says it went through it. Both offer the way around the
+    /// proxy (``TransferFacts/goDirect``), unless `offeringDirect` is false. The one wording for every command and
+    /// `-c endpoints`.
+    static func reason(_ failure: TransportFailure, proxy: String?, offeringDirect: Bool = true) -> String {
+        let direct = offeringDirect ? "; " + TransferFacts.goDirect : ""
         if failure.failedAtProxy {
-            return [.refused, .unresolved, .connectTimeout].contains(failure.kind) ? failure.reason + " (\(direct))" : failure.reason
+            return failure.reason + (offeringDirect && failure.kind != .proxyRefused && failure.kind != .tls ? " (\(TransferFacts.goDirect))" : "")
         }
-        guard let proxy = configuration.proxy.describeProxy(for: endpoint.url) else { return failure.reason }
-        return failure.reason + " (through the proxy \(proxy); \(direct))"
+        guard let proxy else { return failure.reason }
+        return failure.reason + " (through the proxy \(proxy)\(direct))"
     }
 
     // MARK: Requests
@@ -165,7 +174,7 @@ final class SessionCore {
     /// provably never reached a server.
     func next(after outcome: HTTPOutcome?, endpoint: Endpoint, path: APIPath, safety: RequestSafety,
               retry: inout RetryState) throws(OrchestratorError) -> NextStep {
-        switch outcome {
+        switch judged(outcome, endpoint: endpoint) {
         case .success(let answer)?:
             if safety == .changes, let status = Self.gatewayStatus(of: answer) {
                 throw .outcomeUnknown(endpoint: endpoint.url, path: path.encoded,
@@ -187,7 +196,7 @@ final class SessionCore {
             }
         case .failure(let failure)? where failure.isCancellation:
             // The caller gave up (library only): a change that may have been sent may also have been made.
-            if safety == .changes && failure.kind == .cancelledAfterSending {
+            if safety == .changes && failure.delivery == .maybeSent {
                 throw .outcomeUnknown(endpoint: endpoint.url, path: path.encoded,
                                       what: "the call was cancelled before the answer came")
             }

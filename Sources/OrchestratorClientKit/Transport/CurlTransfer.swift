@@ -12,7 +12,7 @@ final class CurlTransfer {
     let isHTTPS: Bool
     /// The proxy it goes through, as messages name it; `nil` when direct.
     var proxy: String?
-    /// It has a connection of its own (a change: `CURLOPT_FRESH_CONNECT`).
+    /// It has a connection of its own (``HTTPRequest/needsOwnConnection``).
     var freshConnection = false
     /// Through a proxy spoken to over TLS (`https://`): a TLS failure may be the proxy's.
     var throughTLSProxy = false

@@ -102,12 +102,12 @@ package final class CurlTransport: HTTPSending {
             return TransportFailure(kind: .configuration, reason: invalid.description, elapsedMilliseconds: 0)
         }
         guard let handle = occ_easy_init() else {
-            return TransportFailure(kind: .other, reason: "libcurl could not start a transfer", elapsedMilliseconds: 0)
+            return TransportFailure(kind: .other, reason: "libcurl could not start a transfer", elapsedMilliseconds: 0, delivery: .notSent)
         }
         let transfer = CurlTransfer(handle: handle, started: Clock.nowMilliseconds(), isHTTPS: request.url.hasPrefix("https://"),
                                     limit: min(configuration.maximumAnswerBytes, request.maximumAnswerBytes ?? .max))
         transfer.proxy = configuration.proxy.describeProxy(for: request.url)
-        transfer.freshConnection = request.safety == .changes
+        transfer.freshConnection = request.needsOwnConnection
         configure(handle, for: request, transfer: transfer, index: tag, headers: handles.headers)
         occ_multi_add_handle(handles.multi, handle)
         active[tag] = transfer
@@ -186,7 +186,7 @@ package final class CurlTransport: HTTPSending {
         // A change never rides a kept connection, in the library or on the command line: when a reused connection
         // closes without an answer, libcurl silently sends the request again on a new one (a change applied twice).
         // The certificate is seen only by a transfer that makes the TLS handshake: a kept connection made none.
-        if request.safety == .changes || request.wantsCertificate { _ = occ_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1) }
+        if request.needsOwnConnection { _ = occ_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1) }
         _ = occ_setopt_string(handle, CURLOPT_URL, request.url)
         _ = occ_setopt_pointer(handle, CURLOPT_PRIVATE, UnsafeMutableRawPointer(bitPattern: index))
         _ = occ_setopt_pointer(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(transfer.errorBuffer))

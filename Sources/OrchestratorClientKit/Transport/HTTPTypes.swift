@@ -22,6 +22,11 @@ package struct HTTPRequest: Sendable, Equatable {
         self.safety = safety
     }
 
+    /// A connection of its own (`CURLOPT_FRESH_CONNECT`): a change, because libcurl silently resends a request whose
+    /// kept connection closed unanswered; a certificate probe, because only a transfer that makes the TLS handshake
+    /// sees the certificate.
+    package var needsOwnConnection: Bool { safety == .changes || wantsCertificate }
+
     /// The full URL; it never holds credentials.
     package var url: String { endpoint.url + "/" + path }
 }
@@ -85,7 +90,8 @@ package struct TransportFailure: Sendable, Equatable, Error {
     /// of the transfer (see `TransferFacts.delivery`), for every kind of failure alike.
     package enum Delivery: Sendable, Equatable {
         /// Provably never reached orchestrator: not connected to it, the proxy's tunnel or the TLS handshake with it
-        /// never completed, or orchestrator's side refused the handshake (our certificate) before reading a byte.
+        /// never completed, orchestrator's side refused the handshake (our certificate) before reading a byte, or
+        /// refused every HTTP/2 stream it was sent on (`REFUSED_STREAM`: not processed).
         case notSent
         /// Written to orchestrator (or to a proxy that forwards it), or libcurl cannot say that it was not.
         case maybeSent
@@ -102,8 +108,10 @@ package struct TransportFailure: Sendable, Equatable, Error {
     /// The failure was the proxy's (which ``reason`` then names), not the endpoint's.
     package let failedAtProxy: Bool
 
-    /// A failure whose delivery follows from its kind alone: what happens before a transfer starts (no connection
-    /// to be had, a queue that never freed, a cancellation, our own configuration) was never sent.
+    /// A failure whose delivery follows from its kind alone: a connection refused or not made in time, a name not
+    /// resolved, a queue that never freed, a cancellation before sending, our own configuration: never sent. Any
+    /// other kind may have been; a failure before any transfer starts says so with
+    /// ``init(kind:reason:elapsedMilliseconds:delivery:failedAtProxy:)``.
     package init(kind: Kind, reason: String, elapsedMilliseconds: Int) {
         let unsent: [Kind] = [.refused, .unresolved, .connectTimeout, .configuration, .cancelledBeforeSending]
         self.init(kind: kind, reason: reason, elapsedMilliseconds: elapsedMilliseconds, delivery: unsent.contains(kind) ? .notSent : .maybeSent)

@@ -54,9 +54,13 @@ struct TransferFacts {
     var delivery: TransportFailure.Delivery {
         if requestStarted == false { return .notSent }
         if CurlTransport.isTLSAlert(detail) && Self.refusesOurCertificate(detail) { return .notSent }
-        if freshConnection && detail.contains("times before giving up") { return .notSent }
+        if allStreamsRefused { return .notSent }
         return .maybeSent
     }
+
+    /// Every attempt was refused by HTTP/2 `REFUSED_STREAM`: on a connection of the request's own libcurl resends
+    /// nothing else, and says "tried 5 times before giving up" when it stops.
+    var allStreamsRefused: Bool { freshConnection && detail.contains("times before giving up") }
 
     /// TLS alerts by which a server refuses the handshake or our client certificate: it read no request.
     static func refusesOurCertificate(_ detail: String) -> Bool {
@@ -104,7 +108,7 @@ struct TransferFacts {
             return tlsFailed(detailOrCode)
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_SEND_ERROR,
              CURLcode(rawValue: 16) /* CURLE_HTTP2 */, CURLcode(rawValue: 92) /* CURLE_HTTP2_STREAM */:
-            if freshConnection && detail.contains("times before giving up") {
+            if allStreamsRefused {
                 return (.refusedStream, "the server refused the request's stream each of the 6 times libcurl sent it (HTTP/2 "
                             + "REFUSED_STREAM: not processed; \(detail))", false)
             }
@@ -153,10 +157,13 @@ struct TransferFacts {
             // password to cleartext through the same proxy.
             return (.tls, "TLS failed through the proxy \(proxy): \(detailOrCode); the proxy opened the tunnel, but what "
                         + "answered in it is not the endpoint's TLS (a captive portal, or a proxy that answers for it): "
-                        + "have the proxy let the endpoint through, or reach it directly (\(SettingMention.of(.noProxy)))", true)
+                        + "have the proxy let the endpoint through, or reach it directly (\(Self.goDirect))", true)
         }
         return nil
     }
+
+    /// The way around every proxy, as hints offer it.
+    static var goDirect: String { "\(SettingMention.of(.noProxy)) or ORCHESTRATOR_NO_PROXY=1 goes direct" }
 
     /// A proxy's answer (to `CONNECT`, or a request it would forward) in words, naming the proxy.
     static func proxyAnswered(_ status: Int, proxy: String) -> String {
@@ -167,7 +174,7 @@ struct TransferFacts {
     static func proxyStatusMeaning(_ status: Int) -> String {
         switch status {
         case 407: return " (the proxy wants credentials: put them in its URL, http://user:password@proxy:port)"
-        case 403: return " (the proxy does not allow this destination: ask for it to be allowed, or reach it directly)"
+        case 403: return " (the proxy does not allow this destination: ask for it to be allowed, or reach it directly: \(goDirect))"
         case 502, 504: return " (the proxy could not reach the endpoint)"
         case 503: return " (the proxy is unavailable)"
         default: return ""
@@ -210,8 +217,6 @@ struct TransferFacts {
     private var clientCertificateHint: String {
         guard isHTTPS, headerBytes == 0, code != CURLE_PARTIAL_FILE, tlsReady != false,
               !detail.contains("http/2"), !detail.contains("ssl"), !detail.contains("tried") else { return "" }
-        return clientCertificateGiven ? "; if the server refused our client certificate, that looks like this too"
-            : "; if the server requires a client certificate, its refusal looks like this too: then give "
-                + "\(SettingMention.of(.clientCertificate)) and \(SettingMention.of(.clientKey))"
+        return CurlTransport.clientCertificateHint(.possible, given: clientCertificateGiven)
     }
 }

@@ -193,7 +193,8 @@ final class LoopInbox: Sendable {
             return false
         }
         if refused {
-            let failure = TransportFailure(kind: .other, reason: "the client's I/O thread could not start", elapsedMilliseconds: 0)
+            let failure = TransportFailure(kind: .other, reason: "the client's I/O thread could not start", elapsedMilliseconds: 0,
+                                           delivery: .notSent)
             for job in jobs { job.complete(.failure(failure)) }
             return
         }

@@ -34,6 +34,22 @@ extension CurlTransport {
     /// The reason given when an answer does not fit in the memory this process may use.
     package static let outOfMemoryReason = "not enough memory for the answer (is the process limited with ulimit -v?)"
 
+    /// How sure a hint about our client certificate can be.
+    enum Certainty { case certain, likely, possible }
+
+    /// The one hint that points at the client certificate: the server said it requires one (`certain`), refused the
+    /// handshake as servers requiring one do (`likely`), or closed as such a server may (`possible`); `given`: one was.
+    static func clientCertificateHint(_ certainty: Certainty, given: Bool = false) -> String {
+        let give = "give \(SettingMention.of(.clientCertificate)) and \(SettingMention.of(.clientKey))"
+        switch certainty {
+        case .certain: return "; the server requires a client certificate: " + give
+        case .likely: return "; the server may require a client certificate: " + give
+        case .possible:
+            return given ? "; if the server refused our client certificate, that looks like this too"
+                : "; if the server requires a client certificate, its refusal looks like this too: then " + give
+        }
+    }
+
     /// True when libcurl's message reports a TLS alert from the peer (e.g. `tlsv13 alert certificate required`).
     static func isTLSAlert(_ detail: String) -> Bool {
         detail.contains("alert") && (detail.contains("ssl") || detail.contains("tls"))
@@ -92,14 +108,14 @@ extension CurlTransport {
             return "; the server refused our client certificate: it has expired; renew it (\(SettingMention.of(.clientCertificate)))"
         }
         if detail.contains("certificate required") {
-            return "; the server requires a client certificate: give \(SettingMention.of(.clientCertificate)) and \(SettingMention.of(.clientKey))"
+            return clientCertificateHint(.certain)
         }
         if detail.contains("alert unknown ca") || detail.contains("alert bad certificate") || detail.contains("alert certificate unknown")
             || detail.contains("alert certificate revoked") || detail.contains("alert unsupported certificate") {
             return "; the server refused our client certificate"
         }
         if detail.contains("alert handshake failure") {
-            return "; the server may require a client certificate: give \(SettingMention.of(.clientCertificate)) and \(SettingMention.of(.clientKey))"
+            return clientCertificateHint(.likely)
         }
         return ""
     }

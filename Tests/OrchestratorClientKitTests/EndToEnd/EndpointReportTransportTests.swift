@@ -126,7 +126,7 @@ extension EndpointReportTests {
         let result = try Support.run(["-c", "endpoints"], environment: ["ORCHESTRATOR_API": "http://orchestrator.invalid:3000/api",
                                                                         "http_proxy": proxy])
         #expect(result.status == 3, "\(result.stdout)")
-        #expect(Self.lines(result)[0].contains("unreachable: the proxy \(proxy) (from http_proxy): connection refused"),
+        #expect(Self.lines(result)[0].contains("unreachable: the proxy \(proxy) (from http_proxy): connection refused (--no-proxy or ORCHESTRATOR_NO_PROXY=1 goes direct)"),
                 "\(result.stdout)")
     }
 
