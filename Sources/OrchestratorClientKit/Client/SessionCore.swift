@@ -184,8 +184,9 @@ final class SessionCore {
             }
             do {
                 return .answer(try interpret(answer, endpoint: endpoint, path: path))
-            } catch let error where safety == .changes && answer.endedByClose && error.isNotJSON {
-                // Without a length or chunks, a body cut short by a closing connection looks like a whole one.
+            } catch let error where safety == .changes && answer.endedByClose && (200..<300).contains(answer.status) && error.isNotJSON {
+                // Without a length or chunks, a body cut short by a closing connection looks like a whole one; a
+                // refusal (Go's "Client sent an HTTP request to an HTTPS server", a 4xx) applied nothing either way.
                 throw .outcomeUnknown(endpoint: endpoint.url, path: path.encoded,
                                       what: "the answer ended when the connection closed, and is not whole JSON: it may have been cut short")
             } catch let error where !retry.redetected && configuration.endpoints.count > 1 && Self.showsLeaderChange(error) {

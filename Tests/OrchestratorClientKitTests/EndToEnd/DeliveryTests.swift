@@ -43,6 +43,19 @@ struct DeliveryTests {
         #expect(result.stdout == "127.0.0.1:10114<127.0.0.1:10111\n")
     }
 
+    @Test("http to orchestrator's https port: Go's 400 that ends with the connection is a refusal (1) with the https hint, not in doubt")
+    func plainHTTPToTLSPort() throws {
+        let server = try TestServer { _ in
+            var reply = Reply.json("")
+            reply.raw = Array("HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n".utf8)
+            return reply
+        }
+        defer { server.stop() }
+        let result = try Support.runInProcess(Self.relocate, environment: ["ORCHESTRATOR_API": server.apiURL])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("https://"), "\(result.stderr)")
+    }
+
     @Test("a gateway's 502, 503 or 504 to a change is outcome unknown (5) naming the status; to a read it is a failure (1)",
           arguments: [502, 503, 504])
     func gatewayAnswer(status: Int) throws {
