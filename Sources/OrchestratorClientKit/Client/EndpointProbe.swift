@@ -92,11 +92,10 @@ package final class EndpointProbe: SessionCall {
         }
     }
 
-    /// Fills `status` from one endpoint's probe results.
+    /// Fills `status` from one endpoint's probe results. Text from the server stays as sent (``EndpointStatus/problems``).
     static func judge(_ status: inout EndpointStatus, results: [String: ProbeResult], now: Int) {
         var problems: [String] = []
         defer { status.rawProblems = problems }
-        if status.credentialsInCleartext { problems.append("credentials sent over http, in cleartext, while other endpoints use https") }
         var unreachable: String?
         switch results[leaderCheck] {
         case .answer(let answer)?:
@@ -120,20 +119,16 @@ package final class EndpointProbe: SessionCall {
             return
         }
         let refused = statuses.first { $0 == 401 || $0 == 403 }
-        if let refused {
-            status.credentialsAccepted = false
-            problems.append(status.credentialsSent ? "credentials refused (HTTP \(refused))" : "credentials required (HTTP \(refused)); none sent")
-        }
         if let reason = unreachable { problems.append("leader-check failed: \(reason)") }
 
         let raftState = read(results["raft-state"])
         let health = read(results["status"])
         status.answersAsOrchestrator = answersAsOrchestrator(leaderCheck: read(results[leaderCheck]), raftState: raftState, status: health)
+        status.credentials = .init(sent: status.credentialsSent, refusal: refused, answersAsOrchestrator: status.answersAsOrchestrator)
         if status.answersAsOrchestrator == false {
             problems.append(notOrchestrator(results, proxy: status.proxy))
             return
         }
-        if refused == nil && status.answersAsOrchestrator == true { status.credentialsAccepted = true }
         if case .answer(let answer)? = results[leaderCheck], NoSuchRoute.isRouterNotFound(status: answer.status, body: answer.body) {
             problems.append("not orchestrator's API: leader-check answered 404 page not found (check the URL's /api)")
         }
