@@ -143,7 +143,7 @@ package final class EndpointProbe: SessionCall {
             usesRaft = true
             guard let role = EndpointStatus.Role(raftState: state) else {
                 status.role = .unknown
-                problems.append("raft-state answered \"\(OrchestratorError.shown(state, limit: 40))\", which is not a raft state")
+                problems.append("raft-state answered \"\(state)\", which is not a raft state")
                 break
             }
             status.role = role
@@ -224,7 +224,7 @@ package final class EndpointProbe: SessionCall {
         status.certificateDaysLeft = daysLeft
         if daysLeft < 0 {
             problems.append(certificate.isServers ? "certificate expired"
-                            : "certificate \"\(OrchestratorError.shown(certificate.subject))\" of the server's chain expired")
+                            : "certificate \"\(certificate.subject)\" of the server's chain expired")
         }
     }
 }
@@ -318,10 +318,10 @@ extension EndpointProbe {
             + (routerPage ? "; this is the page of a web server without that path: check the URL's /api" : "")
     }
 
-    /// An answer in a few words: `HTTP 200 text/html "<html><head>…"`; values from the server shown escaped.
+    /// An answer in a few words: `HTTP 200 text/html "<html><head>…"`; the server's text as sent.
     static func describe(_ answer: HTTPAnswer) -> String {
-        var text = "HTTP \(answer.status) " + (answer.contentType.map { OrchestratorError.shown($0, limit: 60) } ?? "without a content type")
-        let excerpt = SessionCore.excerpt(answer.body, limit: 40)
+        var text = "HTTP \(answer.status) " + (answer.contentType ?? "without a content type")
+        let excerpt = OrchestratorError.lineStart(of: answer.body, limit: 40)
         if !excerpt.isEmpty { text += " \"\(excerpt)\"" }
         return text
     }
