@@ -18,7 +18,7 @@ package enum EndpointReportText {
         let urlWidth = report.endpoints.map(\.endpoint.url.count).max() ?? 0
         var lines = report.endpoints.map { status -> String in
             let url = HelpText.pad(status.endpoint.url, urlWidth)
-            if status.leaderCheckStatus == nil, status.credentialsAccepted == nil, let reason = status.unreachableReason(naming: ErrorWording.settingName) {
+            if status.leaderCheckStatus == nil, status.credentials == .unknown, let reason = status.unreachableReason(naming: ErrorWording.settingName) {
                 return url + "  unreachable: " + reason + (status.roundTripMilliseconds.map { " (after \($0) ms)" } ?? "")
             }
             var fields = [url, HelpText.pad(roleText(status), 9)]
@@ -27,16 +27,16 @@ package enum EndpointReportText {
             if let milliseconds = status.roundTripMilliseconds { fields.append("\(milliseconds) ms") }
             fields.append(credentialsText(status))
             if let expiry = certificateText(status) { fields.append(expiry) }
-            // The problems not already said by the fields above.
-            let said = ["credentials refused", "credentials required", "unreachable"]
-            let others = status.problems(naming: ErrorWording.settingName).filter { problem in !said.contains { problem.hasPrefix($0) } }
+            // The credentials field above says the credentials' own problem.
+            let others = status.problemsBesideCredentials(naming: ErrorWording.settingName)
             if !others.isEmpty { fields.append("problem: " + others.joined(separator: "; ")) }
             return fields.joined(separator: "  ")
         }
         lines.append(summary(report))
-        // Text from the servers stands in these lines (messages, raft leaders' names, a certificate's dates): each
-        // line is shown whole as values from outside are, line breaks and terminal controls escaped, so that no
-        // answer can forge a line of the report or drive the terminal.
+        // Text from the servers stands in these lines as sent (messages, raft states and leaders' names, the start
+        // of a page, a certificate's subject and dates): each line is shown whole as values from outside are, once,
+        // line breaks and terminal controls escaped, so that no answer can forge a line of the report or drive the
+        // terminal. `--json` holds the same text as sent, JSON-escaped.
         return lines.map { TerminalText.value($0, limit: lineLimit) + "\n" }.joined()
     }
 
@@ -76,20 +76,31 @@ package enum EndpointReportText {
         }
     }
 
+    /// ``EndpointStatus/credentials`` in the line: a refusal, or credentials required, as the problem it is.
     static func credentialsText(_ status: EndpointStatus) -> String {
-        switch (status.credentialsAccepted, status.credentialsSent) {
-        case (false?, _): return status.problems(naming: ErrorWording.settingName).first { $0.hasPrefix("credentials ") } ?? "credentials refused"
-        case (true?, true): return "credentials accepted"
-        case (true?, false): return "no credentials needed"
-        case (nil, _): return "credentials untested"
+        if let problem = status.credentials.problem { return problem }
+        return switch status.credentials {
+        case .accepted: "credentials accepted"
+        case .notNeeded: "no credentials needed"
+        case .refused, .required, .unknown: "credentials untested"
+        }
+    }
+
+    /// ``EndpointStatus/credentials`` as `--json` names it.
+    static func credentialsName(_ verdict: EndpointStatus.CredentialsVerdict) -> String {
+        switch verdict {
+        case .accepted: "accepted"
+        case .notNeeded: "not-needed"
+        case .refused: "refused"
+        case .required: "required"
+        case .unknown: "unknown"
         }
     }
 
     /// The earliest expiry of the chain; when it is not the server's own certificate's, which one it is.
     static func certificateText(_ status: EndpointStatus) -> String? {
         guard let expiry = status.certificateExpiry else { return nil }
-        let which = status.certificateIsServers == false
-            ? "certificate \"" + OrchestratorError.shown(status.certificateSubject ?? "", limit: 120) + "\" of the server's chain" : "certificate"
+        let which = status.certificateIsServers == false ? "certificate \"" + (status.certificateSubject ?? "") + "\" of the server's chain" : "certificate"
         guard let at = status.certificateExpiresAt, let days = status.certificateDaysLeft else { return "\(which) expires " + expiry }
         let date = String(at.prefix(10))
         if days < 0 { return "\(which) expired \(date)" }
@@ -114,6 +125,8 @@ package enum EndpointReportText {
                 ("backendHealthy", bool(status.backendHealthy)),
                 ("hostname", string(status.hostname)),
                 ("credentialsSent", .bool(status.credentialsSent)),
+                ("credentials", .string(credentialsName(status.credentials))),
+                ("credentialsStatus", number(status.credentials.status)),
                 ("credentialsAccepted", bool(status.credentialsAccepted)),
                 ("credentialsInCleartext", .bool(status.credentialsInCleartext)),
                 ("proxy", string(status.proxy)),

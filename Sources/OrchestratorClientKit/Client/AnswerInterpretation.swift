@@ -150,20 +150,7 @@ extension SessionCore {
     /// The start of a body as one printable line: line breaks become spaces; control characters (a proxy's
     /// page may hold terminal escapes) and bidirectional overrides are shown escaped, never sent to the terminal.
     static func excerpt(_ body: [UInt8], limit: Int) -> String {
-        let text = String(decoding: body.prefix(limit * 4), as: UTF8.self)
-        var line = ""
-        var count = 0
-        for scalar in text.unicodeScalars {
-            if count >= limit { line += "…"; break }
-            switch scalar.value {
-            case 0x09, 0x0A, 0x0D, 0x2028, 0x2029:
-                line += " "
-            default:
-                if OrchestratorError.isEscapedInMessages(scalar) { line += scalar.escaped(asASCII: true) } else { line.unicodeScalars.append(scalar) }
-            }
-            count += 1
-        }
-        while line.hasSuffix(" ") { line.removeLast() }
-        return line
+        // The start holds `limit` characters and the `…` after them: nothing more for shown to cut.
+        OrchestratorError.shown(OrchestratorError.lineStart(of: body, limit: limit), limit: limit + 1)
     }
 }

@@ -88,11 +88,10 @@ package final class EndpointProbe: SessionCall {
         }
     }
 
-    /// Fills `status` from one endpoint's probe results.
+    /// Fills `status` from one endpoint's probe results. Text from the server stays as sent (``EndpointStatus/problems``).
     static func judge(_ status: inout EndpointStatus, results: [String: ProbeResult], now: Int) {
         var problems: [String] = []
         defer { status.rawProblems = problems }
-        if status.credentialsInCleartext { problems.append("credentials sent over http, in cleartext, while other endpoints use https") }
         var unreachable: String?
         switch results[leaderCheck] {
         case .answer(let answer)?:
@@ -116,20 +115,16 @@ package final class EndpointProbe: SessionCall {
             return
         }
         let refused = statuses.first { $0 == 401 || $0 == 403 }
-        if let refused {
-            status.credentialsAccepted = false
-            problems.append(status.credentialsSent ? "credentials refused (HTTP \(refused))" : "credentials required (HTTP \(refused)); none sent")
-        }
         if let reason = unreachable { problems.append("leader-check failed: \(reason)") }
 
         let raftState = read(results["raft-state"])
         let health = read(results["status"])
         status.answersAsOrchestrator = answersAsOrchestrator(leaderCheck: read(results[leaderCheck]), raftState: raftState, status: health)
+        status.credentials = .init(sent: status.credentialsSent, refusal: refused, answersAsOrchestrator: status.answersAsOrchestrator)
         if status.answersAsOrchestrator == false {
             problems.append(notOrchestrator(results, proxy: status.proxy))
             return
         }
-        if refused == nil && status.answersAsOrchestrator == true { status.credentialsAccepted = true }
         if case .answer(let answer)? = results[leaderCheck], NoSuchRoute.isRouterNotFound(status: answer.status, body: answer.body) {
             problems.append("not orchestrator's API: leader-check answered 404 page not found (check the URL's /api)")
         }
@@ -144,7 +139,7 @@ package final class EndpointProbe: SessionCall {
             usesRaft = true
             guard let role = EndpointStatus.Role(raftState: state) else {
                 status.role = .unknown
-                problems.append("raft-state answered \"\(OrchestratorError.shown(state, limit: 40))\", which is not a raft state")
+                problems.append("raft-state answered \"\(state)\", which is not a raft state")
                 break
             }
             status.role = role
@@ -225,7 +220,7 @@ package final class EndpointProbe: SessionCall {
         status.certificateDaysLeft = daysLeft
         if daysLeft < 0 {
             problems.append(certificate.isServers ? "certificate expired"
-                            : "certificate \"\(OrchestratorError.shown(certificate.subject))\" of the server's chain expired")
+                            : "certificate \"\(certificate.subject)\" of the server's chain expired")
         }
     }
 }
@@ -319,10 +314,10 @@ extension EndpointProbe {
             + (routerPage ? "; this is the page of a web server without that path: check the URL's /api" : "")
     }
 
-    /// An answer in a few words: `HTTP 200 text/html "<html><head>…"`; values from the server shown escaped.
+    /// An answer in a few words: `HTTP 200 text/html "<html><head>…"`; the server's text as sent.
     static func describe(_ answer: HTTPAnswer) -> String {
-        var text = "HTTP \(answer.status) " + (answer.contentType.map { OrchestratorError.shown($0, limit: 60) } ?? "without a content type")
-        let excerpt = SessionCore.excerpt(answer.body, limit: 40)
+        var text = "HTTP \(answer.status) " + (answer.contentType ?? "without a content type")
+        let excerpt = OrchestratorError.lineStart(of: answer.body, limit: 40)
         if !excerpt.isEmpty { text += " \"\(excerpt)\"" }
         return text
     }

@@ -18,6 +18,49 @@ public struct EndpointStatus: Sendable, Equatable {
         case unknown
     }
 
+    /// What became of our credentials at this endpoint: judged once, from every probe's answer.
+    public enum CredentialsVerdict: Sendable, Equatable {
+        /// Sent, and orchestrator answered without refusing them.
+        case accepted
+        /// None sent, and orchestrator answered without asking for any.
+        case notNeeded
+        /// Sent, and refused with this status (401 or 403) by one probe or more: a problem.
+        case refused(status: Int)
+        /// None sent, and this status (401 or 403) asked for some: a problem.
+        case required(status: Int)
+        /// No answer told: the endpoint did not answer, or its answers are not orchestrator's.
+        case unknown
+
+        /// The verdict on `sent` credentials, from `refusal` (the first 401 or 403 of any probe) and whether the
+        /// answers are orchestrator's (a web server that answers everything accepts nothing).
+        init(sent: Bool, refusal: Int?, answersAsOrchestrator: Bool?) {
+            if let refusal {
+                self = sent ? .refused(status: refusal) : .required(status: refusal)
+            } else if answersAsOrchestrator == true {
+                self = sent ? .accepted : .notNeeded
+            } else {
+                self = .unknown
+            }
+        }
+
+        /// The HTTP status that refused or asked for credentials; `nil` unless ``refused(status:)`` or ``required(status:)``.
+        public var status: Int? {
+            switch self {
+            case .refused(let status), .required(let status): status
+            case .accepted, .notNeeded, .unknown: nil
+            }
+        }
+
+        /// The problem this verdict is, in ``EndpointStatus/problems``; `nil` when it is none.
+        public var problem: String? {
+            switch self {
+            case .refused(let status): "credentials refused (HTTP \(status))"
+            case .required(let status): "credentials required (HTTP \(status)); none sent"
+            case .accepted, .notNeeded, .unknown: nil
+            }
+        }
+    }
+
     /// The endpoint, as configured.
     public let endpoint: Endpoint
     /// Why the endpoint could not be asked (`connection refused`, `TLS failed: …`, the proxy that refused); `nil`
@@ -38,6 +81,7 @@ public struct EndpointStatus: Sendable, Equatable {
     /// The node's role; `nil` when it did not answer, refused our credentials, or is not orchestrator.
     public internal(set) var role: Role?
     /// The raft leader this node names (`raft-leader`): `host:raft-port`, empty when it knows none; `nil` without raft.
+    /// As the server sent it (see ``problems``).
     public internal(set) var raftLeader: String?
     /// Whether the node is part of a healthy raft group (`raft-health`); `nil` without raft or when unknown.
     public internal(set) var raftHealthy: Bool?
@@ -48,11 +92,19 @@ public struct EndpointStatus: Sendable, Equatable {
     /// Whether credentials (basic auth or the auth header) were sent.
     public let credentialsSent: Bool
     /// True when the credentials went to this `http://` endpoint in cleartext while other endpoints are `https://`
-    /// (``ClientConfiguration/warnings``): a problem of its own.
+    /// (``ClientConfiguration/warnings``): a problem of its own, whatever ``credentials`` says.
     public internal(set) var credentialsInCleartext = false
-    /// `false` when the node refused our credentials (HTTP 401 or 403), `true` when orchestrator answered
-    /// otherwise, `nil` when it did not answer or is not orchestrator.
-    public internal(set) var credentialsAccepted: Bool?
+    /// Whether the node accepted our credentials, refused them, or required some (none sent).
+    public internal(set) var credentials = CredentialsVerdict.unknown
+    /// ``credentials`` as a yes or no: `false` when the node refused our credentials or required some (HTTP 401 or
+    /// 403), `true` when orchestrator answered otherwise, `nil` when it did not answer or is not orchestrator.
+    public var credentialsAccepted: Bool? {
+        switch credentials {
+        case .accepted, .notNeeded: true
+        case .refused, .required: false
+        case .unknown: nil
+        }
+    }
     /// The proxy the probes went through, as messages show it (`http://proxy:3128 (from http_proxy)`); `nil` when direct.
     public internal(set) var proxy: String?
     /// The round trip of `leader-check`, connecting (and the TLS handshake) included; also set when it failed.
@@ -60,7 +112,7 @@ public struct EndpointStatus: Sendable, Equatable {
     /// The expiry of the certificate that expires first in the chain the server presented (https only), as the
     /// TLS library words it, e.g. `Nov 27 15:44:00 2027 GMT`.
     public internal(set) var certificateExpiry: String?
-    /// The subject of that certificate, as the TLS library words it, e.g. `CN = orc.example`.
+    /// The subject of that certificate, as the TLS library words it, e.g. `CN = orc.example` (see ``problems``).
     public internal(set) var certificateSubject: String?
     /// True when that certificate is the server's own, false when it is an authority's of the chain after it.
     public internal(set) var certificateIsServers: Bool?
@@ -68,11 +120,28 @@ public struct EndpointStatus: Sendable, Equatable {
     public internal(set) var certificateExpiresAt: String?
     /// Whole days until the certificate expires (negative once expired), when the text could be read.
     public internal(set) var certificateDaysLeft: Int?
-    /// What is wrong with this endpoint; empty when it is healthy. Settings named as in ``unreachableReason``. Text
-    /// the server sent (its `Message`) stands in it as sent: escape it before printing (``OrchestratorError/shown(_:limit:)``).
+    /// What is wrong with this endpoint; empty when it is healthy: the credentials sent in cleartext
+    /// (``credentialsInCleartext``), refused or required (``credentials``), then what the answers tell. Settings
+    /// named as in ``unreachableReason``.
+    ///
+    /// Text the servers sent (a `Message`, a `raft-state`, the start of a page, a certificate's subject) stands in
+    /// the problems, ``raftLeader``, ``hostname`` and ``certificateSubject`` as sent, line breaks and terminal
+    /// controls included: escape it before printing (``OrchestratorError/shown(_:limit:)``). The probes' answers
+    /// are bounded (``EndpointReport/probePaths``), and so is the text.
     public var problems: [String] { problems(naming: SettingMention.libraryName) }
     /// ``problems`` with each setting they name worded by `naming` (see ``OrchestratorError/message(naming:)``).
-    public func problems(naming: (Setting) -> String) -> [String] { rawProblems.map { SettingMention.word($0, naming: naming) } }
+    public func problems(naming: (Setting) -> String) -> [String] { problems(naming: naming, withCredentials: true) }
+    /// ``problems(naming:)`` but the one ``credentials`` is (refused, or required): what is left to say beside a
+    /// field that shows ``credentials``.
+    public func problemsBesideCredentials(naming: (Setting) -> String) -> [String] { problems(naming: naming, withCredentials: false) }
+
+    private func problems(naming: (Setting) -> String, withCredentials: Bool) -> [String] {
+        var problems = credentialsInCleartext ? [Self.cleartextProblem] : []
+        if withCredentials, let problem = credentials.problem { problems.append(problem) }
+        return problems + rawProblems.map { SettingMention.word($0, naming: naming) }
+    }
+    static let cleartextProblem = "credentials sent over http, in cleartext, while other endpoints use https"
+    /// What the answers tell is wrong, besides the credentials.
     var rawProblems: [String] = []
 
     /// Nothing known yet of `endpoint` but what the configuration says.
@@ -95,7 +164,7 @@ public struct EndpointStatus: Sendable, Equatable {
     }
 
     /// True when nothing is wrong with this endpoint.
-    public var isHealthy: Bool { rawProblems.isEmpty }
+    public var isHealthy: Bool { !credentialsInCleartext && credentials.problem == nil && rawProblems.isEmpty }
 }
 
 /// Every configured endpoint, probed at once, and the verdict on the whole: exactly one leader and every endpoint

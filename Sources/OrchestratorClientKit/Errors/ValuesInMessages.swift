@@ -33,3 +33,25 @@ extension OrchestratorError {
         }
     }
 }
+
+extension OrchestratorError {
+    /// The start of an answer's `body` as one line, as the server sent it but for its line breaks (CR, LF, tab,
+    /// U+2028, U+2029), which become spaces: at most `limit` characters, then `…` when more follows; trailing spaces
+    /// dropped. Not escaped: a message shows it through ``shown(_:limit:)``.
+    package static func lineStart(of body: [UInt8], limit: Int) -> String {
+        // Four bytes hold any character: the prefix decoded holds `limit` characters and one more, when the body has them.
+        let text = String(decoding: body.prefix(limit * 4 + 4), as: UTF8.self)
+        var line = ""
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if count >= limit { line += "…"; break }
+            switch scalar.value {
+            case 0x09, 0x0A, 0x0D, 0x2028, 0x2029: line += " "
+            default: line.unicodeScalars.append(scalar)
+            }
+            count += 1
+        }
+        while line.hasSuffix(" ") { line.removeLast() }
+        return line
+    }
+}

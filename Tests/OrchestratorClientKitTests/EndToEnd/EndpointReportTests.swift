@@ -318,6 +318,32 @@ extension EndpointReportTests {
         #expect(endpoints[2]["raftLeader"] as? String == "x\nhealthy: \u{1B}[2J")
     }
 
+    @Test("--json holds server text as sent in every problem (raft-state, raft-health, a page that is not orchestrator's); the lines escape it")
+    func serverTextAsSentInJSON() throws {
+        let cluster = try Self.cluster { node, target in
+            switch (node, target) {
+            case (0, "/api/raft-state"): .json(#""Lead\u001b[2Jer""#)
+            case (2, "/api/raft-health"): .json(#"{"Code":"ERROR","Message":"cut\u001b[2J off","Details":null}"#, status: 500)
+            default: nil
+            }
+        }
+        let page = try TestServer { _ in Reply(status: 200, contentType: "text/html", body: Array("<p>\u{1B}[2J</p>".utf8)) }
+        defer { cluster.stop(); page.stop() }
+        let api = cluster.api + " " + page.apiURL
+        let lines = Self.lines(try Support.run(["-c", "endpoints"], environment: ["ORCHESTRATOR_API": api]))
+        #expect(lines[0].contains(#"raft-state answered "Lead\u{1B}[2Jer", which is not a raft state"#), "\(lines)")
+        #expect(lines[2].contains(#"raft unhealthy (raft-health: cut\u{1B}[2J off)"#), "\(lines)")
+        #expect(lines[3].contains(#"HTTP 200 text/html "<p>\u{1B}[2J</p>" to raft-state and status"#), "\(lines)")
+        #expect(!lines.joined().unicodeScalars.contains { $0.value < 0x20 }, "\(lines)")
+        let json = try Support.run(["-c", "endpoints", "--json"], environment: ["ORCHESTRATOR_API": api])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], "\(json.stdout)")
+        let problems = try #require(object["endpoints"] as? [[String: Any]]).map { $0["problems"] as? [String] ?? [] }
+        #expect(problems[0].contains("raft-state answered \"Lead\u{1B}[2Jer\", which is not a raft state"), "\(problems)")
+        #expect(problems[2].contains("raft unhealthy (raft-health: cut\u{1B}[2J off)"), "\(problems)")
+        #expect(problems[3].contains { $0.contains("HTTP 200 text/html \"<p>\u{1B}[2J</p>\" to raft-state and status") }, "\(problems)")
+        #expect(!problems.joined().contains { $0.contains(#"\u{1B}"#) }, "never escaped in the library: \(problems)")
+    }
+
     @Test("a raft-state that is no raft state (role unknown) is a problem: degraded, exit 1")
     func unreadableRaftState() throws {
         let cluster = try Self.cluster { node, target in node == 0 && target == "/api/raft-state" ? .json("\"Leaderish\"") : nil }

@@ -175,6 +175,28 @@ extension EndpointReportTests {
         #expect(unsent.stderr.isEmpty, "\(unsent.stderr)")
     }
 
+    @Test("an http endpoint beside https that refuses the cleartext credentials (401): its line says refused, the cleartext problem once; --json says refused")
+    func refusedInCleartext() throws {
+        let cluster = try Self.cluster { node, _ in
+            node == 2 ? Reply(status: 401, contentType: "text/plain", body: Array("Not Authorized\n".utf8)) : nil
+        }
+        defer { cluster.stop() }
+        let api = "https://127.0.0.1:\(refusedPort())/api " + cluster.nodes.map(\.apiURL).joined(separator: " ")
+        let result = try Support.run(["-c", "endpoints", "-b", "monitor:s3cret"], environment: ["ORCHESTRATOR_API": api])
+        #expect(result.status == 1, "\(result.stdout)")
+        let line = Self.lines(result)[3]
+        #expect(line.contains("  refused ") && line.contains("credentials refused (HTTP 401)"), "\(line)")
+        #expect(line.components(separatedBy: "credentials sent over http, in cleartext").count == 2, "once: \(line)")
+        #expect(Self.lines(result)[2].contains("credentials accepted"), "\(result.stdout)")
+        let json = try Support.run(["-c", "endpoints", "-b", "monitor:s3cret", "--json"], environment: ["ORCHESTRATOR_API": api])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], "\(json.stdout)")
+        let endpoints = try #require(object["endpoints"] as? [[String: Any]])
+        #expect(endpoints.map { $0["credentials"] as? String } == ["unknown", "accepted", "accepted", "refused"], "\(endpoints)")
+        #expect(endpoints[3]["credentialsStatus"] as? Int == 401 && endpoints[3]["credentialsInCleartext"] as? Bool == true, "\(endpoints[3])")
+        #expect(endpoints[3]["problems"] as? [String] == ["credentials sent over http, in cleartext, while other endpoints use https",
+                                                          "credentials refused (HTTP 401)"], "\(endpoints[3])")
+    }
+
     @Test("the library: a client logs the cleartext warning once, when made; its report marks the http endpoint")
     func libraryCredentialsInCleartext() async throws {
         let cluster = try Self.cluster()

@@ -84,6 +84,15 @@ struct ErrorLanguageTests {
         #expect(TerminalText.message("one\u{1B}\ntwo") == #"one\u{1B}"# + "\ntwo")
     }
 
+    @Test("the start of an answer's body in a message: one line, escaped as values are, cut after the limit")
+    func bodyExcerpt() {
+        #expect(SessionCore.excerpt(Array("<html>\r\n<head>\u{1B}[2J\u{202E}x\u{2028}y\n\n".utf8), limit: 40)
+                == #"<html>  <head>\u{1B}[2J\u{202E}x y"#)
+        #expect(SessionCore.excerpt(Array("abc\u{7}ef".utf8), limit: 4) == #"abc\u{07}…"#)
+        #expect(SessionCore.excerpt(Array("abcd".utf8), limit: 4) == "abcd")
+        #expect(SessionCore.excerpt([], limit: 4).isEmpty)
+    }
+
     @Test("the flags that may hold a secret come from the flag table, in every spelling")
     func secretFlags() {
         for argument in ["-b", "-buser:pass", "--auth=u:p", "-auth", "-U", "--api", "-e", "--headers-auth", "--password-file"] {
