@@ -312,6 +312,8 @@ package final class CurlTransport: HTTPSending {
         facts.throughTLSProxy = transfer.throughTLSProxy
         number = 0
         if occ_getinfo_long(handle, CURLINFO_PROXY_SSL_VERIFYRESULT, &number) == CURLE_OK { facts.proxyVerifyResult = number }
+        number = 0
+        if transfer.isHTTPS, occ_getinfo_long(handle, CURLINFO_SSL_VERIFYRESULT, &number) == CURLE_OK { facts.verifyResult = number }
         facts.tooLarge = transfer.tooLarge
         facts.outOfMemory = transfer.outOfMemory
         facts.limit = transfer.limit

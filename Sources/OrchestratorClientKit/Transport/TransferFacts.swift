@@ -36,6 +36,9 @@ struct TransferFacts {
     /// (`CURLINFO_PROXY_SSL_VERIFYRESULT`: non-zero until verified); `nil` when libcurl cannot say.
     var throughTLSProxy = false
     var proxyVerifyResult: Int?
+    /// libcurl's result of verifying orchestrator's certificate (`CURLINFO_SSL_VERIFYRESULT`): 0 once verified;
+    /// `nil` when libcurl cannot say.
+    var verifyResult: Int?
     /// The write callback refused the body: over the limit, or no memory for it.
     var tooLarge = false
     var outOfMemory = false
@@ -207,7 +210,11 @@ struct TransferFacts {
             return (.tls, "TLS with the proxy \(proxy) failed: \(words)" + CurlTransport.tlsHint(words, peer: peer), true)
         }
         // Through a proxy, "not TLS" from the endpoint's side is the proxy's doing (proxyRefusal says so), not http://.
-        let hint = proxy != nil && CurlTransport.isNotTLS(words) ? "" : CurlTransport.tlsHint(words, peer: peer)
+        var hint = proxy != nil && CurlTransport.isNotTLS(words) ? "" : CurlTransport.tlsHint(words, peer: peer)
+        if hint.isEmpty, throughTLSProxy, words.contains("ssl_error_syscall"), let verifyResult, verifyResult != 0 {
+            // Inside an https proxy's TLS, libcurl loses OpenSSL's reason for refusing orchestrator's certificate.
+            hint = CurlTransport.unverifiedThroughTLSProxyHint(peer)
+        }
         return (.tls, "TLS failed: \(words)\(hint)", false)
     }
 

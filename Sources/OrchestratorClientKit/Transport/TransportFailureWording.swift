@@ -136,6 +136,17 @@ extension CurlTransport {
         return "; \(peer.name)'s certificate is not signed by an authority in \(store)\(given): add the authority that signed it there"
     }
 
+    /// Orchestrator's certificate refused through an https proxy, where libcurl gives no reason: which hop, which
+    /// authorities were used, and how to see why.
+    static func unverifiedThroughTLSProxyHint(_ peer: TLSPeer) -> String {
+        guard case .server(let trust) = peer else { return "" }
+        let authorities = trust.locations.isEmpty ? "this host's store" : trust.locations.map(describe).joined(separator: " or ")
+        return "; orchestrator's certificate (not the proxy's) was not verified against the authorities in \(authorities); "
+            + "libcurl gives no reason through an https proxy: `openssl s_client -connect HOST:PORT` from a host that reaches "
+            + "the endpoint directly shows it (an authority missing from \(SettingMention.of(.caFile)), an expired or "
+            + "misnamed certificate)"
+    }
+
     /// A location of certificate authorities as messages name it: its setting or variable, and its path.
     static func describe(_ location: AuthorityLocation) -> String {
         "\(mention(location.source)) (\(OrchestratorError.shown(location.path)))"

@@ -291,7 +291,7 @@ struct TLSTests {
         #expect(server.requests(settle: 0.3).isEmpty)
     }
 
-    @Test("orchestrator's certificate failing behind a trusted https proxy is not blamed on the proxy",
+    @Test("orchestrator's certificate failing behind a trusted https proxy is not blamed on the proxy, and is named",
           arguments: [["--proxy-ca-file", "STRANGER"], ["--proxy-insecure"]])
     func serverFailsBehindProxy(_ arguments: [String]) throws {
         let (result, server, proxy) = try Self.throughProxy(arguments)
@@ -300,6 +300,8 @@ struct TLSTests {
         #expect(result.stderr.contains("TLS failed"), "\(result.stderr)")
         #expect(!result.stderr.contains("TLS with the proxy"), "\(result.stderr)")
         #expect(!result.stderr.contains("--proxy-ca-file or"), "\(result.stderr)")
+        #expect(result.stderr.contains("orchestrator's certificate (not the proxy's) was not verified against the authorities in"),
+                "the hop and the authorities are named even where libcurl gives no reason: \(result.stderr)")
         #expect(proxy.log().contains("CONNECT 127.0.0.1:\(server.port)"))
         #expect(server.requests(settle: 0.3).isEmpty)
     }
