@@ -78,7 +78,7 @@ struct DeliveryTests {
         return (result, proxy.requests, "http://127.0.0.1:\(proxy.port)")
     }
 
-    @Test("a proxy refusing the tunnel to the endpoint, for a change or a read: not delivered (3), naming the proxy and its answer; a 407 names the proxy's credentials",
+    @Test("a proxy refusing the tunnel, to a change or a read: not delivered (3), naming the proxy and its answer (a 407: its credentials)",
           arguments: [407, 403, 502])
     func proxyRefusesTunnel(status: Int) throws {
         for arguments in [Self.relocate, ["-c", "clusters"]] {

@@ -69,8 +69,10 @@ struct HostConfigurationTests {
         let directory = try TemporaryDirectory()
         // A file whose name is the blank value, in the directory the client runs in: were it read, it would send
         // the request to a server that does not answer.
-        try "export ORCHESTRATOR_API=http://127.0.0.1:1/api\n".write(toFile: directory.path + "/" + blank, atomically: true, encoding: .utf8)
-        let result = try Support.run(["-c", "clusters"], environment: ["ORCHESTRATOR_CLIENT_PROFILE": blank, "ORCHESTRATOR_API": server.apiURL],
+        let unused = "export ORCHESTRATOR_API=http://127.0.0.1:1/api\n"
+        try unused.write(toFile: directory.path + "/" + blank, atomically: true, encoding: .utf8)
+        let result = try Support.run(["-c", "clusters"],
+                                     environment: ["ORCHESTRATOR_CLIENT_PROFILE": blank, "ORCHESTRATOR_API": server.apiURL],
                                      directory: directory.path)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(server.targets == ["/api/clusters-info"])
