@@ -187,6 +187,9 @@ static inline const char *occ_version(void) { return occ_curl.version_info(CURLV
 static inline const char *occ_ssl_version(void) { return occ_curl.version_info(CURLVERSION_NOW)->ssl_version; }
 /* Its version as a number, 0xXXYYZZ (7.61.1 is 0x073d01): what decides which newer options are used. */
 static inline unsigned int occ_version_number(void) { return occ_curl.version_info(CURLVERSION_NOW)->version_num; }
+/* 1 when it was built to speak HTTP/2 (CURL_VERSION_HTTP2 among its features, 7.33.0; `features` is one of those
+ * first fields). */
+static inline int occ_has_http2(void) { return (occ_curl.version_info(CURLVERSION_NOW)->features & CURL_VERSION_HTTP2) != 0; }
 
 static inline CURLcode occ_setopt_long(CURL *h, CURLoption o, long v) { return occ_curl.easy_setopt(h, o, v); }
 static inline CURLcode occ_setopt_string(CURL *h, CURLoption o, const char *v) { return occ_curl.easy_setopt(h, o, v); }

@@ -84,7 +84,7 @@ package struct CommandLineTool {
         if let extra = parsed.positional.first {
             throw .usage("unexpected argument \"\(TerminalText.value(extra, limit: 60))\"; flags take the form -i value or --instance=value")
         }
-        guard let commandName = parsed[.command], !commandName.isEmpty else {
+        guard let commandName = parsed[.command], !ValueSource.isEmptyValue(commandName) else {
             throw .usage("no command given; use \(Self.programName) -c <command> [flags], or --help for the list")
         }
         guard let command = CommandID(named: commandName) else {

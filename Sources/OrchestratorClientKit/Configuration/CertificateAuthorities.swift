@@ -108,21 +108,28 @@ extension TLSOptions {
     /// is missing or not one.
     func checkAuthorities() throws(OrchestratorError) {
         var checked: Set<AuthorityLocation> = []
-        for (location, signed) in serverTrust.locations.map({ ($0, "orchestrator's certificate") })
-            + proxyTrust.locations.map({ ($0, "the proxy's certificate") }) where checked.insert(location).inserted {
-            if location.source == .named("SSL_CERT_DIR") {
-                try Self.checkDirectories(location)
-                continue
+        for (trust, signed) in [(serverTrust, "orchestrator's certificate"), (proxyTrust, "the proxy's certificate")] {
+            // A location is a file or directories by the PeerTrust field that holds it, never by its name.
+            if let file = trust.file, checked.insert(file).inserted {
+                try Self.checkAuthorityFile(file, signed: signed)
             }
-            let text = try Self.read(location.path, source: location.source, what: "certificate authorities")
-            if !text.contains("-----BEGIN CERTIFICATE-----") && !text.contains("-----BEGIN TRUSTED CERTIFICATE-----") {
-                throw Self.invalid(location.source, location.path, "it holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
-                                   "give the PEM file of the certificate authority that signed \(signed)")
+            if let directory = trust.directory, checked.insert(directory).inserted {
+                try Self.checkDirectories(directory)
             }
         }
     }
 
-    /// `SSL_CERT_DIR`: each of its directories must be one that can be read (OpenSSL would skip it silently).
+    /// A PEM file of certificate authorities: readable, a regular file, not empty, holding a certificate.
+    static func checkAuthorityFile(_ location: AuthorityLocation, signed: String) throws(OrchestratorError) {
+        let text = try read(location.path, source: location.source, what: "certificate authorities")
+        if !text.contains("-----BEGIN CERTIFICATE-----") && !text.contains("-----BEGIN TRUSTED CERTIFICATE-----") {
+            throw invalid(location.source, location.path, "it holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+                          "give the PEM file of the certificate authority that signed \(signed)")
+        }
+    }
+
+    /// Directories of certificate authorities (`SSL_CERT_DIR`): each must be one that can be read (OpenSSL would skip
+    /// it silently).
     static func checkDirectories(_ location: AuthorityLocation) throws(OrchestratorError) {
         let entries = location.path.split(separator: ":")
         for entry in entries {

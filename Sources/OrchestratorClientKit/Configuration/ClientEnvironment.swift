@@ -9,9 +9,10 @@ import Darwin
 /// The settings the client reads from outside: the process environment overlaid, as the bash client's
 /// `source` does, with the assignments of `/etc/profile.d/orchestrator-client.sh`.
 ///
-/// `ORCHESTRATOR_CLIENT_PROFILE` names another profile file; set it empty to read none (tests do). What the file
-/// holds that the client cannot apply exactly as bash would is noted: errors stop every command
-/// that reads the settings (``ClientConfiguration/resolve(_:overrides:)`` throws the first), the others are ``warnings``.
+/// `ORCHESTRATOR_CLIENT_PROFILE` names another profile file; set it empty (``ValueSource/isEmptyValue(_:)``: blank
+/// counts as empty) to read none (tests do). What the file holds that the client cannot apply exactly as bash would
+/// is noted: errors stop every command that reads the settings (``ClientConfiguration/resolve(_:overrides:)`` throws
+/// the first), the others are ``warnings``.
 public struct ClientEnvironment: Sendable {
     private let plain: [String: String]
     /// Profile values holding `$(hostname -f)`: looked up only when read.
@@ -43,7 +44,7 @@ public struct ClientEnvironment: Sendable {
         let path = process["ORCHESTRATOR_CLIENT_PROFILE"] ?? ProfileFile.defaultPath
         var plain = process
         var deferred: [String: ProfileValue] = [:]
-        if !path.isEmpty {
+        if !ValueSource.isEmptyValue(path) {
             let (values, fileNotices) = ProfileFile.load(path: path, environment: process)
             notices += fileNotices
             for (name, value) in values {

@@ -61,6 +61,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         self.credentials = found
     }
 
+    /// The normalized URL (``url``): never a password.
     public var description: String { url }
 
     /// `text` with any password replaced by `****`.
@@ -164,6 +165,8 @@ public struct Credentials: Sendable, Hashable, CustomStringConvertible {
     /// The password; never printed.
     public let password: String
 
+    /// `user` and `password` as given: neither is checked here (``ClientConfiguration/resolve(_:overrides:)`` refuses
+    /// what libcurl could not send).
     public init(user: String, password: String) {
         self.user = user
         self.password = password

@@ -13,7 +13,7 @@ package enum HostIdentity {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return nil }
         let name = String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return name.isEmpty ? nil : name
+        return ValueSource.isEmptyValue(name) ? nil : name
     }
 
     /// This host's name as the commands about this host send it: what `hostname -f` prints (the resolver's canonical
@@ -151,7 +151,7 @@ final class CanonicalNameLookup: @unchecked Sendable {
         defer { freeaddrinfo(info) }
         if let canonical = info.pointee.ai_canonname {
             let text = String(cString: canonical)
-            if !text.isEmpty { return .found(text) }
+            if !ValueSource.isEmptyValue(text) { return .found(text) }
         }
         return .found(name)
     }

@@ -83,7 +83,7 @@ extension TLSOptions {
         guard let text = ProfileFile.readTextFile(path, limit: 16 << 20) else {
             throw invalid(source, path, "the file cannot be read, or is larger than 16 MiB", "give the path of the PEM file of \(what)")
         }
-        guard !text.allSatisfy(\.isWhitespace) else {
+        guard !ValueSource.isEmptyValue(text) else {
             throw invalid(source, path, "the file is empty", "give the path of the PEM file of \(what)")
         }
         return text

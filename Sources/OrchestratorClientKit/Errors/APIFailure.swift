@@ -13,6 +13,9 @@ public struct APIFailure: Sendable, Equatable {
     private let keptDetails: KeptJSON?
     private let keptAnswer: KeptJSON?
 
+    /// A failure `endpoint` answered with HTTP `status` and `message`, with `details` (the server's `Details`; `nil`
+    /// for `null` or none) and `answer` (the whole answer, when it was JSON) kept as the trees given: for a program or
+    /// a test that makes a failure of its own (the client's keep them in the answer's bytes).
     public init(endpoint: String, status: Int, message: String, details: JSONValue?, answer: JSONValue? = nil) {
         self.endpoint = endpoint
         self.status = status
@@ -54,6 +57,8 @@ public struct APIFailure: Sendable, Equatable {
         keptAnswer?.write(style: .pretty, to: sink)
     }
 
+    /// Equal when endpoint, status, message, `Details` and answer are, whether each is kept as a tree or in the
+    /// answer's bytes: a failure read from an answer equals one made with the same values.
     public static func == (lhs: APIFailure, rhs: APIFailure) -> Bool {
         lhs.endpoint == rhs.endpoint && lhs.status == rhs.status && lhs.message == rhs.message
             && lhs.details == rhs.details && lhs.answer == rhs.answer

@@ -21,6 +21,7 @@ public enum InputProblem: Sendable, Hashable, CustomStringConvertible {
     /// A key's pass phrase file is given without a client key or certificate.
     case keyPasswordWithoutKey
 
+    /// The problem and its fix in the library's terms, naming inputs and settings as the library does.
     public var description: String {
         switch self {
         case .emptyInput(let input):

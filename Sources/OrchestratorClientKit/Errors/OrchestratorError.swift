@@ -8,6 +8,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private let name: String
         private init(_ name: String) { self.name = name }
+        /// Its name, as logs show it (`timed out`).
         public var description: String { name }
 
         /// The inputs or settings cannot be used as given (an unknown command, a missing or empty input).
@@ -197,6 +198,7 @@ public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvert
         }
     }
 
+    /// The ``message``.
     public var description: String { message }
 
     /// A usage error (``Code/usage``) worded by the caller: a tool built on the library reports its own misuse
@@ -251,6 +253,7 @@ public struct InvalidValue: Sendable, Equatable, CustomStringConvertible {
     /// The fix as data, when it is to give another setting beside this one.
     public let remedy: Remedy?
 
+    /// `value`, from `source`, refused because of `problem`, with the `fix` to say (and its `remedy` as data).
     public init(source: ValueSource, value: String, problem: String, fix: String, remedy: Remedy? = nil) {
         self.source = source
         self.value = value

@@ -14,8 +14,11 @@ public enum ValueSource: Sendable, Hashable, CustomStringConvertible, Expressibl
     /// (`path`, `cluster`, `API endpoint`).
     case named(String)
 
+    /// A literal names a parameter or a part of a setting: `"path"` is `.named("path")`.
     public init(stringLiteral value: String) { self = .named(value) }
 
+    /// How the library's messages name the source: the input, the ``ConfigurationOverrides`` property, the
+    /// environment variable, both of them for ``setting(_:)``, or the name.
     public var description: String {
         switch self {
         case .input(let input): input.rawValue

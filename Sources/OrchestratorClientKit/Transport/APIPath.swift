@@ -23,11 +23,14 @@ package struct APIPath: Sendable, Hashable, CustomStringConvertible {
         func invalid(_ problem: String, _ fix: String) -> OrchestratorError {
             .invalidValue(InvalidValue(source: source, value: text, problem: problem, fix: fix))
         }
-        try ValueRules.noControlCharacters(text, source: source)
         var trimmed = Substring(text)
         while trimmed.hasPrefix("/") { trimmed = trimmed.dropFirst() }
         if trimmed.hasPrefix("api/") { trimmed = trimmed.dropFirst(4) }
-        guard !trimmed.isEmpty else { throw invalid("it is empty", "give an API path such as clusters or instance/db1/3306") }
+        // Judged before the characters: a blank path (`/api/$UNSET `) names nothing, whatever blanks it holds.
+        guard !ValueSource.isEmptyValue(String(trimmed)) else {
+            throw invalid("it is empty", "give an API path such as clusters or instance/db1/3306")
+        }
+        try ValueRules.noControlCharacters(text, source: source)
         if trimmed.contains("#") { throw invalid("it contains '#'", "remove the fragment") }
         let pathPart = trimmed.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
         // Judged as the server reads the path: decoded once, then split, so that ".%2E" is "..", and "x%2F..%2Fy"

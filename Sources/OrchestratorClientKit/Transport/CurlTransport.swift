@@ -356,4 +356,12 @@ extension CurlTransport {
         let tls = occ_ssl_version().map { String(cString: $0) } ?? "no TLS"
         return "libcurl \(String(cString: occ_version())), \(tls)"
     }
+
+    /// Whether the libcurl requests would use can speak HTTP/2 (built with it, `CURL_VERSION_HTTP2`): over https it then
+    /// takes HTTP/2 when the server offers it. `false` when libcurl cannot be loaded. Loads it as
+    /// ``libraryDescription()`` does, and here for the same reason.
+    @inline(never)   // calls libcurl through this file's table (Sources/CCurl/shim.h)
+    package static func librarySpeaksHTTP2() -> Bool {
+        occ_curl_load() == nil && occ_has_http2() != 0
+    }
 }

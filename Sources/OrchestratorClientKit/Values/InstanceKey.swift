@@ -51,7 +51,7 @@ public struct InstanceKey: Sendable, Hashable, CustomStringConvertible {
                 portText = host[host.index(after: colon)...]
                 host = host[..<colon]
             }
-            guard !host.isEmpty else { throw invalid("the host name is empty", "give host or host:port") }
+            guard !ValueSource.isEmptyValue(String(host)) else { throw invalid("the host name is empty", "give host or host:port") }
             guard Self.isHostname(host) else {
                 throw invalid("\"\(OrchestratorError.shown(String(host), limit: 60))\" is not a valid host name", "use a name of letters and digits (with '-', '_' and '.' between them), as host or host:port")
             }

@@ -37,8 +37,6 @@ struct BadInputTests {
         (["-c", "discover", "-i", "[:]:3306"], "is not an IPv6 address"),
         (["-c", "discover", "-i", "[1::2::3]:3306"], "is not an IPv6 address"),
         (["-c", "discover", "-i", "[::1::]"], "is not an IPv6 address"),
-        (["-c", "discover", "-i", "db1", "-e", "X-Forwarded-User: "], "X-Forwarded-User: "),
-        (["-c", "discover", "-i", "db1", "-e", "X-Forwarded-User:"], "its value is empty"),
         (["-c", "discover", "-i", "db1", "--owner=cron", "--bogus-flag"], "--bogus-flag"),
         (["-c", "discover", "-i", "db1", "-D", "0"], "0"),
         (["-c", "discover", "-i", "db1", "-b", "nopassword"], "-b/--auth must be user:password"),
@@ -147,6 +145,7 @@ struct BadInputTests {
         let fromFlag = try Support.runInProcess(["-c", "discover", "-i", "db1", "-e", header], environment: ["ORCHESTRATOR_API": server.apiURL])
         #expect(fromFlag.status == 2, "\(fromFlag.stderr)")
         #expect(fromFlag.stderr.contains("-e/--headers-auth"), "\(fromFlag.stderr)")
+        #expect(fromFlag.stderr.contains("its value is empty"), "\(fromFlag.stderr)")
         let fromEnvironment = try Support.runInProcess(["-c", "discover", "-i", "db1"],
                                                        environment: ["ORCHESTRATOR_API": server.apiURL, "ORCHESTRATOR_AUTH_USER_HEADER": header])
         #expect(fromEnvironment.status == 2, "\(fromEnvironment.stderr)")

@@ -91,15 +91,19 @@ struct DeliveryTests {
         return (result, proxy.requests, "http://127.0.0.1:\(proxy.port)")
     }
 
-    @Test("a proxy refusing the tunnel to a change's endpoint: not delivered (3), naming the proxy and its answer",
+    @Test("a proxy refusing the tunnel, to a change or a read: not delivered (3), naming the proxy and its answer (a 407: its credentials)",
           arguments: [407, 403, 502])
     func proxyRefusesTunnel(status: Int) throws {
-        let (result, received, proxy) = try Self.throughProxy(Reply(status: status, contentType: "text/html", body: []))
-        #expect(result.status == 3, "\(result.stderr)")
-        #expect(result.stderr.contains("the proxy \(proxy) (from https_proxy) refused the tunnel to the endpoint: HTTP \(status)"),
-                "\(result.stderr)")
-        #expect(!result.stderr.contains("may or may not have been applied"), "\(result.stderr)")
-        #expect(received.allSatisfy { $0.method == "CONNECT" })
+        for arguments in [Self.relocate, ["-c", "clusters"]] {
+            let (result, received, proxy) = try Self.throughProxy(Reply(status: status, contentType: "text/html", body: []),
+                                                                  arguments: arguments)
+            #expect(result.status == 3, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("the proxy \(proxy) (from https_proxy) refused the tunnel to the endpoint: HTTP \(status)"),
+                    "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains("may or may not have been applied"), "\(arguments): \(result.stderr)")
+            #expect(received.allSatisfy { $0.method == "CONNECT" })
+            if status == 407 { #expect(result.stderr.contains("user:password@"), "\(arguments): \(result.stderr)") }
+        }
     }
 
     @Test("a proxy closing before the tunnel is open: not delivered (3), the proxy named, no client-certificate hint")
@@ -120,14 +124,6 @@ struct DeliveryTests {
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains("TLS failed through the proxy \(proxy)"), "\(result.stderr)")
         #expect(!result.stderr.contains("write http://"), "\(result.stderr)")
-    }
-
-    @Test("a 407 from the proxy on a read names the proxy, not a closed connection")
-    func proxyAuthenticationOnRead() throws {
-        let (result, _, proxy) = try Self.throughProxy(Reply(status: 407, body: []), arguments: ["-c", "clusters"])
-        #expect(result.status == 3, "\(result.stderr)")
-        #expect(result.stderr.contains("the proxy \(proxy) (from https_proxy) refused the tunnel to the endpoint: HTTP 407"), "\(result.stderr)")
-        #expect(result.stderr.contains("user:password@"), "\(result.stderr)")
     }
 
     @Test("a forwarding proxy's 407, or its 403 page, to an http endpoint: not delivered (3), naming the proxy, never our credentials",

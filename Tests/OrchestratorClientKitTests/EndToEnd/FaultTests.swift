@@ -143,15 +143,15 @@ struct FaultTests {
 
     // MARK: HTML 502
 
-    @Test("three nodes, the leader's proxy answers HTML 502 to a change: outcome unknown (5), no other node is asked to act")
+    // The exit status of a gateway's answer to a change is DeliveryTests.gatewayAnswer's; this pins the cluster side.
+    @Test("three nodes, the leader's proxy answers HTML 502 to a change: no other node is asked to act")
     func htmlBadGatewayFromLeader() throws {
         let cluster = try RaftCluster(count: 3, leader: 1) { _, _, _ in
             Reply(status: 502, contentType: "text/html", body: Array("<html>bad gateway</html>".utf8))
         }
         defer { cluster.stop() }
         let result = try Support.run(Self.discover, environment: ["ORCHESTRATOR_API": cluster.api])
-        #expect(result.status == 5)
-        #expect(result.stderr.contains("HTTP 502"))
+        #expect(result.status != 0, "\(result.stderr)")
         #expect(cluster.calls(1) == [Self.discoverTarget])
         #expect(cluster.allCalls == [Self.discoverTarget])
     }

@@ -7,7 +7,9 @@ import Testing
 /// refused (REFUSED_STREAM, which RFC 9113 §8.7 guarantees was not processed) is sent again by libcurl, so a change is
 /// still processed at most once, and when every attempt was refused it was not delivered (3). The server is
 /// Support/h2_server.py.
-@Suite("HTTP/2: what reached orchestrator decides the exit status")
+@Suite("HTTP/2: what reached orchestrator decides the exit status",
+       .enabled(if: CurlTransport.librarySpeaksHTTP2(),
+                "the libcurl found (\(CurlTransport.libraryDescription())) cannot speak HTTP/2 (built without nghttp2)"))
 struct HTTP2DeliveryTests {
     static let relocate = ["-c", "relocate", "-i", "db1:3306", "-d", "db2:3306"]
     /// orchestrator 3.2.6's answer to a relocate (the recording a102-relocate).

@@ -61,6 +61,23 @@ struct HostConfigurationTests {
         #expect(server.targets == ["/api/clusters-info"])
     }
 
+    @Test("a blank ORCHESTRATOR_CLIENT_PROFILE reads no file, as an empty one does: not a file named by its blanks",
+          arguments: [" ", "\t"])
+    func blankProfileVariable(_ blank: String) throws {
+        let server = try TestServer { _ in HostConfigurationTests.clustersAnswer }
+        defer { server.stop() }
+        let directory = try TemporaryDirectory()
+        // A file whose name is the blank value, in the directory the client runs in: were it read, it would send
+        // the request to a server that does not answer.
+        let unused = "export ORCHESTRATOR_API=http://127.0.0.1:1/api\n"
+        try unused.write(toFile: directory.path + "/" + blank, atomically: true, encoding: .utf8)
+        let result = try Support.run(["-c", "clusters"],
+                                     environment: ["ORCHESTRATOR_CLIENT_PROFILE": blank, "ORCHESTRATOR_API": server.apiURL],
+                                     directory: directory.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(server.targets == ["/api/clusters-info"])
+    }
+
     @Test("a profile over 1 MiB is refused whole, and said so")
     func overLongProfile() throws {
         let directory = try TemporaryDirectory()

@@ -14,7 +14,7 @@ extension Support {
         var variables = ["PATH": "/usr/bin:/bin", "ORCHESTRATOR_CLIENT_PROFILE": "", "USER": "tester"]
         for (key, value) in environment { variables[key] = value }
         // The profile file is read by the executable's environment only (ClientEnvironment.current()).
-        if let profile = variables["ORCHESTRATOR_CLIENT_PROFILE"], !profile.isEmpty {
+        if let profile = variables["ORCHESTRATOR_CLIENT_PROFILE"], !ValueSource.isEmptyValue(profile) {
             throw InProcessError.profileFile(profile)
         }
         let start = ContinuousClock.now

@@ -10,7 +10,7 @@
 #   garbage      a TLS record the client cannot decrypt, then close
 # Logs "REQUEST stream N BEHAVIOUR" per request read, and "ACCEPT" per connection.
 import os, select, socket, struct, sys, threading
-from tls_support import handshake, listen, logger, server_context
+from tls_support import handshake, listen, logger, serve_forever, server_context
 
 certificate, key, port_file, log_file, lifetime = sys.argv[1:6]
 behaviours = sys.argv[6].split(",")
@@ -113,8 +113,4 @@ def serve(connection):
         except Exception:
             pass
 
-listener = listen(port_file, lifetime)
-while True:
-    connection, _ = listener.accept()
-    log("ACCEPT")
-    threading.Thread(target=serve, args=(connection,), daemon=True).start()
+serve_forever(listen(port_file, lifetime), serve, log)

@@ -1,8 +1,9 @@
 # The https proxy stand-in of TLSProxy (TLSProxy.swift): a CONNECT proxy spoken to over TLS (python3 ssl) on 127.0.0.1.
-# Arguments: certificate key port_file log_file lifetime. Logs HANDSHAKE-FAILED reason, HANDSHAKE, and CONNECT target per
-# tunnel; then relays bytes both ways, so the client's TLS with the server runs inside the proxy's.
-import select, socket, sys, threading
-from tls_support import handshake, listen, logger, server_context
+# Arguments: certificate key port_file log_file lifetime. Logs ACCEPT per connection, HANDSHAKE-FAILED reason,
+# HANDSHAKE, and CONNECT target per tunnel; then relays bytes both ways, so the client's TLS with the server runs inside
+# the proxy's.
+import select, socket, sys
+from tls_support import handshake, listen, logger, serve_forever, server_context
 
 certificate, key, port_file, log_file, lifetime = sys.argv[1:6]
 context = server_context(certificate, key)
@@ -58,6 +59,4 @@ def serve(connection):
             except Exception:
                 pass
 
-while True:
-    connection, _ = listener.accept()
-    threading.Thread(target=serve, args=(connection,), daemon=True).start()
+serve_forever(listener, serve, log)

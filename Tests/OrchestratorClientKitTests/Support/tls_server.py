@@ -1,8 +1,8 @@
 # The HTTPS stand-in of TLSServer.swift: python3 ssl on 127.0.0.1; see TLSServer for the arguments.
 # Logs ACCEPT per connection and HANDSHAKE new|resumed per TLS handshake (so tests can count reused connections, resumed
 # sessions); with keep-alive "1", serves any number of requests per connection, else one and closes.
-import os, socket, ssl, sys, threading
-from tls_support import listen, logger, server_context
+import os, socket, ssl, sys
+from tls_support import listen, logger, serve_forever, server_context
 
 certificate, key, client_ca, port_file, log_file, lifetime, graceful = sys.argv[1:8]
 keep_alive = len(sys.argv) > 8 and sys.argv[8] == "1"
@@ -77,7 +77,4 @@ def serve(connection):
         except Exception:
             pass
 
-while True:
-    connection, _ = listener.accept()
-    log("ACCEPT")
-    threading.Thread(target=serve, args=(connection,), daemon=True).start()
+serve_forever(listener, serve, log)

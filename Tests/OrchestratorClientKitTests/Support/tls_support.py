@@ -1,5 +1,5 @@
 # What the python TLS stand-ins share (tls_server.py, tls_proxy.py, h2_server.py): their TLS context, their log,
-# their listener.
+# their listener and its accept loop.
 import os, socket, ssl, threading, warnings
 
 _lock = threading.Lock()
@@ -35,6 +35,14 @@ def listen(port_file, lifetime):
     os.rename(port_file + ".tmp", port_file)
     threading.Timer(float(lifetime), lambda: os._exit(0)).start()
     return listener
+
+def serve_forever(listener, serve, log):
+    """Accepts connections until the process ends, logging ACCEPT for each and calling serve(connection) on a thread
+    of its own, so that a slow or stuck connection never holds the next."""
+    while True:
+        connection, _ = listener.accept()
+        log("ACCEPT")
+        threading.Thread(target=serve, args=(connection,), daemon=True).start()
 
 def handshake(context, connection, log):
     """The server's TLS on an accepted connection (10 s bound on each read); None, logged and closed, when it fails."""

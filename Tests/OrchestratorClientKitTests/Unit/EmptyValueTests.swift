@@ -53,6 +53,14 @@ struct EmptyValueTests {
                                                             overrides: ConfigurationOverrides())
         #expect((configuration.tls.caFile == nil) == empty)
 
+        // A part of an input is judged by the same rule: an instance key's host name, an API path after its `/api/`.
+        var keyError: OrchestratorError?
+        do { _ = try InstanceKey(parsing: value + ":3306") } catch { keyError = error }
+        #expect((keyError?.refusedValue?.problem == "the host name is empty") == empty)
+        var pathError: OrchestratorError?
+        do { _ = try APIPath(validating: "/api/" + value) } catch { pathError = error }
+        #expect((pathError?.refusedValue?.problem == "it is empty") == empty)
+
         // An instance key with an empty host name in an answer names no instance.
         let key = JSONValue.object([("Hostname", .string(value)), ("Port", .number("3306"))])
         let instance = try #require(Instance(json: .object([("Key", .object([("Hostname", .string("db1")), ("Port", .number("3306"))])),
