@@ -116,7 +116,7 @@ struct TransferFacts {
                             + "REFUSED_STREAM: not processed; \(detail))", false)
             }
             if detail.contains("ssl_read") || detail.contains("ssl_write") || detail.contains("ssl routines") {
-                return (.tls, "TLS failed after the handshake: \(detail)", false)
+                return (.tls, "TLS failed after the handshake: \(detail)" + clientCertificateHint, false)
             }
             return (.broken, "connection closed before the answer was complete (\(detailOrCode))" + clientCertificateHint, false)
         default:
@@ -220,10 +220,12 @@ struct TransferFacts {
 
     /// A TLS 1.3 server refusing the client certificate often resets the connection right after the handshake,
     /// before its alert is read: said only when that is what happened (https, the handshake done, not a word of
-    /// answer, no HTTP/2 or TLS error of its own).
+    /// answer, no HTTP/2 error, no TLS error but one in writing the request).
     private var clientCertificateHint: String {
-        guard isHTTPS, headerBytes == 0, code != CURLE_PARTIAL_FILE, tlsReady != false,
-              !detail.contains("http/2"), !detail.contains("ssl"), !detail.contains("tried") else { return "" }
+        // Writing the request is where such a reset meets the client; reading garbage or an HTTP/2 error is not it.
+        let duringWrite = detail.contains("ssl_write") || !detail.contains("ssl")
+        guard isHTTPS, headerBytes == 0, code != CURLE_PARTIAL_FILE, tlsReady != false, duringWrite,
+              !detail.contains("http/2"), !detail.contains("tried") else { return "" }
         return CurlTransport.clientCertificateHint(.possible, given: clientCertificateGiven)
     }
 }
