@@ -82,7 +82,7 @@ package struct CommandLineTool {
             return ToolResult(exitStatus: 0)
         }
         if let extra = parsed.positional.first {
-            throw .usage("unexpected argument \"\(TerminalText.value(extra, limit: 60))\"; flags take the form -i value or --instance=value")
+            throw .usage("unexpected argument \"\(FlagParser.shown(extra))\"; flags take the form -i value or --instance=value")
         }
         guard let commandName = parsed[.command], !ValueSource.isEmptyValue(commandName) else {
             throw .usage("no command given; use \(Self.programName) -c <command> [flags], or --help for the list")

@@ -69,7 +69,7 @@ enum ErrorWording {
         let nearest = name.count > 64 ? []
             : Suggestions.nearest(to: name.lowercased(), among: CommandID.allCases.map { ($0.name, $0.name) }, count: 3,
                                   containingIsCloser: true)
-        return "unknown command \"\(TerminalText.value(name, limit: 60))\""
+        return "unknown command \"\(FlagParser.shown(name))\""
             + (nearest.isEmpty ? "" : "; did you mean " + nearest.joined(separator: ", ") + "?")
     }
 
@@ -90,7 +90,8 @@ enum ErrorWording {
         default:
             break
         }
-        return "invalid \(name(invalid.source)) \"\(TerminalText.value(invalid.value))\": \(problem); \(fix)"
+        // The library masks the passwords it knows of; a URL's given where none was expected is masked here.
+        return "invalid \(name(invalid.source)) \"\(TerminalText.value(FlagParser.masked(invalid.value)))\": \(problem); \(fix)"
     }
 
     /// What to do, with the separator that joins it to the problem.

@@ -49,8 +49,7 @@ package enum FlagParser {
             let (spec, inlineValue) = try resolve(argument)
             if spec.valueKind == .none {
                 if inlineValue != nil {
-                    let shown = spec.flag == .auth ? "" : " (got \"\(TerminalText.value(argument, limit: 60))\")"
-                    throw .usage("\(spec.primarySpelling) takes no value\(shown)")
+                    throw .usage("\(spec.primarySpelling) takes no value (got \"\(shown(argument))\")")
                 }
                 parsed[spec.flag] = ""
                 continue
@@ -64,8 +63,8 @@ package enum FlagParser {
                 // attached (`-i=--quiet`, `--instance=--quiet`). Other values may start with '-' (`-r -x`).
                 if isFlag(value) {
                     let name = spec.names[0]
-                    throw .usage("\(spec.primarySpelling) needs a value, and the next argument \"\(TerminalText.value(value, limit: 60))\" is a flag; "
-                                 + "give the value, or write --\(name)=\(value) if that is the value")
+                    throw .usage("\(spec.primarySpelling) needs a value, and the next argument \"\(shown(value))\" is a flag; "
+                                 + "give the value, or write --\(name)=\(shown(value)) if that is the value")
                 }
                 index += 1
             } else {
@@ -91,35 +90,17 @@ package enum FlagParser {
             throw .usage(message)
         }
         if let earlier = parsed[spec.flag], earlier != value {
-            // -b's values are never shown: they hold passwords.
-            let values = spec.flag == .auth ? ""
-                : " (\"\(TerminalText.value(earlier, limit: 60))\", then \"\(TerminalText.value(value, limit: 60))\")"
-            throw .usage("\(spec.primarySpelling) given twice with different values\(values); give it once")
+            throw .usage("\(spec.primarySpelling) given twice with different values (\"\(shown(earlier, of: spec.flag))\", then "
+                         + "\"\(shown(value, of: spec.flag))\"); give it once")
         }
         parsed[spec.flag] = value
     }
 
-    /// Where the passwords in `arguments` are, as UTF-8 byte ranges of the argument at `index`: each `-b/--auth`
-    /// value's password (after its first `:`, or the whole value when it has none), and the password of each URL of
-    /// an `-U/--api` value (``Endpoint/passwordRanges(in:)``, as messages mask it), in every spelling of the flags.
+    /// Where the passwords in `arguments` are, as UTF-8 byte ranges of the argument at `index`: those of each
+    /// `-b/--auth` and `-U/--api` value (``passwordBytes(in:of:)``), in every spelling of the flags.
     /// Best effort: an argument that does not parse is skipped (the real parse reports it).
     package static func secretLocations(_ arguments: [String]) -> [(index: Int, bytes: Range<Int>)] {
         var locations: [(index: Int, bytes: Range<Int>)] = []
-        func passwords(_ value: Substring, of flag: Flag) -> [Range<Int>] {
-            func offset(_ index: String.Index) -> Int { value.utf8.distance(from: value.startIndex, to: index) }
-            switch flag {
-            case .auth:
-                let start = value.firstIndex(of: ":").map { value.index(after: $0) } ?? value.startIndex
-                return [offset(start)..<value.utf8.count]
-            case .api:
-                let text = String(value)
-                return Endpoint.passwordRanges(in: text).map { range in
-                    text.utf8.distance(from: text.startIndex, to: range.lowerBound)..<text.utf8.distance(from: text.startIndex, to: range.upperBound)
-                }
-            default:
-                return []
-            }
-        }
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -127,15 +108,44 @@ package enum FlagParser {
             if argument == "--" { break }
             guard argument.hasPrefix("-"), argument != "-", let (spec, inlineValue) = try? resolve(argument) else { continue }
             guard spec.valueKind != .none else { continue }
+            let holdsSecrets = spec.flag == .auth || spec.flag == .api
             if let inlineValue {
+                guard holdsSecrets else { continue }
                 let start = argument.utf8.count - inlineValue.utf8.count
-                locations += passwords(Substring(inlineValue), of: spec.flag).map { (index - 1, (start + $0.lowerBound)..<(start + $0.upperBound)) }
+                locations += passwordBytes(in: inlineValue, of: spec.flag).map { (index - 1, (start + $0.lowerBound)..<(start + $0.upperBound)) }
             } else if index < arguments.count {
-                locations += passwords(Substring(arguments[index]), of: spec.flag).map { (index, $0) }
+                if holdsSecrets { locations += passwordBytes(in: arguments[index], of: spec.flag).map { (index, $0) } }
                 index += 1
             }
         }
         return locations
+    }
+
+    /// Where the passwords in `value`, given to `flag` (`nil`: a word that is no flag's value) are, as UTF-8 byte
+    /// ranges: a `-b/--auth` value's password (after its first `:`, or the whole value when it has none); anywhere
+    /// else, the password of each URL in it (``Endpoint/passwordRanges(in:)``, as the library's messages mask it).
+    static func passwordBytes(in value: String, of flag: Flag?) -> [Range<Int>] {
+        func offset(_ index: String.Index) -> Int { value.utf8.distance(from: value.startIndex, to: index) }
+        if flag == .auth {
+            let start = value.firstIndex(of: ":").map { value.index(after: $0) } ?? value.startIndex
+            return [offset(start)..<value.utf8.count]
+        }
+        return Endpoint.passwordRanges(in: value).map { offset($0.lowerBound)..<offset($0.upperBound) }
+    }
+
+    /// A value taken from the command line with each password in it (``passwordBytes(in:of:)``) replaced by `****`:
+    /// README promises passwords are never printed, whatever message quotes the value.
+    package static func masked(_ value: String, of flag: Flag? = nil) -> String {
+        var bytes = Array(value.utf8)
+        for range in passwordBytes(in: value, of: flag).sorted(by: { $0.lowerBound > $1.lowerBound }) where !range.isEmpty {
+            bytes.replaceSubrange(range, with: Array("****".utf8))
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A value taken from the command line as the flag parser's messages quote it: masked, safe for a terminal, short.
+    package static func shown(_ value: String, of flag: Flag? = nil) -> String {
+        TerminalText.value(masked(value, of: flag), limit: 60)
     }
 
     /// Finds the flag an argument names, and a value attached to it (`=value`, or `-cvalue`).
@@ -167,7 +177,7 @@ package enum FlagParser {
         }
         // A value attached to an unknown flag (`--password=…`) may be a secret: only the flag is shown.
         let shown = argument.contains("=") ? String(argument.prefix { $0 != "=" }) + "=…" : argument
-        var message = "unknown flag \"\(TerminalText.value(shown, limit: 60))\""
+        var message = "unknown flag \"\(Self.shown(shown))\""
         if let best = Suggestions.nearest(to: name, among: candidates, count: 1).first {
             message += "; did you mean \(best)?"
         }

@@ -41,15 +41,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
             found = Credentials(user: PercentEncoding.decode(parts[0]),
                                 password: parts.count > 1 ? PercentEncoding.decode(parts[1]) : "")
         }
-        // A password holding '/', '?' or '#' (not percent-encoded) ends the authority early and leaves
-        // "user:pa" as host and port; refuse it, or the rest of the password would be shown as part of the URL.
-        guard Self.hasValidPort(authority) else {
-            throw invalid("its port is not a number (a password containing '/', '?', '#' or '@' must be percent-encoded, e.g. %2F)")
-        }
-        if let port = Self.port(authority), !(1...65535).contains(port) {
-            throw invalid("its port \(port) is not a number from 1 to 65535")
-        }
-        if let problem = Self.hostProblem(authority) { throw invalid(problem) }
+        if let problem = Self.authorityProblem(authority) { throw invalid(problem) }
         if path.contains("?") || path.contains("#") { throw invalid("it contains a query or fragment") }
         if path.contains(",") {
             throw invalid("its path contains ','; separate endpoints with spaces or commas, each starting with http:// or https://")
@@ -102,13 +94,28 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         return text.index(after: colon)..<at
     }
 
+    /// Why libcurl could not use `hostPort` (`host[:port]`, user information taken out) as the authority of an
+    /// endpoint or a proxy, or `nil`: the one rule for both, so that a mistake is exit 2 at once, never a retried
+    /// "could not resolve" or "bad URL" from libcurl.
+    package static func authorityProblem(_ hostPort: Substring) -> String? {
+        // A password holding '/', '?' or '#' (not percent-encoded) ends the authority early and leaves
+        // "user:pa" as host and port; refuse it, or the rest of the password would be shown as part of the URL.
+        guard hasValidPort(hostPort) else {
+            return "its port is not a number (a password containing '/', '?', '#' or '@' must be percent-encoded, e.g. %2F)"
+        }
+        if let port = port(hostPort), !(1...65535).contains(port) {
+            return "its port \(port) is not a number from 1 to 65535"
+        }
+        return hostProblem(hostPort)
+    }
+
     /// Characters no host name holds, as libcurl lists them (`HOSTNAME_INVALID_CHARS`): it would refuse the URL
     /// ("bad format") only once asked to send.
     private static let invalidHostCharacters = Set(" \t\r/\n:#?!@{}[]\\$'\"^`*<>=;,+&()%|")
 
     /// Why libcurl could not use the host of `hostPort` (`host[:port]`, user information taken out), or `nil`: a
     /// name must be non-empty, without the characters libcurl refuses (a `%`-escape included: a host name needs
-    /// none), neither `.` nor ending in `..`; `[…]` must hold an IPv6 address, with an optional zone (`%25eth0`).
+    /// none), neither `.` nor ending in `..`, and ASCII; `[…]` must hold an IPv6 address, with an optional zone (`%25eth0`).
     static func hostProblem(_ hostPort: Substring) -> String? {
         if hostPort.hasPrefix("["), let close = hostPort.firstIndex(of: "]") {
             let inside = hostPort[hostPort.index(after: hostPort.startIndex)..<close]
@@ -128,6 +135,12 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
             return "its host name contains '\(bad)', which no host name holds"
         }
         if host == "." || host.hasSuffix("..") { return "its host name \"\(OrchestratorError.shown(String(host), limit: 60))\" is not a name" }
+        // Whether libcurl converts an international name depends on how it was built (libidn2 or not); the ASCII
+        // form is taken by every build.
+        if !host.allSatisfy(\.isASCII) {
+            return "its host name \"\(OrchestratorError.shown(String(host), limit: 60))\" is not ASCII; write the name in its "
+                + "IDN (punycode) form, xn--… (as `idn2 NAME` prints it)"
+        }
         return nil
     }
 

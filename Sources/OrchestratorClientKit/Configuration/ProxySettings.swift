@@ -145,14 +145,24 @@ extension ProxySettings {
     }
 
     /// The proxy requests to `url` would go through, as an invalid value of the variable that names it, when libcurl
-    /// cannot use its scheme (`ftp://…`): a mistake of this host's settings, which no retry can mend.
+    /// cannot use it: its scheme (`ftp://…`), or its host or port, judged by the rule of endpoints
+    /// (``Endpoint/authorityProblem(_:)``: `:99999`, `[zz]`, no host, a non-ASCII name). A mistake of this host's
+    /// settings, which no retry can mend (libcurl would report it as a name not resolved).
     package func unusableProxy(for url: String) -> InvalidValue? {
         guard let (proxy, variable) = proxy(for: url) else { return nil }
+        func invalid(_ problem: String, _ fix: String) -> InvalidValue {
+            InvalidValue(source: .named(variable), value: Endpoint.masked(proxy), problem: problem, fix: fix)
+        }
         let scheme = Self.scheme(of: proxy)
-        guard !Self.usableSchemes.contains(scheme) else { return nil }
-        return InvalidValue(source: .named(variable), value: Endpoint.masked(proxy),
-                            problem: "libcurl cannot use a proxy of scheme \(OrchestratorError.shown(scheme, limit: 20))",
-                            fix: "write http://, https://, socks4://, socks4a://, socks5:// or socks5h:// (or no scheme, for http)")
+        guard Self.usableSchemes.contains(scheme) else {
+            return invalid("libcurl cannot use a proxy of scheme \(OrchestratorError.shown(scheme, limit: 20))",
+                           "write http://, https://, socks4://, socks4a://, socks5:// or socks5h:// (or no scheme, for http)")
+        }
+        let written = Self.withScheme(proxy)
+        let rest = written.firstRange(of: "://").map { written[$0.upperBound...] } ?? written[...]
+        var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        return Endpoint.authorityProblem(authority).map { invalid($0, "give a proxy URL such as http://proxy.example.com:3128") }
     }
 
     /// Refuses, before anything is sent, a proxy that requests to `endpoints` would go through and that libcurl cannot

@@ -34,8 +34,16 @@ package struct APIPath: Sendable, Hashable, CustomStringConvertible {
         if trimmed.contains("#") { throw invalid("it contains '#'", "remove the fragment") }
         let pathPart = trimmed.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
         // Judged as the server reads the path: decoded once, then split, so that ".%2E" is "..", and "x%2F..%2Fy"
-        // holds a ".." segment of its own.
-        for segment in PercentEncoding.decode(pathPart).split(separator: "/", omittingEmptySubsequences: false)
+        // holds a ".." segment of its own; "%0A" is a line break, "%20" a blank path.
+        let decoded = PercentEncoding.decode(pathPart)
+        if ValueRules.hasControlCharacter(PercentEncoding.decode(trimmed)) {
+            throw invalid("it contains a control character once decoded (%00 to %1F or %7F), which no API path holds",
+                          "remove the encoded control characters")
+        }
+        if ValueSource.isEmptyValue(decoded) {
+            throw invalid("it is empty once decoded", "give an API path such as clusters or instance/db1/3306")
+        }
+        for segment in decoded.split(separator: "/", omittingEmptySubsequences: false)
         where segment == "." || segment == ".." {
             throw invalid("it contains a '\(segment)' segment (once decoded, as the server reads it), which would change "
                               + "which endpoint is called",

@@ -92,10 +92,15 @@ package enum ValueRules {
     }
 
     static func noControlCharacters(_ value: String, source: ValueSource) throws(OrchestratorError) {
-        if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+        if hasControlCharacter(value) {
             throw invalid(source, value, "it contains a control character (newline, tab, …)",
                           "remove control characters from the value")
         }
+    }
+
+    /// True when `value` holds a C0 control character or DEL: never part of a value a request can carry as written.
+    static func hasControlCharacter(_ value: String) -> Bool {
+        value.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
     }
 
     static func invalid(_ source: ValueSource, _ value: String, _ problem: String, _ fix: String) -> OrchestratorError {

@@ -284,6 +284,31 @@ struct AuthTests {
         #expect(server.requests.isEmpty, "\(server.targets)")
     }
 
+    @Test("a blank or empty user name is refused from every source: basic auth would send a password for no user", arguments: [
+        Source(name: "-b, a space for the user", arguments: ["-b", " :Pw7-q"], environment: [:], api: "http://HOST/api", user: " ", password: "Pw7-q"),
+        Source(name: "-b, a tab for the user", arguments: ["--auth=\t:Pw7-q"], environment: [:], api: "http://HOST/api", user: "\t", password: "Pw7-q"),
+        Source(name: "endpoint URL, no user", arguments: [], environment: [:], api: "http://:Pw7-q@HOST/api", user: "", password: "Pw7-q"),
+        Source(name: "endpoint URL, an encoded space for the user", arguments: [], environment: [:], api: "http://%20:Pw7-q@HOST/api",
+               user: " ", password: "Pw7-q"),
+        Source(name: "endpoint URL, empty user information", arguments: [], environment: [:], api: "http://@HOST/api", user: "", password: ""),
+        Source(name: "endpoint URL, ':' alone", arguments: [], environment: [:], api: "http://:@HOST/api", user: "", password: ""),
+        Source(name: "-U, no user", arguments: ["-U", "http://:Pw7-q@HOST/api"], environment: [:], api: "http://HOST/api", user: "", password: "Pw7-q"),
+    ])
+    func blankUser(_ source: Source) throws {
+        let server = try TestServer { _ in AuthTests.discoverAnswer }
+        defer { server.stop() }
+        let host = "127.0.0.1:\(server.port)"
+        let arguments = source.arguments.map { $0.replacingOccurrences(of: "HOST", with: host) }
+        let result = try Support.runInProcess(Self.discover + arguments,
+                                              environment: ["ORCHESTRATOR_API": source.api.replacingOccurrences(of: "HOST", with: host)])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("names no user"), "\(result.stderr)")
+        #expect(result.stderr.contains(source.arguments.contains { $0.contains("auth") || $0 == "-b" } ? "-b/--auth" : "API endpoint"),
+                "\(result.stderr)")
+        #expect(!result.stderr.contains("Pw7-q"), "\(result.stderr)")
+        #expect(server.requests.isEmpty, "\(server.targets)")
+    }
+
     @Test("a password file that is not UTF-8 is refused, not sent altered")
     func passwordFileNotUTF8() throws {
         let directory = try TemporaryDirectory()

@@ -34,6 +34,14 @@ struct BadInputTests {
         (["-c", "api", "-P", "cluster/a%2F..%2Fforget/db1/3306"], "'..' segment"),
         (["-c", "api", "-P", "cluster/%2E%2e/forget/db1/3306"], "'..' segment"),
         (["-c", "api", "-P", "cluster/ci/x%2F.%2Fy"], "'.' segment"),
+        (["-c", "api", "-P", "x%0ay"], "control character"),
+        (["-c", "api", "-P", "x%0d%0aHost:%20evil"], "control character"),
+        (["-c", "api", "-P", "x%1b"], "control character"),
+        (["-c", "api", "-P", "x%00y"], "control character"),
+        (["-c", "api", "-P", "clusters?x=%7f"], "control character"),
+        (["-c", "api", "-P", "%20"], "empty once decoded"),
+        (["-c", "api", "-P", "/api/%09%20"], "control character"),
+        (["-c", "clusters", "-U", "http://\u{E9}.example:1/api"], "xn--"),
         (["-c", "discover", "-i", "[:]:3306"], "is not an IPv6 address"),
         (["-c", "discover", "-i", "[1::2::3]:3306"], "is not an IPv6 address"),
         (["-c", "discover", "-i", "[::1::]"], "is not an IPv6 address"),
@@ -186,6 +194,20 @@ extension BadInputTests {
                 "\(result.stderr)")
         #expect(!result.stderr.contains("Pr0xyPw"))
         #expect(server.requests.isEmpty)
+    }
+
+    @Test("a proxy whose host or port libcurl cannot use: exit 2 at once naming its variable and the problem, password masked",
+          arguments: [("http://user:Pr0xyPw@127.0.0.1:99999", "its port 99999 is not a number from 1 to 65535"),
+                      ("http://[zz]:1", "is not an IPv6 address"), ("http://", "it names no host"), ("//127.0.0.1:1", "it names no host"),
+                      (":1", "it names no host"), ("http://user:Pr0xyPw@proxy:31x8", "its port is not a number"),
+                      ("socks5://\u{E9}.example:1080", "xn--")])
+    func unusableProxyAuthority(_ proxy: String, _ problem: String) throws {
+        // Nothing listens on the endpoint: a retried try would be exit 3.
+        let result = try Support.runInProcess(["-c", "clusters"], environment: ["ORCHESTRATOR_API": "https://127.0.0.1:1/api", "https_proxy": proxy])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("invalid https_proxy \""), "\(result.stderr)")
+        #expect(result.stderr.contains(problem), "\(result.stderr)")
+        #expect(!result.stderr.contains("Pr0xyPw"), "\(result.stderr)")
     }
 
     @Test("the schemes libcurl uses for a proxy pass, in any case, and none means http", arguments: [

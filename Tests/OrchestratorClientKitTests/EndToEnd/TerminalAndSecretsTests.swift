@@ -41,6 +41,23 @@ struct TerminalAndSecretsTests {
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
+    @Test("a password in any argument the flag parser echoes is masked: a flag given twice, a stray argument, an unknown flag or command",
+          arguments: [
+        ["-c", "clusters", "-U", "http://alice:S3cretPW@127.0.0.1:1/api", "-U", "http://alice:S3cretPW@127.0.0.1:2/api"],
+        ["-c", "clusters", "--api", "http://alice:S3cretPW@127.0.0.1:1/api", "--api=http://alice:S3cretPW@127.0.0.1:2/api"],
+        ["-c", "clusters", "http://alice:S3cretPW@127.0.0.1:1/api"],
+        ["-c", "clusters", "-xhttp://alice:S3cretPW@127.0.0.1:1/api"],
+        ["-c", "clusters", "-U", "--api=http://alice:S3cretPW@127.0.0.1:1/api"],
+        ["-c", "http://alice:S3cretPW@127.0.0.1:1/api"],
+        ["-c", "clusters", "-b", "alice:S3cretPW", "--auth=alice:S3cretPW2"],
+    ])
+    func argumentPasswordsMasked(_ arguments: [String]) throws {
+        let result = try Support.runInProcess(arguments)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(!result.stderr.contains("S3cretPW"), "\(result.stderr)")
+        #expect(result.stderr.contains("alice:****"), "\(result.stderr)")
+    }
+
     // MARK: Standard output
 
     /// Whether the client can be run with a pseudo-terminal as its stdout (`script` from util-linux).

@@ -48,6 +48,11 @@ struct EmptyValueTests {
         } catch { endpointsError = error }
         #expect((endpointsError?.refusedValue?.problem.contains("set but empty") ?? false) == empty)
 
+        // A user name, from whatever source, is refused when empty: basic auth would send a password for no user.
+        var userError: OrchestratorError?
+        do { try Credentials(user: value, password: "pw").checkSendable(source: .override(.credentials)) } catch { userError = error }
+        #expect((userError?.refusedValue?.problem.contains("names no user") ?? false) == empty)
+
         // Another empty setting counts as unset.
         let configuration = try ClientConfiguration.resolve(ClientEnvironment(variables: ["ORCHESTRATOR_CA_FILE": value]),
                                                             overrides: ConfigurationOverrides())
