@@ -20,38 +20,32 @@ struct DeliveryTests {
                       // A body without a length, cut short by the close.
                       "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"Code\":\"OK\",\"Mess"])
     func unreadableAnswerToChange(raw: String) throws {
-        let server = try TestServer { _ in var reply = Reply.json(""); reply.raw = Array(raw.utf8); return reply }
-        defer { server.stop() }
-        let result = try Support.runInProcess(Self.relocate, environment: ["ORCHESTRATOR_API": server.apiURL])
+        let (result, targets) = try Self.relocate(answeredWith: raw)
         #expect(result.status == 5, "\(result.stderr)")
         #expect(!result.stderr.contains("cannot reach"), "\(result.stderr)")
         #expect(result.stderr.contains("may or may not have been applied"), "\(result.stderr)")
-        #expect(server.targets == [Self.relocateTarget], "sent once")
+        #expect(targets == [Self.relocateTarget], "sent once")
+    }
+
+    /// A relocate answered with `raw` bytes, then the connection's close: the result and the targets the server saw.
+    static func relocate(answeredWith raw: String) throws -> (ProcessResult, [String]) {
+        let server = try TestServer { _ in var reply = Reply.json(""); reply.raw = Array(raw.utf8); return reply }
+        defer { server.stop() }
+        let result = try Support.runInProcess(Self.relocate, environment: ["ORCHESTRATOR_API": server.apiURL])
+        return (result, server.targets)
     }
 
     @Test("a whole answer ended by the connection's close is read as usual; only a cut one is in doubt")
     func answerEndedByClose() throws {
         let body = Support.recordedAnswer("a102-relocate").body
-        let server = try TestServer { _ in
-            var reply = Reply.json("")
-            reply.raw = Array("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n\(body)".utf8)
-            return reply
-        }
-        defer { server.stop() }
-        let result = try Support.runInProcess(Self.relocate, environment: ["ORCHESTRATOR_API": server.apiURL])
+        let (result, _) = try Self.relocate(answeredWith: "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n\(body)")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "127.0.0.1:10114<127.0.0.1:10111\n")
     }
 
     @Test("http to orchestrator's https port: Go's 400 that ends with the connection is a refusal (1) with the https hint, not in doubt")
     func plainHTTPToTLSPort() throws {
-        let server = try TestServer { _ in
-            var reply = Reply.json("")
-            reply.raw = Array("HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n".utf8)
-            return reply
-        }
-        defer { server.stop() }
-        let result = try Support.runInProcess(Self.relocate, environment: ["ORCHESTRATOR_API": server.apiURL])
+        let (result, _) = try Self.relocate(answeredWith: "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n")
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("https://"), "\(result.stderr)")
     }
