@@ -116,7 +116,8 @@ struct TransferFacts {
                             + "REFUSED_STREAM: not processed; \(detail))", false)
             }
             if detail.contains("ssl_read") || detail.contains("ssl_write") || detail.contains("ssl routines") {
-                return (.tls, "TLS failed after the handshake: \(detail)" + clientCertificateHint, false)
+                // Broken, not a TLS setup problem: a read may be tried again, as after any cut connection.
+                return (.broken, "TLS failed after the handshake: \(detail)" + clientCertificateHint, false)
             }
             return (.broken, "connection closed before the answer was complete (\(detailOrCode))" + clientCertificateHint, false)
         default:
