@@ -62,7 +62,7 @@ package struct CommandLineTool {
                 failure.writeDetails(to: output)
                 output.write("\n")
             }
-            return ToolResult(exitStatus: status, standardError: TerminalText.value(failure.message, limit: 2_000) + "\n")
+            return ToolResult(exitStatus: status, standardError: failure.shownMessage(limit: 2_000) + "\n")
         }
         return ToolResult(exitStatus: status, standardError: "\(programName): \(ErrorWording.message(error))\n")
     }
@@ -174,7 +174,7 @@ package struct CommandLineTool {
                     failure.writeAnswer(to: output)
                     output.write("\n")
                     return ToolResult(exitStatus: ExitStatus.apiFailure,
-                                      standardError: TerminalText.value(failure.message, limit: 2_000) + "\n")
+                                      standardError: failure.shownMessage(limit: 2_000) + "\n")
                 }
                 throw error
             }

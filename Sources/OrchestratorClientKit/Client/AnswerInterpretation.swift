@@ -136,13 +136,13 @@ extension SessionCore {
         if root["Code"]?.stringValue == "ERROR" {
             let details = root["Details"].flatMap { $0.isNull ? nil : $0 }
             // Kept in place: a tree of a large error answer's values would cost many times its bytes.
-            throw .apiFailure(APIFailure(endpoint: endpoint.url, status: answer.status, message: root["Message"]?.stringValue ?? "",
+            throw .apiFailure(APIFailure(endpoint: endpoint.url, status: answer.status, message: root["Message"], otherwise: "",
                                          details: details, answer: root))
         }
         if answer.status >= 400 {
-            let message = root.stringValue ?? root["Message"]?.stringValue ?? "HTTP \(answer.status)"
-            throw .apiFailure(APIFailure(endpoint: endpoint.url, status: answer.status, message: message, details: nil,
-                                         answer: root))
+            throw .apiFailure(APIFailure(endpoint: endpoint.url, status: answer.status,
+                                         message: root.kind == .string ? root : root["Message"], otherwise: "HTTP \(answer.status)",
+                                         details: nil, answer: root))
         }
         return APIAnswer(endpoint: endpoint, status: answer.status, document: document)
     }

@@ -16,6 +16,8 @@ package enum OutputFormatter {
     /// Writes the stdout text of `rule` for `answer` to `sink`.
     package static func write(_ rule: OutputRule, answer: JSONNode, requested: InstanceKey?, to sink: ByteSink) throws(OrchestratorError) {
         func line(_ text: String) { sink.write(text); sink.write("\n") }
+        // `rawText`, written as it is decoded: a long name is not copied whole.
+        func raw(_ node: JSONNode?) { if let node, !node.isNull { JSONStreamPrinter.write(node, style: .raw, to: sink) } }
         func printed(_ node: JSONNode?, _ style: JSONPrinter.Style) {
             if let node { JSONStreamPrinter.write(node, style: style, to: sink) } else { sink.write("null") }
             sink.write("\n")
@@ -55,9 +57,9 @@ package enum OutputFormatter {
         case .keyValuePairs:
             try answer["Details"]?.forEachElement { pair in line(rawText(pair["Key"]) + ":" + rawText(pair["Value"])) }
         case .clusterNames:
-            try answer.forEachElement { line(rawText($0["ClusterName"])) }
+            try answer.forEachElement { raw($0["ClusterName"]); sink.write("\n") }
         case .clusterAliases:
-            try answer.forEachElement { line(rawText($0["ClusterName"]) + "," + rawText($0["ClusterAlias"])) }
+            try answer.forEachElement { raw($0["ClusterName"]); sink.write(","); raw($0["ClusterAlias"]); sink.write("\n") }
         case .replicationState(let running):
             let wanted = running ? "1" : "0"
             if answer["ReplicationSQLThreadState"]?.numberText == wanted, answer["ReplicationIOThreadState"]?.numberText == wanted {

@@ -69,7 +69,7 @@ package indirect enum ValueShape: Sendable {
         case .text:
             fits = node?.kind == .string
         case .nonEmptyText:
-            fits = node?.stringValue.map { !ValueSource.isEmptyValue($0) } ?? false
+            fits = node?.holdsNonEmptyText ?? false
         case .integer:
             fits = node.map { Self.isInteger($0) } ?? false
         case .boolean:

@@ -8,8 +8,9 @@ public struct APIFailure: Sendable, Equatable {
     public let endpoint: String
     /// The HTTP status of the answer.
     public let status: Int
-    /// The server's `Message`.
-    public let message: String
+    /// The server's `Message` (decoded on each use when it stays in the answer's bytes).
+    public var message: String { keptMessage.text }
+    private let keptMessage: KeptText
     private let keptDetails: KeptJSON?
     private let keptAnswer: KeptJSON?
 
@@ -19,18 +20,32 @@ public struct APIFailure: Sendable, Equatable {
     public init(endpoint: String, status: Int, message: String, details: JSONValue?, answer: JSONValue? = nil) {
         self.endpoint = endpoint
         self.status = status
-        self.message = message
+        keptMessage = .text(message)
         keptDetails = details.map(KeptJSON.tree)
         keptAnswer = answer.map(KeptJSON.tree)
     }
 
-    /// A failure whose `Details` and answer stay in the answer's bytes.
-    package init(endpoint: String, status: Int, message: String, details: JSONNode?, answer: JSONNode?) {
+    /// A failure whose `Message`, `Details` and answer stay in the answer's bytes. The message is `message` when it
+    /// is a JSON string, else `otherwise`.
+    package init(endpoint: String, status: Int, message: JSONNode?, otherwise: String, details: JSONNode?, answer: JSONNode?) {
         self.endpoint = endpoint
         self.status = status
-        self.message = message
+        keptMessage = message.flatMap { $0.kind == .string ? KeptText.node($0) : nil } ?? .text(otherwise)
         keptDetails = details.map(KeptJSON.node)
         keptAnswer = answer.map(KeptJSON.node)
+    }
+
+    /// The message as ``OrchestratorError/shown(_:limit:)`` shows it, decoded piece by piece: a 40 MB `Message`
+    /// costs the `limit` characters shown, not a copy of its text.
+    public func shownMessage(limit: Int) -> String {
+        switch keptMessage {
+        case .text(let text):
+            return OrchestratorError.shown(text, limit: limit)
+        case .node(let node):
+            var shown = ShownValue(limit: limit)
+            node.forEachTextPiece { shown.add($0) }
+            return shown.text
+        }
     }
 
     /// The server's `Details`, when it sent any (not `null`), as a tree (built on each use).
@@ -81,6 +96,19 @@ private enum KeptJSON: Sendable {
         switch self {
         case .tree(let value): sink.write(JSONPrinter.render(value, style: style))
         case .node(let node): JSONStreamPrinter.write(node, style: style, to: sink)
+        }
+    }
+}
+
+/// The server's `Message`: given by a caller, or a string read in place in the answer's bytes.
+private enum KeptText: Sendable {
+    case text(String)
+    case node(JSONNode)
+
+    var text: String {
+        switch self {
+        case .text(let text): text
+        case .node(let node): node.stringValue ?? ""
         }
     }
 }

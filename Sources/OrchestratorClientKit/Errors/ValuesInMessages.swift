@@ -9,17 +9,9 @@ extension OrchestratorError {
     /// kept, the rest replaced by `…(N more characters)`. A program that words its own messages about the same
     /// values shows them this way too.
     public static func shown(_ value: String, limit: Int = 200) -> String {
-        var shown = ""
-        var count = 0
-        var total = 0
-        for scalar in value.unicodeScalars {
-            total += 1
-            guard count < limit else { continue }
-            count += 1
-            if isEscapedInMessages(scalar) { shown += scalar.escaped(asASCII: true) } else { shown.unicodeScalars.append(scalar) }
-        }
-        if total > count { shown += "…(\(total - count) more characters)" }
-        return shown
+        var shown = ShownValue(limit: limit)
+        shown.add(value)
+        return shown.text
     }
 
     /// True for a scalar that ``shown(_:limit:)`` escapes.
@@ -54,4 +46,29 @@ extension OrchestratorError {
         while line.hasSuffix(" ") { line.removeLast() }
         return line
     }
+}
+
+/// ``OrchestratorError/shown(_:limit:)`` of a value given in pieces: a value of 40 MB (a server's `Message`) is shown
+/// from its pieces as they are decoded, never held whole.
+package struct ShownValue {
+    let limit: Int
+    private var shown = ""
+    private var count = 0
+    private var total = 0
+
+    package init(limit: Int) { self.limit = limit }
+
+    /// Takes the value's next piece.
+    package mutating func add(_ piece: String) {
+        if count >= limit { total += piece.unicodeScalars.count; return }
+        for scalar in piece.unicodeScalars {
+            total += 1
+            guard count < limit else { continue }
+            count += 1
+            if OrchestratorError.isEscapedInMessages(scalar) { shown += scalar.escaped(asASCII: true) } else { shown.unicodeScalars.append(scalar) }
+        }
+    }
+
+    /// The value as shown.
+    package var text: String { total > count ? shown + "…(\(total - count) more characters)" : shown }
 }

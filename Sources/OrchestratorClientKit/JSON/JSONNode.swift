@@ -47,6 +47,25 @@ package struct JSONNode: Sendable, Equatable {
         return bytes.withUnsafeBufferPointer { JSONScan.decodeString($0, start: start, end: end) }
     }
 
+    /// Hands the text of a string value to `body` in pieces of at most 64 KiB, which joined are ``stringValue``:
+    /// a long string is printed or shortened without a copy of its whole text. Does nothing for other values.
+    package func forEachTextPiece(_ body: (String) -> Void) {
+        guard kind == .string else { return }
+        bytes.withUnsafeBufferPointer { JSONScan.forEachPiece($0, start: start, end: end) { body($0); return true } }
+    }
+
+    /// Whether a string value holds more than whitespace (``ValueSource/isEmptyValue(_:)`` is false); false for
+    /// other values. Decided from the first piece of the text when its first character ends inside it (a long
+    /// name is not copied to be checked), else from the whole text.
+    package var holdsNonEmptyText: Bool {
+        guard kind == .string else { return false }
+        var first: String?
+        bytes.withUnsafeBufferPointer { JSONScan.forEachPiece($0, start: start, end: end) { first = $0; return false } }
+        guard let first else { return false }
+        if let character = first.first, !character.isWhitespace, first.dropFirst().first != nil { return true }
+        return stringValue.map { !ValueSource.isEmptyValue($0) } ?? false
+    }
+
     /// The literal text of a number; `nil` for other values.
     package var numberText: String? {
         guard kind == .number else { return nil }

@@ -85,11 +85,62 @@ enum JSONScan {
         return true
     }
 
-    /// The unescaped text of the string at `start..<end` (quotes included).
+    /// The unescaped text of the string at `start..<end` (quotes included); invalid UTF-8 becomes U+FFFD.
     static func decodeString(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, end: Int) -> String {
+        // Written straight into the string's storage: a 40 MB string costs 40 MB, not a growing buffer and a copy.
+        // The text is never longer than its escaped form (an escape of n bytes stands for at most n - 2 bytes).
+        let capacity = max(end - start - 2, 0)
+        if #available(macOS 11, iOS 14, tvOS 14, watchOS 7, *) {
+            return String(unsafeUninitializedCapacity: capacity) { storage in
+                var count = 0
+                decodeString(bytes, start: start, end: end) { chunk in
+                    _ = UnsafeMutableBufferPointer(rebasing: storage[count..<(count + chunk.count)]).initialize(from: chunk)
+                    count += chunk.count
+                }
+                return count
+            }
+        }
         var output: [UInt8] = []
+        output.reserveCapacity(capacity)
         decodeString(bytes, start: start, end: end) { chunk in output.append(contentsOf: chunk) }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The bytes of a piece of decoded text, at most this many, before it is handed on.
+    static let pieceSize = 1 << 16
+
+    /// Hands the unescaped text of the string at `start..<end` to `body` in pieces of about ``pieceSize`` bytes,
+    /// which joined are ``decodeString(_:start:end:)``'s text: printing or shortening a long string costs a piece,
+    /// never the whole text. A piece ends only before a byte that cannot continue a UTF-8 sequence, so invalid
+    /// UTF-8 becomes the same U+FFFD in pieces as in the whole. Stops when `body` returns false.
+    static func forEachPiece(_ bytes: UnsafeBufferPointer<UInt8>, start: Int, end: Int, _ body: (String) -> Bool) {
+        var going = true
+        var pending: [UInt8] = []
+        pending.reserveCapacity(pieceSize + 8)
+        func handOn(all: Bool) {
+            var cut = pending.count
+            if !all, pending[cut - 1] >= 0x80 {
+                // Keep the last sequence, which may go on in the next chunk. After 4 continuation bytes in a row,
+                // none can belong to a sequence: cutting there changes nothing.
+                var index = cut - 1
+                while index > cut - 4, isContinuation(pending[index]) { index -= 1 }
+                if !isContinuation(pending[index]) { cut = index }
+            }
+            guard going, cut > 0 else { return }
+            going = body(String(decoding: pending[..<cut], as: UTF8.self))
+            pending.removeFirst(cut)
+        }
+        decodeString(bytes, start: start, end: end) { chunk in
+            guard going else { return }
+            var offset = 0
+            while going, offset < chunk.count {
+                let taken = min(chunk.count - offset, pieceSize - pending.count)
+                pending.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[offset..<(offset + taken)]))
+                offset += taken
+                if pending.count >= pieceSize { handOn(all: false) }
+            }
+        }
+        handOn(all: true)
     }
 
     /// Hands the unescaped bytes of the string at `start..<end` to `sink`, in chunks (for streaming output).
@@ -125,6 +176,8 @@ enum JSONScan {
         }
         flushRun()
     }
+
+    static func isContinuation(_ byte: UInt8) -> Bool { (0x80...0xBF).contains(byte) }
 
     static func hex4(_ bytes: UnsafeBufferPointer<UInt8>, _ position: Int) -> UInt32 {
         var value: UInt32 = 0

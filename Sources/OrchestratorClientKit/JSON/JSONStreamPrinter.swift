@@ -24,10 +24,8 @@ package enum JSONStreamPrinter {
     /// Writes `node` in `style` to `sink`, without a trailing newline.
     package static func write(_ node: JSONNode, style: JSONPrinter.Style, to sink: ByteSink) {
         if style == .raw, node.kind == .string {
-            node.bytes.withUnsafeBufferPointer { buffer in
-                // `jq -r` prints the string's text; decoded per string so that invalid UTF-8 becomes U+FFFD as in the tree.
-                sink.write(JSONScan.decodeString(buffer, start: node.start, end: node.end))
-            }
+            // `jq -r` prints the string's text; decoded as the tree decodes it, so that invalid UTF-8 becomes U+FFFD.
+            node.forEachTextPiece { sink.write($0) }
             return
         }
         var writer = Writer(sink: sink, pretty: style != .inline)
@@ -140,14 +138,21 @@ package enum JSONStreamPrinter {
             append("}")
         }
 
+        /// A string value, decoded and escaped piece by piece: a long string costs a piece, not its whole text.
         mutating func string(_ node: JSONNode) {
-            let text = node.bytes.withUnsafeBufferPointer { JSONScan.decodeString($0, start: node.start, end: node.end) }
-            quoted(text)
+            buffer.append(UInt8(ascii: "\""))
+            node.forEachTextPiece { escaped($0) }
+            buffer.append(UInt8(ascii: "\""))
         }
 
         /// Quotes and escapes as ``JSONPrinter`` does.
         mutating func quoted(_ text: String) {
             buffer.append(UInt8(ascii: "\""))
+            escaped(text)
+            buffer.append(UInt8(ascii: "\""))
+        }
+
+        mutating func escaped(_ text: String) {
             for scalar in text.unicodeScalars {
                 switch scalar {
                 case "\"": append("\\\"")
@@ -167,7 +172,6 @@ package enum JSONStreamPrinter {
                     }
                 }
             }
-            buffer.append(UInt8(ascii: "\""))
         }
     }
 }

@@ -87,4 +87,40 @@ struct BoundedMemoryTests {
             #expect(run.kib > 0 && run.kib < bound, "\(arguments): \(run.kib) KiB for a \(body.count >> 10) KiB answer (bound \(bound) KiB)")
         }
     }
+
+    /// `prefix`, one string of ``megabytes`` MiB (with escapes, as a server's text may hold), and `suffix`.
+    static func longString(between prefix: String, and suffix: String) -> [UInt8] {
+        let half = Array(repeating: UInt8(ascii: "x"), count: (megabytes << 20) / 2)
+        return Array(prefix.utf8) + half + Array(#"\n\u00e9\"é"#.utf8) + half + Array(suffix.utf8)
+    }
+
+    @Test("one long string is printed and shown piece by piece, never copied whole: in an error answer and in a success answer",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "needs /usr/bin/time (Debian package time)"))
+    func longStringMemory() throws {
+        let error = Self.longString(between: #"{"Code":"ERROR","Message":""#, and: #"","Details":null}"#)
+        let success = Self.longString(between: #"{"Code":"OK","Message":""#,
+                                      and: #"","Details":{"Key":{"Hostname":"a","Port":1},"MasterKey":{"Hostname":"b","Port":1}}}"#)
+        let clusters = Self.longString(between: #"[{"ClusterName":""#, and: #"","ClusterAlias":"a"}]"#)
+        let server = try TestServer { request in
+            if request.target.hasPrefix("/api/fail") || request.target.hasPrefix("/api/relocate") { return Reply(status: 500, body: error) }
+            return Reply(status: 200, body: request.target.hasPrefix("/api/clusters") ? clusters : success)
+        }
+        defer { server.stop() }
+        let bound = 2 * (Self.megabytes << 10) + 20 * 1024
+        let runs: [(arguments: [String], status: Int32, printed: Int)] = [
+            // The message shortened on stderr; nothing on stdout.
+            (["-c", "relocate", "-i", "a:1", "-d", "b:1"], 1, 0),
+            // The whole error answer printed, as the bash client printed it.
+            (["-c", "api", "--path", "fail"], 1, Self.megabytes << 20),
+            (["-c", "api", "--path", "x"], 0, Self.megabytes << 20),
+            (["-c", "clusters"], 0, Self.megabytes << 20),
+            (["-c", "clusters-alias"], 0, Self.megabytes << 20),
+        ]
+        for run in runs {
+            let result = try Self.peakKiB(run.arguments, api: server.apiURL)
+            #expect(result.status == run.status, "\(run.arguments)")
+            #expect(result.stdoutBytes >= run.printed, "\(run.arguments): \(result.stdoutBytes) bytes printed")
+            #expect(result.kib > 0 && result.kib < bound, "\(run.arguments): \(result.kib) KiB for a \(Self.megabytes) MiB string (bound \(bound) KiB)")
+        }
+    }
 }
