@@ -61,4 +61,38 @@ struct DurationAndJSONTests {
         #expect(members.count == 20)
         #expect(members.first?.key == "k0" && members.first?.value == .number("20"))
     }
+
+    @Test("a long string decoded in pieces is the string decoded whole: characters, escapes and invalid UTF-8 across piece ends")
+    func stringPieces() throws {
+        // Every kind of sequence the decoder repairs or joins, placed across a piece's end at each offset.
+        let tail: [UInt8] = Array("é€😀".utf8) + [0xE2, 0x82, 0x80, 0x80, 0x80, 0x80, 0x80, 0xF0, 0x9F, 0x41]
+            + Array(#"\n\u00e9\ud83d\ude00\ud800\"\u007f"#.utf8) + Array("😀".utf8) + [0xC3]
+        for offset in 0..<12 {
+            let body = [UInt8(ascii: "\"")] + Array(repeating: UInt8(ascii: "a"), count: JSONScan.pieceSize - offset) + tail
+                + Array(repeating: UInt8(ascii: "b"), count: JSONScan.pieceSize) + tail + [UInt8(ascii: "\"")]
+            let node = try JSONDocument(body).root
+            let whole = try #require(node.stringValue)
+            var pieces: [String] = []
+            node.forEachTextPiece { pieces.append($0) }
+            let joined = pieces.joined() == whole
+            #expect(joined, "offset \(offset): the pieces joined differ from the whole text")
+            // Bounded: a byte of invalid UTF-8 becomes U+FFFD, 3 bytes.
+            #expect(pieces.count > 1 && pieces.allSatisfy { $0.utf8.count <= 3 * JSONScan.pieceSize })
+            let printed = MemorySink()
+            JSONStreamPrinter.write(node, style: .pretty, to: printed)
+            let same = printed.text == JSONPrinter.render(.string(whole), style: .pretty)
+            #expect(same, "offset \(offset): printed in pieces differs from printed whole")
+            let raw = MemorySink()
+            JSONStreamPrinter.write(node, style: .raw, to: raw)
+            let sameRaw = raw.text == whole
+            #expect(sameRaw, "offset \(offset): raw output differs from the text")
+            let failure = APIFailure(endpoint: "e", status: 500, message: node, otherwise: "", details: nil, answer: nil)
+            let sameMessage = failure.message == whole
+            #expect(sameMessage, "offset \(offset)")
+            #expect(failure.shownMessage(limit: 70_000) == OrchestratorError.shown(whole, limit: 70_000))
+            #expect(node.holdsNonEmptyText)
+        }
+        #expect(try JSONDocument(Array(#"" \t\u2003""#.utf8)).root.holdsNonEmptyText == false)
+        #expect(try JSONDocument(Array(#"" \u0301""#.utf8)).root.holdsNonEmptyText == !ValueSource.isEmptyValue(" \u{301}"))
+    }
 }
