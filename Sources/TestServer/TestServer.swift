@@ -73,6 +73,8 @@ public final class TestServer: @unchecked Sendable {
         var received: [ReceivedRequest] = []
         var connections: Set<Int32> = []
         var stopped = false
+        /// False once a reply that stops the server is being written.
+        var accepting = true
         var accepted = 0
         var peakOpen = 0
     }
@@ -146,6 +148,14 @@ public final class TestServer: @unchecked Sendable {
         }
     }
 
+    /// Stops taking connections, those open going on.
+    private func stopAccepting() {
+        state.withLock { state in
+            state.accepting = false
+            shutdown(listener, Int32(SHUT_RDWR))
+        }
+    }
+
     private func acceptLoop() {
         defer { close(listener) }
         while true {
@@ -155,7 +165,7 @@ public final class TestServer: @unchecked Sendable {
                 return
             }
             let accepted = state.withLock { state in
-                if state.stopped { return false }
+                if state.stopped || !state.accepting { return false }
                 state.connections.insert(descriptor)
                 state.accepted += 1
                 state.peakOpen = max(state.peakOpen, state.connections.count)
@@ -214,6 +224,8 @@ public final class TestServer: @unchecked Sendable {
             if request.method != "HEAD" {
                 bytes += reply.closeAfterBodyBytes.map { Array(reply.body.prefix($0)) } ?? reply.body
             }
+            // A node that dies with its answer takes no connection after it: none may be accepted while it is written.
+            if reply.stopServerAfterReply { stopAccepting() }
             guard Self.writeAll(descriptor, bytes) else { return }
             if reply.stopServerAfterReply { stop(); return }
             if reply.closeAfterBodyBytes != nil || reply.closeConnectionAfterReply { return }
