@@ -142,14 +142,18 @@ enum ManPage {
              + "Nothing was sent.")
         add(".TP", ".B \(ExitStatus.unreachable)")
         text("No endpoint could be reached (or, for a read, none gave a complete answer), or none of several "
-             + "endpoints is the raft leader (for \(bold("endpoints")): none leads). A change was not delivered.")
+             + "endpoints is the raft leader (for \(bold("endpoints")): none leads). A change was not delivered: it "
+             + "failed before its connection to orchestrator was ready (refused, not resolved, the proxy refused or "
+             + "closed the tunnel, the TLS handshake failed), or orchestrator's side refused our client certificate, "
+             + "or every HTTP/2 stream was refused.")
         add(".TP", ".B \(ExitStatus.timeout)")
         text("A timeout expired (\(bold("--timeout")), \(bold("--connect-timeout")), \(bold("--leader-timeout"))), "
              + "the search for the leader included. When the message says the change was sent, it may have been applied.")
         add(".TP", ".B \(ExitStatus.outcomeUnknown)")
-        text("A change was sent, but no complete answer came back (the connection broke, the answer was cut short, "
-             + "too large, or not HTTP): it may or may not have been applied. Check its effect (e.g. with "
-             + "\(bold("-c instance"))) before sending it again.")
+        text("A change may have been written to orchestrator, but no complete answer came back (the connection broke, "
+             + "the answer was cut short, too large, or not HTTP, an HTTP/2 stream was reset, TLS failed after the "
+             + "handshake), or a gateway answered 502, 503 or 504 instead of orchestrator: it may or may not have been "
+             + "applied. Check its effect (e.g. with \(bold("-c instance"))) before sending it again.")
 
         add(".SH EXAMPLES")
         text("Keep a host known to orchestrator, with its promotion rule and a continuous downtime, from its crontab:")
