@@ -18,8 +18,13 @@ struct LibraryTests {
     }
 
     static func client(_ server: TestServer) -> OrchestratorClient {
-        OrchestratorClient(configuration: ClientConfiguration(endpoints: [try! Endpoint(parsing: server.apiURL)]))
+        OrchestratorClient(configuration: ClientConfiguration(endpoints: [try! Endpoint(parsing: server.apiURL)], timeouts: patient))
     }
+
+    /// These tests pin what is sent and read, not time: bounds far above the defaults, because the whole suite's
+    /// blocking tests share the test process's few cooperative threads, and an `await` may resume a minute late while
+    /// they run (the bounds themselves are pinned in TimeoutTests and LibraryConnectionTests).
+    static let patient = Timeouts(connectMilliseconds: 60_000, leaderProbeMilliseconds: 120_000, totalMilliseconds: 600_000)
 
     @Test("every recorded JSON answer parses exactly as Foundation parses it")
     func everyRecordedAnswerParses() throws {
@@ -241,7 +246,7 @@ struct LibraryTests {
         let leader = try TestServer { RaftRole.leader.leaderCheckReply($0.target) ?? clusters }
         defer { follower.stop(); leader.stop() }
         let client = OrchestratorClient(configuration: ClientConfiguration(
-            endpoints: [try Endpoint(parsing: follower.apiURL), try Endpoint(parsing: leader.apiURL)]))
+            endpoints: [try Endpoint(parsing: follower.apiURL), try Endpoint(parsing: leader.apiURL)], timeouts: Self.patient))
         _ = try await client.clusters()
         _ = try await client.clusters()
         let copy = client
