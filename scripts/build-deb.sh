@@ -13,18 +13,10 @@ dist=${2:-$repo_root/dist}
 packaging=$repo_root/packaging/deb
 package=orchestrator-client
 
-# The epoch: orchestrator builds its packages with `fpm --epoch 1`, so its bash client is 1:3.2.6 and any version
-# without an epoch, 4.0.0 included, would sort below it and never upgrade it. 1:<VERSION> sorts above every 1:3.x.
-# The .deb's file name leaves the epoch out, as Debian's do.
-epoch=1
+# The epoch (release-common.sh says why) is in the version, not in the file name.
 deb_version=$epoch:$version
-changelog_version=$(sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' "$packaging/changelog")
-if [ "$changelog_version" != "$deb_version" ]; then
-    echo "packaging/deb/changelog starts at $changelog_version, VERSION says $deb_version: add an entry" >&2
-    exit 1
-fi
-# The maintainer is the one who signed the newest changelog entry.
-maintainer=$(sed -n 's/^ -- \(.*>\)  .*/\1/p' "$packaging/changelog" | head -n 1)
+check_changelog_version
+maintainer=$(changelog_maintainer)
 arch=$(architecture)
 
 work=$(mktemp -d)
@@ -37,7 +29,7 @@ umask 022
 stage_package_files "$binary" "$root" /usr/share/zsh/vendor-completions "$doc"
 install -D -m 644 "$packaging/copyright" "$doc/copyright"
 # A native package (no Debian revision): its changelog is changelog.gz, not changelog.Debian.gz.
-install -D -m 644 "$packaging/changelog" "$doc/changelog"
+install -D -m 644 "$changelog" "$doc/changelog"
 gzip -9n "$doc/changelog"
 install -D -m 644 "$packaging/lintian-overrides" "$root/usr/share/lintian/overrides/$package"
 

@@ -14,15 +14,9 @@ dist=${2:-$repo_root/dist}
 packaging=$repo_root/packaging/rpm
 package=orchestrator-client
 
-# Epoch 1, as the .deb: orchestrator's bash client is 1:3.2.6 (packaging/rpm/orchestrator-client.spec.in says why).
-epoch=1
+# Epoch 1, as the .deb (release-common.sh and packaging/rpm/orchestrator-client.spec.in say why).
 release=1
-changelog=$repo_root/packaging/deb/changelog
-changelog_version=$(sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' "$changelog")
-if [ "$changelog_version" != "$epoch:$version" ]; then
-    echo "packaging/deb/changelog starts at $changelog_version, VERSION says $epoch:$version: add an entry" >&2
-    exit 1
-fi
+check_changelog_version
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -64,7 +58,7 @@ rpm_changelog() {
 }
 spec=$(<"$packaging/orchestrator-client.spec.in")
 spec=${spec//@VERSION@/$version}
-spec=${spec//@PACKAGER@/$(sed -n 's/^ -- \(.*>\)  .*/\1/p' "$changelog" | head -n 1)}
+spec=${spec//@PACKAGER@/$(changelog_maintainer)}
 spec=${spec//@CHANGELOG@/$(rpm_changelog)}
 printf '%s\n' "$spec" >"$work/$package.spec"
 

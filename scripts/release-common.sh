@@ -11,6 +11,28 @@ if ! [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
     exit 1
 fi
 
+# The epoch of both packages: orchestrator builds its packages with `fpm --epoch 1`, so its bash client is 1:3.2.6
+# and any version without an epoch, 4.0.0 included, would sort below it and never upgrade it. 1:<VERSION> sorts
+# above every 1:3.x. File names leave the epoch out, as Debian's and Fedora's do.
+epoch=1
+# The one changelog of the packages (the .rpm's %changelog is made from it).
+changelog=$repo_root/packaging/deb/changelog
+
+# The changelog's newest entry must be this version: a release without an entry is refused.
+check_changelog_version() {
+    local newest
+    newest=$(sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' "$changelog")
+    if [ "$newest" != "$epoch:$version" ]; then
+        echo "packaging/deb/changelog starts at $newest, VERSION says $epoch:$version: add an entry" >&2
+        exit 1
+    fi
+}
+
+# The maintainer (packager) is the one who signed the newest changelog entry.
+changelog_maintainer() {
+    sed -n 's/^ -- \(.*>\)  .*/\1/p' "$changelog" | head -n 1
+}
+
 # Debian's architecture name (amd64, arm64), also used for the tarball as orchestrator's own releases do.
 architecture() {
     if command -v dpkg >/dev/null 2>&1; then dpkg --print-architecture; return; fi
