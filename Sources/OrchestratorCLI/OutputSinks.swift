@@ -124,7 +124,7 @@ final class TerminalEscaper {
         while index < bytes.count {
             let lead = bytes[index]
             if lead < 0x80 {
-                if (lead < 0x20 && lead != 0x0A && lead != 0x09) || lead == 0x7F {
+                if lead != 0x0A && lead != 0x09 && OrchestratorError.isEscapedInMessages(Unicode.Scalar(lead)) {
                     replace(1, with: Array(Unicode.Scalar(lead).escaped(asASCII: true).utf8))
                 } else {
                     index += 1

@@ -95,7 +95,7 @@ extension SessionCore {
 
     /// ``judged(_:endpoint:proxy:)`` with this session's proxy settings.
     func judged(_ outcome: HTTPOutcome?, endpoint: Endpoint) -> HTTPOutcome? {
-        Self.judged(outcome, endpoint: endpoint, proxy: configuration.proxy.describeProxy(for: endpoint.url))
+        Self.judged(outcome, endpoint: endpoint, proxy: proxy(endpoint))
     }
 
     /// Turns an HTTP answer into a result: `Code: ERROR` and HTTP errors become ``OrchestratorError``; a redirect

@@ -132,12 +132,13 @@ final class SessionCore {
     /// proxy (``TransferFacts/goDirect``), unless `offeringDirect` is false. The one wording for every command and
     /// `-c endpoints`.
     static func reason(_ failure: TransportFailure, proxy: String?, offeringDirect: Bool = true) -> String {
-        let direct = offeringDirect ? "; " + TransferFacts.goDirect : ""
         if failure.failedAtProxy {
-            return failure.reason + (offeringDirect && failure.kind != .proxyRefused && failure.kind != .tls ? " (\(TransferFacts.goDirect))" : "")
+            // A refusal or a TLS failure at the proxy has a hint of its own.
+            let offered = offeringDirect && failure.kind != .proxyRefused && failure.kind != .tls
+            return failure.reason + (offered ? " (\(TransferFacts.goDirect))" : "")
         }
         guard let proxy else { return failure.reason }
-        return failure.reason + " (through the proxy \(proxy)\(direct))"
+        return failure.reason + " (through the proxy \(proxy)\(offeringDirect ? "; " + TransferFacts.goDirect : ""))"
     }
 
     // MARK: Requests

@@ -148,7 +148,7 @@ package final class CurlTransport: HTTPSending {
             return TransportFailure(kind: .cancelledBeforeSending, reason: "cancelled", elapsedMilliseconds: 0)
         }
         // When libcurl cannot say whether the request went out, it may have: a change's outcome is then unknown.
-        let sent = timing(transfer.handle, CURLINFO_PRETRANSFER_TIME_T, CURLINFO_PRETRANSFER_TIME).reached ?? true
+        let sent = requestStarted(transfer.handle) ?? true
         let elapsed = Int(Clock.nowMilliseconds() - transfer.started)
         release(transfer, from: multi)
         return TransportFailure(kind: sent ? .cancelledAfterSending : .cancelledBeforeSending,
@@ -294,7 +294,7 @@ package final class CurlTransport: HTTPSending {
         let handle = transfer.handle
         var facts = TransferFacts(code: code, detail: transfer.detail, elapsedMilliseconds: elapsed, isHTTPS: transfer.isHTTPS)
         facts.codeText = Self.describe(code)
-        facts.requestStarted = timing(handle, CURLINFO_PRETRANSFER_TIME_T, CURLINFO_PRETRANSFER_TIME).reached
+        facts.requestStarted = requestStarted(handle)
         facts.connected = timing(handle, CURLINFO_CONNECT_TIME_T, CURLINFO_CONNECT_TIME).reached
         facts.tlsReady = transfer.isHTTPS ? timing(handle, CURLINFO_APPCONNECT_TIME_T, CURLINFO_APPCONNECT_TIME).reached : nil
         var number = 0
@@ -318,6 +318,12 @@ package final class CurlTransport: HTTPSending {
         facts.outOfMemory = transfer.outOfMemory
         facts.limit = transfer.limit
         return facts.failure
+    }
+
+    /// Whether the connection to orchestrator was ready and the request about to be written (libcurl's pretransfer
+    /// time, ``TransferFacts/requestStarted``); `nil` when libcurl cannot say. Before it, nothing was sent.
+    private func requestStarted(_ handle: UnsafeMutableRawPointer) -> Bool? {
+        timing(handle, CURLINFO_PRETRANSFER_TIME_T, CURLINFO_PRETRANSFER_TIME).reached
     }
 
     /// When the transfer `handle` reached a point: `timeT` (`CURLINFO_*_TIME_T`, 7.61.0), or `seconds` (the same as a
