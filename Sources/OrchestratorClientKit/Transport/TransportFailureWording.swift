@@ -68,7 +68,6 @@ extension CurlTransport {
             : "it may speak https (write https:// in the endpoint) or HTTP/2 only (orchestrator speaks HTTP/1.1)")
     }
 
-
     /// One accurate hint per TLS failure, from libcurl's (OpenSSL's) words; empty when none fits.
     static func tlsHint(_ detail: String, peer: TLSPeer) -> String {
         let who = peer.name
